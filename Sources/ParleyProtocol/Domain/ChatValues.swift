@@ -1,0 +1,53 @@
+/// Names a conversation. Rooms are bare names (`lobby`); private chats will
+/// be `@name`.
+public struct ConversationID: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public init(from decoder: any Decoder) throws {
+        rawValue = try decoder.singleValueContainer().decode(String.self)
+    }
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(rawValue)
+    }
+    public var description: String { rawValue }
+
+    public static let lobby = ConversationID(rawValue: "lobby")
+}
+
+/// One stored message as everybody sees it.
+public struct ChatMessage: Hashable, Sendable, Codable {
+    /// Assigned by the server; grows within a conversation.
+    public let id: Int64
+    public let conversation: ConversationID
+    public let sender: String
+    public let text: String
+    /// Server time, milliseconds since the Unix epoch.
+    public let time: Int64
+
+    public init(id: Int64, conversation: ConversationID, sender: String, text: String, time: Int64) {
+        self.id = id
+        self.conversation = conversation
+        self.sender = sender
+        self.text = text
+        self.time = time
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, conversation, sender = "from", text, time
+    }
+}
+
+/// Which slice of a conversation's history to read. Pages are always
+/// returned oldest first.
+public enum HistoryPage: Hashable, Sendable {
+    case latest(limit: Int)
+    case before(id: Int64, limit: Int)
+    case after(id: Int64, limit: Int)
+
+    public var limit: Int {
+        switch self {
+        case .latest(let limit), .before(_, let limit), .after(_, let limit): limit
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// A stable, machine-readable error code such as `auth.bad_password`.
+///
+/// Codes never change meaning once published; clients switch on them, people
+/// read the sentence that travels beside them.
+public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    public static let authBadPassword = ErrorCode(rawValue: "auth.bad_password")
+    public static let authNoSuchUser = ErrorCode(rawValue: "auth.no_such_user")
+    public static let authAlreadyOnline = ErrorCode(rawValue: "auth.already_online")
+    public static let authRequired = ErrorCode(rawValue: "auth.required")
+    public static let authAlreadyLoggedIn = ErrorCode(rawValue: "auth.already_logged_in")
+
+    public static let nameEmpty = ErrorCode(rawValue: "name.empty")
+    public static let nameTooLong = ErrorCode(rawValue: "name.too_long")
+    public static let nameInvalid = ErrorCode(rawValue: "name.invalid")
+    public static let nameReserved = ErrorCode(rawValue: "name.reserved")
+    public static let nameTaken = ErrorCode(rawValue: "name.taken")
+
+    public static let passwordTooShort = ErrorCode(rawValue: "password.too_short")
+    public static let passwordTooLong = ErrorCode(rawValue: "password.too_long")
+
+    public static let messageEmpty = ErrorCode(rawValue: "message.empty")
+    public static let messageTooLong = ErrorCode(rawValue: "message.too_long")
+    public static let messageInvalid = ErrorCode(rawValue: "message.invalid")
+
+    public static let conversationUnknown = ErrorCode(rawValue: "conversation.unknown")
+    public static let historyInvalid = ErrorCode(rawValue: "history.invalid")
+
+    public static let frameTooLarge = ErrorCode(rawValue: "frame.too_large")
+    public static let frameMalformed = ErrorCode(rawValue: "frame.malformed")
+    public static let frameInvalidUTF8 = ErrorCode(rawValue: "frame.invalid_utf8")
+    public static let frameUnknownKind = ErrorCode(rawValue: "frame.unknown_kind")
+    public static let requestUnknownType = ErrorCode(rawValue: "request.unknown_type")
+    public static let requestInvalid = ErrorCode(rawValue: "request.invalid")
+
+    public static let helloRequired = ErrorCode(rawValue: "hello.required")
+    public static let helloUnsupportedVersion = ErrorCode(rawValue: "hello.unsupported_version")
+
+    public static let rateLimited = ErrorCode(rawValue: "rate.limited")
+    public static let serverInternal = ErrorCode(rawValue: "server.internal")
+    public static let serverShuttingDown = ErrorCode(rawValue: "server.shutting_down")
+
+    public static let sessionReplaced = ErrorCode(rawValue: "session.replaced")
+    public static let sessionTimedOut = ErrorCode(rawValue: "session.timed_out")
+    public static let sessionTooSlow = ErrorCode(rawValue: "session.too_slow")
+}
+
+/// An error as it crosses the wire: a stable code and a sentence for people.
+public struct ProtocolError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let code: ErrorCode
+    public let message: String
+
+    public init(_ code: ErrorCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(message) (\(code))" }
+}

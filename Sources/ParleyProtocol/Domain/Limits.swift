@@ -1,0 +1,58 @@
+/// Protocol constants both sides agree on. Server-side limits that an
+/// operator may tune live in the server configuration and are announced to
+/// clients in the server hello.
+public enum ProtocolConstants {
+    public static let version = 1
+
+    public static let nameMaxCharacters = 32
+    public static let reservedNames: Set<String> = ["robot", "system", "server", "admin", "parley"]
+    public static let passwordMinCharacters = 8
+    /// Long enough for any passphrase, short enough that hashing it is cheap.
+    public static let passwordMaxBytes = 1024
+
+    /// What a server accepts in one frame unless configured otherwise.
+    public static let defaultServerMaxFrameBytes = 64 * 1024
+    /// What a client accepts in one frame: history pages carry up to
+    /// `historyPageMax` messages of `maxMessageCharacters` each.
+    public static let defaultClientMaxFrameBytes = 16 * 1024 * 1024
+}
+
+/// The limits a server enforces, sent in its hello so that a client can
+/// check input before sending it.
+public struct ServerLimits: Codable, Hashable, Sendable {
+    public var maxFrameBytes: Int
+    public var maxMessageCharacters: Int
+    public var historyOnLogin: Int
+    public var historyPageMax: Int
+    public var rateBurst: Int
+    public var ratePerSecond: Double
+    public var heartbeatTimeoutSeconds: Double
+
+    public init(
+        maxFrameBytes: Int = ProtocolConstants.defaultServerMaxFrameBytes,
+        maxMessageCharacters: Int = 4000,
+        historyOnLogin: Int = 50,
+        historyPageMax: Int = 200,
+        rateBurst: Int = 20,
+        ratePerSecond: Double = 5,
+        heartbeatTimeoutSeconds: Double = 60
+    ) {
+        self.maxFrameBytes = maxFrameBytes
+        self.maxMessageCharacters = maxMessageCharacters
+        self.historyOnLogin = historyOnLogin
+        self.historyPageMax = historyPageMax
+        self.rateBurst = rateBurst
+        self.ratePerSecond = ratePerSecond
+        self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case maxFrameBytes = "max_frame_bytes"
+        case maxMessageCharacters = "max_message_chars"
+        case historyOnLogin = "history_on_login"
+        case historyPageMax = "history_page_max"
+        case rateBurst = "rate_burst"
+        case ratePerSecond = "rate_per_second"
+        case heartbeatTimeoutSeconds = "heartbeat_timeout_seconds"
+    }
+}

@@ -1,0 +1,125 @@
+extension ClientMessage: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: WireKey.self)
+        let type = try container.decode(String.self, forKey: "type")
+        let id = try? container.decodeIfPresent(UInt32.self, forKey: "id")
+        do {
+            switch type {
+            case "hello":
+                self = .hello(ClientHello(
+                    version: try container.decode(Int.self, forKey: "version"),
+                    client: try container.decodeIfPresent(String.self, forKey: "client") ?? ""
+                ))
+            case "pong":
+                self = .pong
+            case "register", "login", "send", "history":
+                guard let id else {
+                    throw WireDecodingFailure(
+                        requestID: nil,
+                        error: ProtocolError(.requestInvalid, "A \"\(type)\" request needs an \"id\" from 0 to 4294967295.")
+                    )
+                }
+                self = .request(id: id, try Request(type: type, from: container))
+            default:
+                throw WireDecodingFailure(
+                    requestID: id,
+                    error: ProtocolError(.requestUnknownType, "There is no message type \"\(type)\".")
+                )
+            }
+        } catch let error as DecodingError {
+            throw WireDecodingFailure(requestID: id, error: ProtocolError(.requestInvalid, error.sentence))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireKey.self)
+        switch self {
+        case .hello(let hello):
+            try container.encode("hello", forKey: "type")
+            try container.encode(hello.version, forKey: "version")
+            try container.encode(hello.client, forKey: "client")
+        case .pong:
+            try container.encode("pong", forKey: "type")
+        case .request(let id, let request):
+            try container.encode(id, forKey: "id")
+            try request.encode(into: &container)
+        }
+    }
+}
+
+extension Request {
+    init(type: String, from container: KeyedDecodingContainer<WireKey>) throws {
+        switch type {
+        case "register":
+            self = .register(
+                name: try container.decode(String.self, forKey: "name"),
+                password: try container.decode(String.self, forKey: "password")
+            )
+        case "login":
+            self = .login(
+                name: try container.decode(String.self, forKey: "name"),
+                password: try container.decode(String.self, forKey: "password"),
+                takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false
+            )
+        case "send":
+            self = .send(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                text: try container.decode(String.self, forKey: "text")
+            )
+        default:
+            self = .history(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                page: try HistoryPage(from: container)
+            )
+        }
+    }
+
+    func encode(into container: inout KeyedEncodingContainer<WireKey>) throws {
+        switch self {
+        case .register(let name, let password):
+            try container.encode("register", forKey: "type")
+            try container.encode(name, forKey: "name")
+            try container.encode(password, forKey: "password")
+        case .login(let name, let password, let takeOver):
+            try container.encode("login", forKey: "type")
+            try container.encode(name, forKey: "name")
+            try container.encode(password, forKey: "password")
+            try container.encode(takeOver, forKey: "take_over")
+        case .send(let conversation, let text):
+            try container.encode("send", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(text, forKey: "text")
+        case .history(let conversation, let page):
+            try container.encode("history", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try page.encode(into: &container)
+        }
+    }
+}
+
+extension HistoryPage {
+    /// `before` and `after` are exclusive; neither means the latest messages.
+    init(from container: KeyedDecodingContainer<WireKey>) throws {
+        let limit = try container.decode(Int.self, forKey: "limit")
+        let before = try container.decodeIfPresent(Int64.self, forKey: "before")
+        let after = try container.decodeIfPresent(Int64.self, forKey: "after")
+        switch (before, after) {
+        case (nil, nil): self = .latest(limit: limit)
+        case (let id?, nil): self = .before(id: id, limit: limit)
+        case (nil, let id?): self = .after(id: id, limit: limit)
+        case (.some, .some):
+            throw DecodingError.dataCorruptedError(
+                forKey: "after", in: container, debugDescription: "before and after together"
+            )
+        }
+    }
+
+    func encode(into container: inout KeyedEncodingContainer<WireKey>) throws {
+        try container.encode(limit, forKey: "limit")
+        switch self {
+        case .latest: break
+        case .before(let id, _): try container.encode(id, forKey: "before")
+        case .after(let id, _): try container.encode(id, forKey: "after")
+        }
+    }
+}

@@ -1,0 +1,160 @@
+/// Replies carry `re`, the id of the request they answer; events carry none.
+extension ServerMessage: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: WireKey.self)
+        let type = try container.decode(String.self, forKey: "type")
+        if type == "hello" {
+            self = .hello(ServerHello(
+                version: try container.decode(Int.self, forKey: "version"),
+                server: try container.decode(String.self, forKey: "server"),
+                limits: try container.decode(ServerLimits.self, forKey: "limits")
+            ))
+        } else if let id = try container.decodeIfPresent(UInt32.self, forKey: "re") {
+            self = .reply(id: id, try Reply(type: type, from: container))
+        } else {
+            self = .event(try Event(type: type, from: container))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireKey.self)
+        switch self {
+        case .hello(let hello):
+            try container.encode("hello", forKey: "type")
+            try container.encode(hello.version, forKey: "version")
+            try container.encode(hello.server, forKey: "server")
+            try container.encode(hello.limits, forKey: "limits")
+        case .reply(let id, let reply):
+            try container.encode(id, forKey: "re")
+            try reply.encode(into: &container)
+        case .event(let event):
+            try event.encode(into: &container)
+        }
+    }
+}
+
+extension Reply {
+    init(type: String, from container: KeyedDecodingContainer<WireKey>) throws {
+        switch type {
+        case "registered":
+            self = .registered(name: try container.decode(String.self, forKey: "name"))
+        case "welcome":
+            self = .welcome(Welcome(
+                user: try container.decode(String.self, forKey: "user"),
+                online: try container.decode([String].self, forKey: "online"),
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                history: try container.decode([ChatMessage].self, forKey: "history"),
+                hasMoreHistory: try container.decode(Bool.self, forKey: "has_more")
+            ))
+        case "sent":
+            self = .sent(try container.decode(ChatMessage.self, forKey: "message"))
+        case "history":
+            self = .history(HistorySlice(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                messages: try container.decode([ChatMessage].self, forKey: "messages"),
+                hasMore: try container.decode(Bool.self, forKey: "has_more")
+            ))
+        case "error":
+            self = .error(try ProtocolError(from: container))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: "type", in: container, debugDescription: "unknown reply type \(type)"
+            )
+        }
+    }
+
+    func encode(into container: inout KeyedEncodingContainer<WireKey>) throws {
+        switch self {
+        case .registered(let name):
+            try container.encode("registered", forKey: "type")
+            try container.encode(name, forKey: "name")
+        case .welcome(let welcome):
+            try container.encode("welcome", forKey: "type")
+            try container.encode(welcome.user, forKey: "user")
+            try container.encode(welcome.online, forKey: "online")
+            try container.encode(welcome.conversation, forKey: "conversation")
+            try container.encode(welcome.history, forKey: "history")
+            try container.encode(welcome.hasMoreHistory, forKey: "has_more")
+        case .sent(let message):
+            try container.encode("sent", forKey: "type")
+            try container.encode(message, forKey: "message")
+        case .history(let slice):
+            try container.encode("history", forKey: "type")
+            try container.encode(slice.conversation, forKey: "conversation")
+            try container.encode(slice.messages, forKey: "messages")
+            try container.encode(slice.hasMore, forKey: "has_more")
+        case .error(let error):
+            try container.encode("error", forKey: "type")
+            try error.encode(into: &container)
+        }
+    }
+}
+
+extension Event {
+    init(type: String, from container: KeyedDecodingContainer<WireKey>) throws {
+        switch type {
+        case "message":
+            self = .message(try container.decode(ChatMessage.self, forKey: "message"))
+        case "joined":
+            self = .joined(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                user: try container.decode(String.self, forKey: "user")
+            )
+        case "left":
+            self = .left(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                user: try container.decode(String.self, forKey: "user"),
+                reason: try container.decode(String.self, forKey: "reason")
+            )
+        case "ping":
+            self = .ping
+        case "closing":
+            self = .closing(try ProtocolError(from: container))
+        case "error":
+            self = .error(try ProtocolError(from: container))
+        default:
+            throw DecodingError.dataCorruptedError(
+                forKey: "type", in: container, debugDescription: "unknown event type \(type)"
+            )
+        }
+    }
+
+    func encode(into container: inout KeyedEncodingContainer<WireKey>) throws {
+        switch self {
+        case .message(let message):
+            try container.encode("message", forKey: "type")
+            try container.encode(message, forKey: "message")
+        case .joined(let conversation, let user):
+            try container.encode("joined", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(user, forKey: "user")
+        case .left(let conversation, let user, let reason):
+            try container.encode("left", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(user, forKey: "user")
+            try container.encode(reason, forKey: "reason")
+        case .ping:
+            try container.encode("ping", forKey: "type")
+        case .closing(let error):
+            try container.encode("closing", forKey: "type")
+            try error.encode(into: &container)
+        case .error(let error):
+            try container.encode("error", forKey: "type")
+            try error.encode(into: &container)
+        }
+    }
+}
+
+extension ProtocolError {
+    init(from container: KeyedDecodingContainer<WireKey>) throws {
+        self.init(
+            try container.decode(ErrorCode.self, forKey: "code"),
+            try container.decode(String.self, forKey: "message")
+        )
+    }
+
+    func encode(into container: inout KeyedEncodingContainer<WireKey>) throws {
+        try container.encode(code, forKey: "code")
+        try container.encode(message, forKey: "message")
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import TOMLKit
+
+/// Reads a TOML configuration file onto a configuration; the command line
+/// is applied after it, so flags win.
+public enum ConfigurationFile {
+    /// Returns the file's `log_level`, which is not a server setting.
+    @discardableResult
+    public static func apply(path: String, to config: inout ServerConfiguration) throws(ConfigurationError) -> String? {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(message: "cannot read config file \(path): \(error.localizedDescription)")
+        }
+        return try apply(text: text, path: path, to: &config)
+    }
+
+    @discardableResult
+    public static func apply(text: String, path: String, to config: inout ServerConfiguration) throws(ConfigurationError) -> String? {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigurationError(message: "\(path): line \(error.source.begin.line): \(error.description)")
+        } catch {
+            throw ConfigurationError(message: "\(path): \(error)")
+        }
+        var top = SettingsTable(root, section: nil, path: path)
+        try top.string("host").map { config.host = $0 }
+        try top.int("port").map { config.port = $0 }
+        try top.string("data_dir").map { config.dataDirectory = $0 }
+        try top.int("event_loop_threads").map { config.eventLoopThreads = $0 }
+        let logLevel = try top.string("log_level")
+
+        if var limits = try top.table("limits") {
+            try limits.int("max_frame_bytes").map { config.limits.maxFrameBytes = $0 }
+            try limits.int("max_message_chars").map { config.limits.maxMessageCharacters = $0 }
+            try limits.int("history_on_login").map { config.limits.historyOnLogin = $0 }
+            try limits.int("history_page_max").map { config.limits.historyPageMax = $0 }
+            try limits.int("rate_burst").map { config.limits.rateBurst = $0 }
+            try limits.double("rate_per_second").map { config.limits.ratePerSecond = $0 }
+            try limits.double("heartbeat_timeout_seconds").map { config.limits.heartbeatTimeoutSeconds = $0 }
+            try limits.int("max_outbound_bytes").map { config.maxOutboundBytes = $0 }
+            try limits.rejectUnknown()
+        }
+        if var hash = try top.table("password_hash") {
+            try hash.int("log_n").map { config.passwordCost.logN = $0 }
+            try hash.int("block_size").map { config.passwordCost.blockSize = $0 }
+            try hash.int("parallelism").map { config.passwordCost.parallelism = $0 }
+            try hash.rejectUnknown()
+        }
+        try top.rejectUnknown()
+        return logLevel
+    }
+}
+
+/// Reads typed settings from one TOML table and remembers which keys it
+/// read, so a misspelt setting is an error instead of silently ignored.
+private struct SettingsTable {
+    let table: TOMLTable
+    let section: String?
+    let path: String
+    var read: Set<String> = []
+
+    init(_ table: TOMLTable, section: String?, path: String) {
+        self.table = table
+        self.section = section
+        self.path = path
+    }
+
+    private func name(_ key: String) -> String {
+        section.map { "\($0).\(key)" } ?? key
+    }
+
+    private mutating func value<T>(_ key: String, _ kind: String, _ get: (TOMLValueConvertible) -> T?) throws(ConfigurationError) -> T? {
+        read.insert(key)
+        guard let raw = table[key] else { return nil }
+        guard let value = get(raw) else {
+            throw ConfigurationError(message: "\(path): \(name(key)) must be \(kind)")
+        }
+        return value
+    }
+
+    mutating func string(_ key: String) throws(ConfigurationError) -> String? { try value(key, "a string") { $0.string } }
+    mutating func int(_ key: String) throws(ConfigurationError) -> Int? { try value(key, "a whole number") { $0.int } }
+    mutating func double(_ key: String) throws(ConfigurationError) -> Double? {
+        try value(key, "a number") { $0.double ?? $0.int.map(Double.init) }
+    }
+    mutating func table(_ key: String) throws(ConfigurationError) -> SettingsTable? {
+        try value(key, "a table ([\(key)])") { $0.table }.map { SettingsTable($0, section: name(key), path: path) }
+    }
+
+    func rejectUnknown() throws(ConfigurationError) {
+        if let unknown = table.keys.sorted().first(where: { !read.contains($0) }) {
+            throw ConfigurationError(message: "\(path): unknown setting \(name(unknown))")
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ParleyProtocol
+
+/// Everything an operator can set. Defaults suit one machine and humans
+/// typing; every limit is named here and in the README.
+public struct ServerConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 7070
+    public var dataDirectory: String
+    public var limits = ServerLimits()
+    /// Bytes queued for one slow reader before its connection is closed.
+    public var maxOutboundBytes = 4 * 1024 * 1024
+    public var passwordCost = PasswordHasher.Cost.interactive
+    /// Event-loop threads; 0 means one per core.
+    public var eventLoopThreads = 0
+
+    public init(dataDirectory: String) {
+        self.dataDirectory = dataDirectory
+    }
+
+    public var databasePath: String { dataDirectory + "/parley.sqlite" }
+
+    /// Refuses settings that cannot work, naming the setting.
+    public func validate() throws(ConfigurationError) {
+        func require(_ ok: Bool, _ setting: String, _ rule: String) throws(ConfigurationError) {
+            if !ok { throw ConfigurationError(message: "\(setting) \(rule)") }
+        }
+        try require((0...65535).contains(port), "port", "must be from 0 to 65535")
+        try require(limits.maxFrameBytes >= 1024, "limits.max_frame_bytes", "must be at least 1024")
+        try require(limits.maxMessageCharacters >= 1, "limits.max_message_chars", "must be at least 1")
+        // A message of max_message_chars must fit in one frame, even when
+        // every character takes 4 bytes of UTF-8 (or 6 as a JSON escape).
+        try require(
+            limits.maxMessageCharacters * 6 + 1024 <= limits.maxFrameBytes,
+            "limits.max_message_chars", "× 6 + 1024 must fit in limits.max_frame_bytes (\(limits.maxFrameBytes))"
+        )
+        try require(limits.historyOnLogin >= 0, "limits.history_on_login", "must be 0 or more")
+        try require(limits.historyPageMax >= 1, "limits.history_page_max", "must be at least 1")
+        try require(limits.rateBurst >= 1, "limits.rate_burst", "must be at least 1")
+        try require(limits.ratePerSecond > 0 && limits.ratePerSecond.isFinite, "limits.rate_per_second", "must be a positive number")
+        try require(
+            limits.heartbeatTimeoutSeconds > 0 && limits.heartbeatTimeoutSeconds.isFinite,
+            "limits.heartbeat_timeout_seconds", "must be a positive number"
+        )
+        try require(maxOutboundBytes >= 64 * 1024, "limits.max_outbound_bytes", "must be at least 65536")
+        try require((10...24).contains(passwordCost.logN), "password_hash.log_n", "must be from 10 to 24")
+        try require((1...32).contains(passwordCost.blockSize), "password_hash.block_size", "must be from 1 to 32")
+        try require((1...16).contains(passwordCost.parallelism), "password_hash.parallelism", "must be from 1 to 16")
+        try require(eventLoopThreads >= 0, "event_loop_threads", "must be 0 (one per core) or more")
+    }
+}
+
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}

@@ -1,0 +1,108 @@
+import GRDB
+import ParleyProtocol
+
+/// The embedded store: one SQLite file in WAL mode. Writes go through
+/// GRDB's single writer; reads run concurrently beside it.
+public final class SQLiteStore: ChatStore {
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // In WAL mode NORMAL keeps every commit across a crash of the
+            // process; only a power cut may lose the latest transactions.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+        } catch {
+            throw .cannotOpen(path: path, reason: Self.reason(error))
+        }
+    }
+
+    public func createUser(name: String, nameKey: String, passwordHash: String, at time: Int64) async throws -> StoredUser {
+        do {
+            return try await pool.write { db in
+                var record = UserRecord(name: name, nameKey: nameKey, passwordHash: passwordHash, createdAt: time)
+                try record.insert(db)
+                return record.stored
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.nameTaken(name)
+        }
+    }
+
+    public func user(nameKey: String) async throws -> StoredUser? {
+        try await pool.read { db in
+            try UserRecord.filter(Column("nameKey") == nameKey).fetchOne(db)?.stored
+        }
+    }
+
+    public func room(nameKey: String) async throws -> StoredRoom? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT id, name FROM conversation WHERE kind = 'room' AND nameKey = ?",
+                arguments: [nameKey]
+            ).map { StoredRoom(id: $0["id"], name: $0["name"]) }
+        }
+    }
+
+    public func appendMessage(
+        room: StoredRoom,
+        sender: StoredUser,
+        text: String,
+        at time: Int64,
+        afterCommit: @escaping @Sendable (ChatMessage) -> Void
+    ) async throws -> ChatMessage {
+        try await pool.writeWithoutTransaction { db in
+            var record = MessageRecord(conversationId: room.id, senderId: sender.id, kind: "text", body: text, createdAt: time)
+            try db.inTransaction {
+                try record.insert(db)
+                return .commit
+            }
+            let message = ChatMessage(
+                id: record.id!, conversation: ConversationID(rawValue: room.name),
+                sender: sender.name, text: text, time: time
+            )
+            // Still on the writer: the next message cannot commit before
+            // this one has been handed on.
+            afterCommit(message)
+            return message
+        }
+    }
+
+    public func messages(in room: StoredRoom, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool) {
+        // One row past the limit tells whether another page exists.
+        let probe = page.limit + 1
+        let base: SQL = """
+            SELECT m.id, u.name AS senderName, m.body, m.createdAt
+            FROM message m JOIN user u ON u.id = m.senderId
+            WHERE m.conversationId = \(room.id)
+            """
+        let request: SQLRequest<MessageRow> = switch page {
+        case .latest: "\(base) ORDER BY m.id DESC LIMIT \(probe)"
+        case .before(let id, _): "\(base) AND m.id < \(id) ORDER BY m.id DESC LIMIT \(probe)"
+        case .after(let id, _): "\(base) AND m.id > \(id) ORDER BY m.id ASC LIMIT \(probe)"
+        }
+        let rows = try await pool.read { db in try request.fetchAll(db) }
+        var kept = rows.prefix(page.limit).map { $0.chatMessage(in: ConversationID(rawValue: room.name)) }
+        if case .after = page {} else { kept.reverse() }
+        return (kept, rows.count > page.limit)
+    }
+
+    public func close() throws {
+        try pool.close()
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return error.message ?? "\(error.resultCode)"
+        }
+        return "\(error)"
+    }
+}
