@@ -1,0 +1,303 @@
+import Logging
+import NIOCore
+import NIOExtras
+import ParleyProtocol
+import ParleyStore
+
+/// One connection's session: reads frames, answers requests through the
+/// services, and writes what the hub delivers. Lives on its channel's event
+/// loop; slow work runs in tasks whose results come back to the loop.
+final class SessionHandler: ChannelInboundHandler {
+    typealias InboundIn = Frame
+    typealias OutboundOut = ByteBuffer
+
+    private enum State {
+        case awaitingHello
+        case anonymous
+        /// Events that arrive while the welcome is being prepared wait here,
+        /// so that none is lost and none comes before the welcome.
+        case loggingIn(pending: [OutboundEvent])
+        case authenticated(StoredUser)
+        case closed
+    }
+
+    private let services: SessionServices
+    private var state = State.awaitingHello
+    private var rateLimit: TokenBucket
+    private var context: ChannelHandlerContext?
+    private var outlet: SessionOutlet?
+    private var userKey: String?
+    /// Why the session ended, told to the others in the `left` event.
+    private var leaveReason = "quit"
+
+    init(services: SessionServices) {
+        self.services = services
+        rateLimit = TokenBucket(capacity: services.limits.rateBurst, ratePerSecond: services.limits.ratePerSecond)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.writeAndFlush(wrapOutboundOut(services.helloFrame), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state = .closed
+        detach()
+        context.fireChannelInactive()
+    }
+
+    // MARK: Reading
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .closed = state { return }
+        switch WireCodec.decodeClientMessage(unwrapInboundIn(data)) {
+        case .failure(let failure):
+            if let id = failure.requestID {
+                reply(id, .error(failure.error))
+            } else {
+                send(.event(.error(failure.error)))
+            }
+        case .success(.hello(let hello)):
+            receiveHello(hello)
+        case .success(.pong):
+            break
+        case .success(.request(let id, let request)):
+            receive(request, id: id)
+        }
+    }
+
+    private func receiveHello(_ hello: ClientHello) {
+        guard case .awaitingHello = state else {
+            send(.event(.error(ProtocolError(.requestInvalid, "The hello was already exchanged."))))
+            return
+        }
+        guard hello.version == ProtocolConstants.version else {
+            close(because: ProtocolError(
+                .helloUnsupportedVersion,
+                "This server speaks protocol version \(ProtocolConstants.version), not \(hello.version); use a matching client."
+            ))
+            return
+        }
+        state = .anonymous
+    }
+
+    private func receive(_ request: Request, id: UInt32) {
+        if case .awaitingHello = state {
+            reply(id, .error(ProtocolError(.helloRequired, "Send a hello with the protocol version first.")))
+            return
+        }
+        guard rateLimit.take() else {
+            let limits = services.limits
+            reply(id, .error(ProtocolError(
+                .rateLimited,
+                "Too many requests: at most \(limits.rateBurst) at once, then \(limits.ratePerSecond.formatted) a second. Nothing was done; try again shortly."
+            )))
+            return
+        }
+        switch request {
+        case .register(let name, let password):
+            let accounts = services.accounts
+            respond(to: id) { .registered(name: try await accounts.register(name: name, password: password).name) }
+        case .login(let name, let password, let takeOver):
+            logIn(name: name, password: password, takeOver: takeOver, id: id)
+        case .send(let conversation, let text):
+            withUser(id) { user, chat in
+                respond(to: id) { .sent(try await chat.post(from: user, to: conversation, text: text)) }
+            }
+        case .history(let conversation, let page):
+            withUser(id) { _, chat in
+                respond(to: id) { .history(try await chat.history(of: conversation, page: page)) }
+            }
+        }
+    }
+
+    private func withUser(_ id: UInt32, _ body: (StoredUser, ChatService) -> Void) {
+        guard case .authenticated(let user) = state else {
+            reply(id, .error(ProtocolError(.authRequired, "Log in first.")))
+            return
+        }
+        body(user, services.chat)
+    }
+
+    // MARK: Logging in
+
+    private func logIn(name: String, password: String, takeOver: Bool, id: UInt32) {
+        guard case .anonymous = state, let context else {
+            reply(id, .error(ProtocolError(.authAlreadyLoggedIn, "This connection is already logged in or logging in.")))
+            return
+        }
+        state = .loggingIn(pending: [])
+        let outlet = SessionOutlet(handler: self, eventLoop: context.eventLoop)
+        let services = self.services
+        let promise = context.eventLoop.makePromise(of: (StoredUser, Welcome).self)
+        promise.completeWithTask {
+            let user = try await services.accounts.authenticate(name: name, password: password)
+            let key = NameRules.key(for: user.name)
+            guard case .attached(let online) = services.hub.attach(outlet, name: user.name, key: key, takeOver: takeOver) else {
+                throw ProtocolError(
+                    .authAlreadyOnline,
+                    "\"\(user.name)\" is already logged in elsewhere; log in with take-over to move the session here."
+                )
+            }
+            do {
+                let history = try await services.chat.loginHistory()
+                let welcome = Welcome(
+                    user: user.name, online: online, conversation: history.conversation,
+                    history: history.messages, hasMoreHistory: history.hasMore
+                )
+                return (user, welcome)
+            } catch {
+                services.hub.detach(outlet, key: key, reason: "connection lost")
+                throw error
+            }
+        }
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            self.finishLogin(result, outlet: outlet, id: id)
+        }
+    }
+
+    private func finishLogin(_ result: Result<(StoredUser, Welcome), any Error>, outlet: SessionOutlet, id: UInt32) {
+        guard case .loggingIn(let pending) = state else {
+            // The connection closed while the login was under way.
+            if case .success(let (user, _)) = result {
+                services.hub.detach(outlet, key: NameRules.key(for: user.name), reason: leaveReason)
+            }
+            return
+        }
+        switch result {
+        case .failure(let error):
+            state = .anonymous
+            reply(id, .error(protocolError(from: error)))
+        case .success(let (user, welcome)):
+            state = .authenticated(user)
+            self.outlet = outlet
+            userKey = NameRules.key(for: user.name)
+            services.logger.info("logged in", metadata: ["user": "\(user.name)"])
+            reply(id, .welcome(welcome))
+            let seen = welcome.history.last?.id ?? .min
+            for event in pending {
+                if case .message(let message) = event.event, message.id <= seen { continue }
+                write(event.frame)
+            }
+        }
+    }
+
+    private func detach() {
+        if let outlet, let userKey {
+            services.hub.detach(outlet, key: userKey, reason: leaveReason)
+            services.logger.info("left", metadata: ["user": "\(userKey)", "reason": "\(leaveReason)"])
+        }
+        outlet = nil
+    }
+
+    // MARK: Writing
+
+    /// Called by the outlet, on this loop.
+    func deliver(_ event: OutboundEvent) {
+        switch state {
+        case .loggingIn(var pending):
+            pending.append(event)
+            state = .loggingIn(pending: pending)
+        case .authenticated:
+            write(event.frame)
+        case .awaitingHello, .anonymous, .closed:
+            break
+        }
+    }
+
+    private func respond(to id: UInt32, _ work: @escaping @Sendable () async throws -> Reply) {
+        guard let context else { return }
+        let promise = context.eventLoop.makePromise(of: Reply.self)
+        promise.completeWithTask(work)
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let reply): self.reply(id, reply)
+            case .failure(let error): self.reply(id, .error(self.protocolError(from: error)))
+            }
+        }
+    }
+
+    private func protocolError(from error: any Error) -> ProtocolError {
+        if let error = error as? ProtocolError { return error }
+        services.logger.error("request failed", metadata: ["error": "\(error)"])
+        return ProtocolError(.serverInternal, "The server could not do that because of an internal error; it has been logged.")
+    }
+
+    private func reply(_ id: UInt32, _ reply: Reply) {
+        send(.reply(id: id, reply))
+    }
+
+    private func send(_ message: ServerMessage) {
+        write(WireCodec.encode(message))
+    }
+
+    private func write(_ frame: ByteBuffer) {
+        guard let context, context.channel.isActive else { return }
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+    }
+
+    // MARK: Ending
+
+    /// Tells the peer why, then closes. A peer that does not take the last
+    /// frame within a second is closed regardless.
+    func close(because error: ProtocolError, leaving reason: String? = nil) {
+        guard let context else { return }
+        if case .closed = state { return }
+        leaveReason = reason ?? leaveReason
+        state = .closed
+        let channel = context.channel
+        let closeOnce = context.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }
+        context.writeAndFlush(wrapOutboundOut(WireCodec.encode(ServerMessage.event(.closing(error)))))
+            .assumeIsolated().whenComplete { _ in
+                closeOnce.cancel()
+                context.close(promise: nil)
+            }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let frameError = error as? FrameError {
+            services.logger.notice("broken framing", metadata: ["error": "\(frameError)"])
+            close(because: frameError.protocolError, leaving: "connection lost")
+        } else {
+            leaveReason = "connection lost"
+            context.close(promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case is HeartbeatTimedOut:
+            close(
+                because: ProtocolError(.sessionTimedOut, "No sign of life within the heartbeat timeout; closing."),
+                leaving: "timed out"
+            )
+        case is ChannelShouldQuiesceEvent:
+            close(
+                because: ProtocolError(.serverShuttingDown, "The server is shutting down; reconnect in a moment."),
+                leaving: "server shutting down"
+            )
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if !context.channel.isWritable {
+            services.logger.notice("closing a reader that fell too far behind")
+            leaveReason = "too slow"
+            context.close(promise: nil)
+        }
+        context.fireChannelWritabilityChanged()
+    }
+}
+
+extension Double {
+    /// 5 for 5.0, 2.5 for 2.5: how people write a rate.
+    var formatted: String {
+        self == rounded() ? String(Int(self)) : String(self)
+    }
+}

@@ -1,0 +1,13 @@
+import Logging
+import NIOCore
+import ParleyProtocol
+
+/// What every session of one server shares.
+struct SessionServices: Sendable {
+    let accounts: AccountService
+    let chat: ChatService
+    let hub: Hub
+    let limits: ServerLimits
+    let helloFrame: ByteBuffer
+    let logger: Logger
+}

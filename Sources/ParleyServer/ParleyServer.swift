@@ -1,0 +1,165 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOExtras
+import NIOPosix
+import ParleyProtocol
+import ParleyStore
+import Synchronization
+
+public struct ServerStartError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public var description: String { message }
+}
+
+/// A running Parley server: listening, with its store open.
+public final class ParleyServer: Sendable {
+    public let configuration: ServerConfiguration
+    /// The bound address; with port 0, the port the system chose.
+    public let localAddress: SocketAddress
+    public var port: Int { localAddress.port ?? configuration.port }
+
+    private let group: MultiThreadedEventLoopGroup
+    private let hashingPool: NIOThreadPool
+    private let store: SQLiteStore
+    /// Released before the event loops stop: its deinit completes a promise
+    /// on one of them.
+    private let quiesce: Mutex<ServerQuiescingHelper?>
+    private let logger: Logger
+
+    private init(
+        configuration: ServerConfiguration, localAddress: SocketAddress, group: MultiThreadedEventLoopGroup,
+        hashingPool: NIOThreadPool, store: SQLiteStore, quiesce: ServerQuiescingHelper, logger: Logger
+    ) {
+        self.configuration = configuration
+        self.localAddress = localAddress
+        self.group = group
+        self.hashingPool = hashingPool
+        self.store = store
+        self.quiesce = Mutex(quiesce)
+        self.logger = logger
+    }
+
+    /// Opens the store and starts listening. Every failure comes back as a
+    /// sentence that names what failed and what to do.
+    public static func start(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "parley-server")) async throws -> ParleyServer {
+        do {
+            try configuration.validate()
+        } catch {
+            throw ServerStartError(message: "invalid configuration: \(error)")
+        }
+        let store = try openStore(configuration)
+        guard let lobby = try await store.room(nameKey: "lobby") else {
+            throw ServerStartError(message: "the database \(configuration.databasePath) has no lobby; it was not made by parley-server")
+        }
+
+        let threads = configuration.eventLoopThreads == 0 ? System.coreCount : configuration.eventLoopThreads
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
+        hashingPool.start()
+        let hub = Hub(encode: { WireCodec.encode(ServerMessage.event($0)) })
+        let services = SessionServices(
+            accounts: AccountService(store: store, hasher: PasswordHasher(cost: configuration.passwordCost), hashingPool: hashingPool),
+            chat: ChatService(store: store, hub: hub, limits: configuration.limits, lobby: lobby),
+            hub: hub,
+            limits: configuration.limits,
+            helloFrame: WireCodec.encode(ServerMessage.hello(ServerHello(server: "parley-server", limits: configuration.limits))),
+            logger: logger
+        )
+        let listening: (channel: any Channel, quiesce: ServerQuiescingHelper)
+        do {
+            listening = try await listen(configuration, group: group, services: services)
+        } catch {
+            try? await hashingPool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            try? store.close()
+            throw ServerStartError(message: bindFailure(configuration, error))
+        }
+        return ParleyServer(
+            configuration: configuration, localAddress: listening.channel.localAddress!, group: group,
+            hashingPool: hashingPool, store: store, quiesce: listening.quiesce, logger: logger
+        )
+    }
+
+    private static func listen(
+        _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, services: SessionServices
+    ) async throws -> (channel: any Channel, quiesce: ServerQuiescingHelper) {
+        let quiesce = ServerQuiescingHelper(group: group)
+        let heartbeatPeriod = TimeAmount.nanoseconds(
+            Int64(configuration.limits.heartbeatTimeoutSeconds * 1e9) / Int64(HeartbeatHandler.periodsPerTimeout)
+        )
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(quiesce.makeServerChannelHandler(channel: channel))
+                }
+            }
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(
+                .writeBufferWaterMark,
+                value: .init(low: configuration.maxOutboundBytes / 2, high: configuration.maxOutboundBytes)
+            )
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        IdleStateHandler(readTimeout: heartbeatPeriod),
+                        HeartbeatHandler(),
+                        ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.limits.maxFrameBytes)),
+                        SessionHandler(services: services),
+                    ])
+                }
+            }
+        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
+        return (channel, quiesce)
+    }
+
+    /// Stops accepting, tells every session the server is shutting down,
+    /// waits for them to close, then closes the database.
+    public func shutdown() async {
+        if let quiesce = quiesce.withLock({ $0.take() }) {
+            let done = group.next().makePromise(of: Void.self)
+            quiesce.initiateShutdown(promise: done)
+            try? await done.futureResult.get()
+        }
+        do {
+            try store.close()
+        } catch {
+            logger.error("closing the database failed", metadata: ["error": "\(error)"])
+        }
+        try? await hashingPool.shutdownGracefully()
+        try? await group.shutdownGracefully()
+    }
+
+    private static func openStore(_ configuration: ServerConfiguration) throws -> SQLiteStore {
+        let directory = configuration.dataDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ServerStartError(message: "cannot create the data directory \(directory): \(error.localizedDescription)")
+        }
+        do {
+            return try SQLiteStore(path: configuration.databasePath)
+        } catch {
+            throw ServerStartError(message: "\(error) — is it a Parley database? Move it away or choose another --data-dir.")
+        }
+    }
+
+    private static func bindFailure(_ configuration: ServerConfiguration, _ error: any Error) -> String {
+        let address = "\(configuration.host):\(configuration.port)"
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case EADDRINUSE:
+                return "cannot listen on \(address): address already in use — is another parley-server running? Choose another --port."
+            case EACCES:
+                return "cannot listen on \(address): permission denied — ports below 1024 need privileges; choose another --port."
+            case EADDRNOTAVAIL:
+                return "cannot listen on \(address): no such address on this machine — check --host."
+            default:
+                return "cannot listen on \(address): \(io.description)"
+            }
+        }
+        return "cannot listen on \(address): \(error)"
+    }
+}
