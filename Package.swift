@@ -62,13 +62,24 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Starts real servers on ephemeral ports for the test targets.
+        .target(
+            name: "ParleyTestSupport",
+            dependencies: [
+                "ParleyServer", "ParleyClient", "ParleyProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/ParleyTestSupport"
+        ),
         .testTarget(name: "ParleyProtocolTests", dependencies: ["ParleyProtocol"]),
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
         .testTarget(
             name: "ParleyServerTests",
-            dependencies: ["ParleyServer", "ParleyClient", "parley-server"]
+            dependencies: ["ParleyServer", "ParleyClient", "ParleyTestSupport", "parley-server"]
         ),
-        .testTarget(name: "ParleyClientTests", dependencies: ["ParleyClient", "ParleyServer"]),
+        .testTarget(name: "ParleyClientTests", dependencies: ["ParleyClient", "ParleyTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

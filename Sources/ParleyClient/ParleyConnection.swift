@@ -1,1 +1,123 @@
-// client: written next
+import NIOCore
+import NIOPosix
+import ParleyProtocol
+
+/// One connection to a Parley server: the hello is done, requests are
+/// matched to their replies by id, and pushed events arrive in `events`.
+public final class ParleyConnection: Sendable {
+    public struct Options: Sendable {
+        public var clientName = "parley"
+        /// Frames from the server larger than this close the connection.
+        public var maxFrameBytes = ProtocolConstants.defaultClientMaxFrameBytes
+        public var connectTimeout = TimeAmount.seconds(5)
+        /// Off only in tests that play a client which vanished.
+        public var answersPings = true
+        public init() {}
+    }
+
+    public let serverHello: ServerHello
+    /// Pushed events, in the order the server sent them; finishes when the
+    /// connection ends.
+    public let events: AsyncStream<Event>
+    private let channel: any Channel
+    private let pending: PendingRequests
+
+    private init(serverHello: ServerHello, events: AsyncStream<Event>, channel: any Channel, pending: PendingRequests) {
+        self.serverHello = serverHello
+        self.events = events
+        self.channel = channel
+        self.pending = pending
+    }
+
+    public static func connect(host: String, port: Int, options: Options = Options()) async throws -> ParleyConnection {
+        let (events, continuation) = AsyncStream.makeStream(of: Event.self)
+        let pending = PendingRequests()
+        let group = MultiThreadedEventLoopGroup.singleton
+        let hello = group.next().makePromise(of: ServerHello.self)
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(options.connectTimeout)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers([
+                            ByteToMessageHandler(FrameDecoder(maxFrameBytes: options.maxFrameBytes)),
+                            ClientHandler(hello: hello, pending: pending, events: continuation, answersPings: options.answersPings),
+                        ])
+                    }
+                }
+                .connect(host: host, port: port).get()
+        } catch {
+            hello.fail(error)
+            throw ParleyClientError.connectFailure(host: host, port: port, error)
+        }
+        channel.writeAndFlush(WireCodec.encode(ClientMessage.hello(ClientHello(client: options.clientName))), promise: nil)
+        let serverHello = try await hello.futureResult.get()
+        guard serverHello.version == ProtocolConstants.version else {
+            try? await channel.close()
+            throw ParleyClientError.incompatibleServer(
+                "it speaks protocol version \(serverHello.version), this client \(ProtocolConstants.version)"
+            )
+        }
+        return ParleyConnection(serverHello: serverHello, events: events, channel: channel, pending: pending)
+    }
+
+    /// Creates an account; it does not log in.
+    @discardableResult
+    public func register(name: String, password: String) async throws -> String {
+        guard case .registered(let name) = try await request(.register(name: name, password: password)) else {
+            throw unexpected("registered")
+        }
+        return name
+    }
+
+    /// Logs in. With `takeOver`, a session of the same account elsewhere is
+    /// closed instead of this login being refused.
+    public func login(name: String, password: String, takeOver: Bool = false) async throws -> Welcome {
+        guard case .welcome(let welcome) = try await request(.login(name: name, password: password, takeOver: takeOver)) else {
+            throw unexpected("welcome")
+        }
+        return welcome
+    }
+
+    /// Returns once the server has committed the message.
+    @discardableResult
+    public func send(_ text: String, to conversation: ConversationID = .lobby) async throws -> ChatMessage {
+        guard case .sent(let message) = try await request(.send(conversation: conversation, text: text)) else {
+            throw unexpected("sent")
+        }
+        return message
+    }
+
+    public func history(of conversation: ConversationID = .lobby, page: HistoryPage) async throws -> HistorySlice {
+        guard case .history(let slice) = try await request(.history(conversation: conversation, page: page)) else {
+            throw unexpected("history")
+        }
+        return slice
+    }
+
+    /// Sends any request and waits for its reply; an error reply throws
+    /// `ParleyClientError.rejected`.
+    public func request(_ request: Request) async throws -> Reply {
+        let reply = try await withCheckedThrowingContinuation { continuation in
+            guard let id = pending.add(continuation) else { return }
+            channel.writeAndFlush(WireCodec.encode(ClientMessage.request(id: id, request))).whenFailure { [pending] error in
+                pending.complete(id, with: .failure(ParleyClientError.disconnected(reason: "\(error)")))
+            }
+        }
+        if case .error(let error) = reply {
+            throw ParleyClientError.rejected(error)
+        }
+        return reply
+    }
+
+    public func close() async {
+        pending.close(reason: "closed by this client")
+        try? await channel.close()
+    }
+
+    private func unexpected(_ expected: String) -> ParleyClientError {
+        .incompatibleServer("expected a \"\(expected)\" reply")
+    }
+}

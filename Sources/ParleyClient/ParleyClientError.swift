@@ -1,0 +1,53 @@
+import NIOCore
+import NIOPosix
+import ParleyProtocol
+
+public enum ParleyClientError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The connection could not be made; `reason` says why and what to try.
+    case cannotConnect(address: String, reason: String)
+    /// The server answered the request with an error.
+    case rejected(ProtocolError)
+    /// The connection ended; `reason` is the server's when it gave one.
+    case disconnected(reason: String)
+    /// The server said something this client does not understand.
+    case incompatibleServer(String)
+
+    public var description: String {
+        switch self {
+        case .cannotConnect(let address, let reason): "cannot connect to \(address): \(reason)"
+        case .rejected(let error): error.message
+        case .disconnected(let reason): "disconnected: \(reason)"
+        case .incompatibleServer(let detail): "the server speaks another protocol: \(detail)"
+        }
+    }
+
+    /// The server's error code, when the server refused.
+    public var code: ErrorCode? {
+        if case .rejected(let error) = self { return error.code }
+        return nil
+    }
+
+    static func connectFailure(host: String, port: Int, _ error: any Error) -> ParleyClientError {
+        let address = "\(host):\(port)"
+        let errno: CInt? = switch error {
+        case let io as IOError: io.errnoCode
+        case let connection as NIOConnectionError:
+            connection.connectionErrors.compactMap { ($0.error as? IOError)?.errnoCode }.first
+        default: nil
+        }
+        let reason = switch errno {
+        case ECONNREFUSED?: "connection refused — is parley-server running?"
+        case ENETUNREACH?, EHOSTUNREACH?: "network unreachable — check the address."
+        default:
+            if error is ChannelError, case .connectTimeout = error as! ChannelError {
+                "timed out — is the address right and the server reachable?"
+            } else if let connection = error as? NIOConnectionError, connection.dnsAError != nil || connection.dnsAAAAError != nil,
+                      connection.connectionErrors.isEmpty {
+                "cannot resolve the host name — check --server."
+            } else {
+                "\(error)"
+            }
+        }
+        return .cannotConnect(address: address, reason: reason)
+    }
+}

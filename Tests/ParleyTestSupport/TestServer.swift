@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import ParleyClient
+import ParleyProtocol
+import ParleyServer
+
+/// A real server on 127.0.0.1 with an ephemeral port and a temporary data
+/// directory, removed when the test is done with it.
+public final class TestServer: Sendable {
+    public let server: ParleyServer
+    public let dataDirectory: String
+    public var port: Int { server.port }
+
+    /// A cheaper scrypt than production so that suites with dozens of
+    /// logins stay quick; the hasher's own tests use the real cost.
+    public static func configuration(dataDirectory: String) -> ServerConfiguration {
+        var configuration = ServerConfiguration(dataDirectory: dataDirectory)
+        configuration.port = 0
+        configuration.passwordCost = .init(logN: 10, blockSize: 8, parallelism: 1)
+        configuration.eventLoopThreads = 2
+        return configuration
+    }
+
+    public static func makeDataDirectory() -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("parley-test-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    public static func start(
+        dataDirectory: String = makeDataDirectory(),
+        _ adjust: (inout ServerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
+        var configuration = configuration(dataDirectory: dataDirectory)
+        adjust(&configuration)
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .warning
+        return TestServer(server: try await ParleyServer.start(configuration, logger: logger), dataDirectory: dataDirectory)
+    }
+
+    private init(server: ParleyServer, dataDirectory: String) {
+        self.server = server
+        self.dataDirectory = dataDirectory
+    }
+
+    public func connect(_ options: ParleyConnection.Options = .init()) async throws -> ParleyConnection {
+        try await ParleyConnection.connect(host: "127.0.0.1", port: port, options: options)
+    }
+
+    /// A registered, logged-in user whose events are being recorded.
+    public func user(_ name: String, password: String = "correct horse", options: ParleyConnection.Options = .init()) async throws -> TestUser {
+        let connection = try await connect(options)
+        try await connection.register(name: name, password: password)
+        let welcome = try await connection.login(name: name, password: password)
+        return TestUser(connection: connection, welcome: welcome)
+    }
+
+    /// Stops the server, keeping the data directory.
+    public func stop() async {
+        await server.shutdown()
+    }
+
+    /// Stops the server and removes its data.
+    public func finish() async {
+        await server.shutdown()
+        try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+}
+
+/// A logged-in connection and everything the server pushed to it.
+public struct TestUser: Sendable {
+    public let connection: ParleyConnection
+    public let welcome: Welcome
+    public let log: EventLog
+
+    init(connection: ParleyConnection, welcome: Welcome) {
+        self.connection = connection
+        self.welcome = welcome
+        log = EventLog(connection.events)
+    }
+}
