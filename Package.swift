@@ -77,7 +77,10 @@ let package = Package(
         .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
         .testTarget(
             name: "ParleyServerTests",
-            dependencies: ["ParleyServer", "ParleyClient", "ParleyTestSupport", "parley-server"]
+            dependencies: [
+                "ParleyServer", "ParleyClient", "ParleyTestSupport", "parley-server",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "ParleyClientTests", dependencies: ["ParleyClient", "ParleyTestSupport"]),
     ],

@@ -54,6 +54,8 @@ struct ServerCommand: AsyncParsableCommand {
             return handler
         }
 
+        // Before the listening line: a supervisor may signal as soon as it reads it.
+        let (stopSignal, signalSources) = Self.terminationSignals()
         let server: ParleyServer
         do {
             server = try await ParleyServer.start(configuration)
@@ -64,7 +66,8 @@ struct ServerCommand: AsyncParsableCommand {
             "parley-server listening on \(configuration.host):\(server.port) (data in \(configuration.dataDirectory))\n".utf8
         ))
 
-        let signal = await Self.nextTerminationSignal()
+        let signal = await stopSignal.first { _ in true } ?? "end of signals"
+        signalSources.forEach { $0.cancel() }
         Logger(label: "parley-server").notice("stopping on \(signal)")
         await server.shutdown()
     }
@@ -82,8 +85,9 @@ struct ServerCommand: AsyncParsableCommand {
         return (environment["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.local/share/parley-server"
     }
 
-    /// Waits for SIGINT or SIGTERM and returns its name.
-    private static func nextTerminationSignal() async -> String {
+    /// SIGINT and SIGTERM, by name, from now on, for as long as the
+    /// returned sources are kept.
+    private static func terminationSignals() -> (AsyncStream<String>, [any DispatchSourceSignal]) {
         let (signals, continuation) = AsyncStream.makeStream(of: String.self)
         var sources: [any DispatchSourceSignal] = []
         for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
@@ -93,8 +97,6 @@ struct ServerCommand: AsyncParsableCommand {
             source.resume()
             sources.append(source)
         }
-        let name = await signals.first { _ in true } ?? "end of signals"
-        sources.forEach { $0.cancel() }
-        return name
+        return (signals, sources)
     }
 }

@@ -48,6 +48,7 @@ public final class EventLog: Sendable {
     }
 
     /// The first recorded event that `match` maps to a value, waiting for it.
+    @discardableResult
     public func first<T>(_ description: String, timeout: Duration = .seconds(10), _ match: (Event) -> T?) async throws -> T {
         var found: T?
         try await wait(for: description, timeout: timeout) { log in

@@ -1,0 +1,83 @@
+import ParleyClient
+import ParleyProtocol
+import ParleyTestSupport
+import Testing
+
+@Suite struct AccountTests {
+    @Test func registerAndLogIn() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("Alice")
+        #expect(alice.welcome.user == "Alice")
+        #expect(alice.welcome.online == ["Alice"])
+        #expect(alice.welcome.conversation == .lobby)
+        await server.finish()
+    }
+
+    @Test func loginErrorsHaveTheirCodes() async throws {
+        let server = try await TestServer.start()
+        _ = try await server.user("alice", password: "right password")
+        let other = try await server.connect()
+        #expect(await rejectionCode { _ = try await other.login(name: "alice", password: "wrong password") } == .authBadPassword)
+        #expect(await rejectionCode { _ = try await other.login(name: "nobody", password: "whatever1") } == .authNoSuchUser)
+        await server.finish()
+    }
+
+    @Test func registrationErrorsHaveTheirCodes() async throws {
+        let server = try await TestServer.start()
+        let connection = try await server.connect()
+        try await connection.register(name: "Alice", password: "long enough")
+        #expect(await rejectionCode { try await connection.register(name: "Alice", password: "long enough") } == .nameTaken)
+        #expect(await rejectionCode { try await connection.register(name: "aLiCe", password: "long enough") } == .nameTaken)
+        #expect(await rejectionCode { try await connection.register(name: "Robot", password: "long enough") } == .nameReserved)
+        #expect(await rejectionCode { try await connection.register(name: "has space", password: "long enough") } == .nameInvalid)
+        #expect(await rejectionCode { try await connection.register(name: "", password: "long enough") } == .nameEmpty)
+        #expect(await rejectionCode { try await connection.register(name: String(repeating: "n", count: 33), password: "long enough") } == .nameTooLong)
+        #expect(await rejectionCode { try await connection.register(name: "ctrl\u{1}", password: "long enough") } == .nameInvalid)
+        #expect(await rejectionCode { try await connection.register(name: "bob", password: "short") } == .passwordTooShort)
+        await server.finish()
+    }
+
+    @Test func aSecondLoginIsRefusedWhileTheFirstIsOnline() async throws {
+        let server = try await TestServer.start()
+        let first = try await server.user("alice")
+        let second = try await server.connect()
+        #expect(await rejectionCode { _ = try await second.login(name: "alice", password: "correct horse") } == .authAlreadyOnline)
+        // The refused login changed nothing for the first session.
+        try await first.connection.send("still mine")
+        #expect(first.log.ended == false)
+        await server.finish()
+    }
+
+    @Test func takingOverClosesTheOldSessionWithAReasonAndNobodySeesALeave() async throws {
+        let server = try await TestServer.start()
+        let watcher = try await server.user("watcher")
+        let old = try await server.user("alice")
+        let new = try await server.connect()
+        let welcome = try await new.login(name: "alice", password: "correct horse", takeOver: true)
+        #expect(welcome.online.contains("alice"))
+
+        let reason = try await old.log.first("the old session's closing event") { event in
+            if case .closing(let error) = event { error.code } else { nil }
+        }
+        #expect(reason == .sessionReplaced)
+        try await old.log.wait(for: "the old session to end") { $0.ended }
+
+        try await new.send("from the new session")
+        try await watcher.log.wait(for: "the message") { $0.messages.contains { $0.text == "from the new session" } }
+        let left = watcher.log.events.contains { if case .left(_, "alice", _) = $0 { true } else { false } }
+        #expect(!left, "alice never left: she moved")
+        await server.finish()
+    }
+
+    @Test func theStoredPasswordIsASaltedScryptHash() async throws {
+        let server = try await TestServer.start()
+        _ = try await server.user("alice", password: "correct horse")
+        _ = try await server.user("bob", password: "correct horse")
+        await server.stop()
+        let hashes = try StoredHashes.read(databaseIn: server.dataDirectory)
+        #expect(hashes.count == 2)
+        #expect(hashes.allSatisfy { $0.hasPrefix("scrypt$ln=10,r=8,p=1$") })
+        #expect(hashes[0] != hashes[1], "same password, different salt")
+        #expect(!hashes.contains { $0.contains("correct horse") })
+    }
+}

@@ -1,0 +1,60 @@
+import ParleyServer
+import Testing
+
+@Suite struct ConfigurationFileTests {
+    func apply(_ text: String) throws(ConfigurationError) -> ServerConfiguration {
+        var configuration = ServerConfiguration(dataDirectory: "/default")
+        try ConfigurationFile.apply(text: text, path: "test.toml", to: &configuration)
+        return configuration
+    }
+
+    @Test func everySettingIsRead() throws {
+        let configuration = try apply("""
+            host = "0.0.0.0"
+            port = 7171
+            data_dir = "/srv/parley"
+            event_loop_threads = 3
+            log_level = "debug"
+            [limits]
+            max_frame_bytes = 131072
+            max_message_chars = 8000
+            history_on_login = 20
+            history_page_max = 100
+            rate_burst = 40
+            rate_per_second = 2.5
+            heartbeat_timeout_seconds = 30
+            max_outbound_bytes = 1048576
+            [password_hash]
+            log_n = 16
+            block_size = 8
+            parallelism = 2
+            """)
+        #expect(configuration.host == "0.0.0.0" && configuration.port == 7171)
+        #expect(configuration.dataDirectory == "/srv/parley" && configuration.eventLoopThreads == 3)
+        #expect(configuration.limits.maxFrameBytes == 131072 && configuration.limits.maxMessageCharacters == 8000)
+        #expect(configuration.limits.historyOnLogin == 20 && configuration.limits.historyPageMax == 100)
+        #expect(configuration.limits.rateBurst == 40 && configuration.limits.ratePerSecond == 2.5)
+        #expect(configuration.limits.heartbeatTimeoutSeconds == 30 && configuration.maxOutboundBytes == 1048576)
+        #expect(configuration.passwordCost == .init(logN: 16, blockSize: 8, parallelism: 2))
+        #expect(throws: Never.self) { try configuration.validate() }
+    }
+
+    @Test func mistakesNameTheSetting() {
+        #expect(throws: ConfigurationError.self) { try apply("prot = 7070") }
+        #expect(throws: ConfigurationError.self) { try apply("port = \"seventy\"") }
+        #expect(throws: ConfigurationError.self) { try apply("[limits]\nrate = 3") }
+        #expect(throws: ConfigurationError.self) { try apply("port = ") }
+        do {
+            _ = try apply("[limits]\nmax_frame_bytes = \"big\"")
+        } catch {
+            #expect(error.message == "test.toml: limits.max_frame_bytes must be a whole number")
+        }
+    }
+
+    @Test func impossibleLimitsAreRefused() throws {
+        var configuration = try apply("[limits]\nmax_message_chars = 20000")
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        configuration = try apply("[limits]\nrate_per_second = 0")
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+    }
+}

@@ -1,0 +1,139 @@
+import ParleyClient
+import ParleyProtocol
+import ParleyTestSupport
+import Testing
+
+@Suite struct LobbyTests {
+    @Test func threeClientsSeeEveryMessageInOneOrderSenderIncluded() async throws {
+        let server = try await TestServer.start { $0.limits.rateBurst = 100 }
+        let users = [try await server.user("ann"), try await server.user("ben"), try await server.user("cat")]
+        let perUser = 30
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for user in users {
+                group.addTask {
+                    for i in 0..<perUser {
+                        let sent = try await user.connection.send("\(user.welcome.user) \(i) 🎈 漢字")
+                        #expect(sent.sender == user.welcome.user)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let total = users.count * perUser
+        for user in users {
+            try await user.log.waitForMessages(total)
+        }
+        let orders = users.map { $0.log.messages.map(\.id) }
+        #expect(orders[0].count == total)
+        #expect(orders.allSatisfy { $0 == orders[0] }, "everyone sees the same order")
+        #expect(zip(orders[0], orders[0].dropFirst()).allSatisfy { $0 < $1 }, "ids grow")
+        #expect(users[0].log.messages.contains { $0.text == "cat 29 🎈 漢字" }, "text arrives intact")
+        await server.finish()
+    }
+
+    @Test func theSendersReplyAndEventCarryTheSameIDAndTime() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let sent = try await alice.connection.send("mine")
+        try await alice.log.waitForMessages(1)
+        #expect(alice.log.messages == [sent])
+        #expect(abs(sent.time - Timestamp.nowMillis()) < 60_000)
+        await server.finish()
+    }
+
+    @Test func othersSeeJoinedAndLeft() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let bob = try await server.user("bob")
+        #expect(bob.welcome.online == ["alice", "bob"])
+        try await alice.log.first("bob joined") { if case .joined(.lobby, "bob") = $0 { true } else { nil } }
+        await bob.connection.close()
+        let reason = try await alice.log.first("bob left") { event in
+            if case .left(.lobby, "bob", let reason) = event { reason } else { nil }
+        }
+        #expect(reason == "quit")
+        await server.finish()
+    }
+
+    @Test func aClientThatVanishesIsReportedLeftAfterTheHeartbeatTimeout() async throws {
+        let server = try await TestServer.start { $0.limits.heartbeatTimeoutSeconds = 0.6 }
+        let alice = try await server.user("alice")
+        var silent = ParleyConnection.Options()
+        silent.answersPings = false
+        _ = try await server.user("ghost", options: silent)
+        let reason = try await alice.log.first("ghost left", timeout: .seconds(10)) { event in
+            if case .left(.lobby, "ghost", let reason) = event { reason } else { nil }
+        }
+        #expect(reason == "timed out")
+        // alice answers pings, so she outlived several timeouts.
+        try await Task.sleep(for: .seconds(1.5))
+        try await alice.connection.send("still here")
+        #expect(!alice.log.ended)
+        await server.finish()
+    }
+
+    @Test func historyPagesBackAndResumesAfterAnID() async throws {
+        let server = try await TestServer.start { $0.limits.rateBurst = 1000 }
+        let alice = try await server.user("alice")
+        var sent: [ChatMessage] = []
+        for i in 0..<120 { sent.append(try await alice.connection.send("m\(i)")) }
+
+        let latest = try await alice.connection.history(page: .latest(limit: 50))
+        #expect(latest.messages == Array(sent.suffix(50)))
+        #expect(latest.hasMore)
+        let older = try await alice.connection.history(page: .before(id: latest.messages[0].id, limit: 200))
+        #expect(older.messages == Array(sent.prefix(70)))
+        #expect(!older.hasMore)
+        let resumed = try await alice.connection.history(page: .after(id: sent[99].id, limit: 200))
+        #expect(resumed.messages == Array(sent.suffix(20)))
+
+        let bob = try await server.user("bob")
+        #expect(bob.welcome.history == Array(sent.suffix(50)))
+        #expect(bob.welcome.hasMoreHistory)
+
+        await #expect(throws: ParleyClientError.self) {
+            try await alice.connection.history(page: .latest(limit: 201))
+        }
+        await server.finish()
+    }
+
+    @Test func historySurvivesARestartOnTheSameDirectory() async throws {
+        let directory = TestServer.makeDataDirectory()
+        var server = try await TestServer.start(dataDirectory: directory)
+        let alice = try await server.user("alice")
+        var sent: [ChatMessage] = []
+        for i in 0..<15 { sent.append(try await alice.connection.send("before restart \(i)")) }
+        await server.stop()
+
+        server = try await TestServer.start(dataDirectory: directory)
+        let again = try await server.connect()
+        let welcome = try await again.login(name: "alice", password: "correct horse")
+        #expect(welcome.history == sent)
+        let next = try await again.send("after restart")
+        #expect(next.id > sent.last!.id)
+        await server.finish()
+    }
+
+    @Test func anUnknownConversationIsRefused() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        do {
+            try await alice.connection.send("hi", to: ConversationID(rawValue: "nowhere"))
+            Issue.record("a message went to a conversation that does not exist")
+        } catch let error as ParleyClientError {
+            #expect(error.code == .conversationUnknown)
+        }
+        await server.finish()
+    }
+
+    @Test func sessionsAreToldWhenTheServerShutsDown() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        await server.finish()
+        let code = try await alice.log.first("closing") { event in
+            if case .closing(let error) = event { error.code } else { nil }
+        }
+        #expect(code == .serverShuttingDown)
+        try await alice.log.wait(for: "the stream to end") { $0.ended }
+    }
+}
