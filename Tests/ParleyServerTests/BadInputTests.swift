@@ -110,7 +110,8 @@ import Testing
     }
 
     @Test func aFloodIsRateLimitedAfterTheBurst() async throws {
-        try await whileOthersChat({ $0.limits.rateBurst = 20; $0.limits.ratePerSecond = 5 }) { server in
+        // A refill too slow to matter while the flood is sent, so the count is exact.
+        try await whileOthersChat({ $0.limits.rateBurst = 20; $0.limits.ratePerSecond = 0.001 }) { server in
             let raw = try await greeted(server)
             // 40 requests at once: the burst passes, the rest are refused.
             for id in UInt32(1)...40 {
@@ -124,5 +125,34 @@ import Testing
             #expect(unlimited.count == 20)
             #expect(limited.count == 20)
         }
+    }
+
+    @Test func aReaderThatFallsBehindIsCutOffAndOthersGetEverything() async throws {
+        let server = try await TestServer.start {
+            $0.maxOutboundBytes = 64 * 1024
+            $0.limits.rateBurst = 100_000
+        }
+        let alice = try await server.user("alice")
+        let sloth = try await RawClient.connect(port: server.port)
+        try await sloth.send(.hello(ClientHello(client: "sloth")))
+        try await sloth.send(.request(id: 1, .register(name: "sloth", password: "long enough")))
+        try await sloth.send(.request(id: 2, .login(name: "sloth", password: "long enough", takeOver: false)))
+        _ = try await sloth.first("welcome") { if case .reply(2, .welcome) = $0 { true } else { nil } }
+        try await sloth.stopReading()
+
+        // Far more than the kernel's socket buffers and the 64 KiB allowance.
+        let text = String(repeating: "z", count: 4000)
+        var sent = 0
+        while !alice.log.events.contains(where: { if case .left(_, "sloth", _) = $0 { true } else { false } }) {
+            try await alice.connection.send(text)
+            sent += 1
+            try #require(sent < 20_000, "the slow reader was never cut off")
+        }
+        let reason = try await alice.log.first("sloth left") { event in
+            if case .left(_, "sloth", let reason) = event { reason } else { nil }
+        }
+        #expect(reason == "too slow")
+        try await alice.log.waitForMessages(sent)
+        await server.finish()
     }
 }

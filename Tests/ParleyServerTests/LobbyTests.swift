@@ -31,6 +31,26 @@ import Testing
         await server.finish()
     }
 
+    @Test func pipelinedRequestsAreCommittedInTheOrderSent() async throws {
+        let server = try await TestServer.start { $0.limits.rateBurst = 500 }
+        let raw = try await RawClient.connect(port: server.port)
+        // Register and login travel together: login must wait for register.
+        try await raw.send(.hello(ClientHello(client: "pipeliner")))
+        try await raw.send(.request(id: 1, .register(name: "pipe", password: "long enough")))
+        try await raw.send(.request(id: 2, .login(name: "pipe", password: "long enough", takeOver: false)))
+        for id in UInt32(3)...200 {
+            try await raw.send(.request(id: id, .send(conversation: .lobby, text: "n\(id)")))
+        }
+        _ = try await raw.first("the last reply") { if case .reply(200, _) = $0 { true } else { nil } }
+        let sent: [(UInt32, Int64)] = raw.messages.compactMap {
+            if case .reply(let id, .sent(let message)) = $0 { (id, message.id) } else { nil }
+        }
+        #expect(sent.count == 198)
+        #expect(sent.map(\.0) == Array(3...200), "replies come in request order")
+        #expect(zip(sent, sent.dropFirst()).allSatisfy { $0.1 < $1.1 }, "and commit in request order")
+        await server.finish()
+    }
+
     @Test func theSendersReplyAndEventCarryTheSameIDAndTime() async throws {
         let server = try await TestServer.start()
         let alice = try await server.user("alice")

@@ -78,6 +78,12 @@ public final class RawClient: Sendable {
         }
     }
 
+    /// Leaves everything the server sends in the socket, like a client
+    /// that hangs.
+    public func stopReading() async throws {
+        try await channel.setOption(ChannelOptions.autoRead, value: false).get()
+    }
+
     public func close() async {
         try? await channel.close()
     }

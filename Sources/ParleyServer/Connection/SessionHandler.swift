@@ -29,6 +29,13 @@ final class SessionHandler: ChannelInboundHandler {
     private var userKey: String?
     /// Why the session ended, told to the others in the `left` event.
     private var leaveReason = "quit"
+    /// Requests run one at a time in the order they came, so a client's
+    /// messages are committed in the order it sent them.
+    private var queued: [(id: UInt32, request: Request)] = []
+    private var busy = false
+    /// Past this many queued requests the socket is not read until the
+    /// queue drains: back-pressure instead of unbounded memory.
+    private static let maxQueuedRequests = 64
 
     init(services: SessionServices) {
         self.services = services
@@ -98,36 +105,72 @@ final class SessionHandler: ChannelInboundHandler {
             )))
             return
         }
+        queued.append((id, request))
+        if queued.count >= Self.maxQueuedRequests {
+            setReading(false)
+        }
+        startNextRequest()
+    }
+
+    private func startNextRequest() {
+        guard !busy, !queued.isEmpty else { return }
+        let (id, request) = queued.removeFirst()
+        if queued.count < Self.maxQueuedRequests / 2 {
+            setReading(true)
+        }
+        busy = true
         switch request {
         case .register(let name, let password):
             let accounts = services.accounts
-            respond(to: id) { .registered(name: try await accounts.register(name: name, password: password).name) }
+            run(id) { .registered(name: try await accounts.register(name: name, password: password).name) }
         case .login(let name, let password, let takeOver):
             logIn(name: name, password: password, takeOver: takeOver, id: id)
         case .send(let conversation, let text):
             withUser(id) { user, chat in
-                respond(to: id) { .sent(try await chat.post(from: user, to: conversation, text: text)) }
+                run(id) { .sent(try await chat.post(from: user, to: conversation, text: text)) }
             }
         case .history(let conversation, let page):
             withUser(id) { _, chat in
-                respond(to: id) { .history(try await chat.history(of: conversation, page: page)) }
+                run(id) { .history(try await chat.history(of: conversation, page: page)) }
             }
         }
     }
 
+    /// Answers the running request and starts the next one.
+    private func finish(_ id: UInt32, _ result: Result<Reply, any Error>) {
+        switch result {
+        case .success(let reply): self.reply(id, reply)
+        case .failure(let error): reply(id, .error(protocolError(from: error)))
+        }
+        requestDone()
+    }
+
+    private func requestDone() {
+        busy = false
+        startNextRequest()
+    }
+
     private func withUser(_ id: UInt32, _ body: (StoredUser, ChatService) -> Void) {
         guard case .authenticated(let user) = state else {
-            reply(id, .error(ProtocolError(.authRequired, "Log in first.")))
+            finish(id, .failure(ProtocolError(.authRequired, "Log in first.")))
             return
         }
         body(user, services.chat)
+    }
+
+    private func setReading(_ on: Bool) {
+        guard let options = context?.channel.syncOptions else { return }
+        if (try? options.getOption(.autoRead)) != on {
+            try? options.setOption(.autoRead, value: on)
+            if on { context?.read() }
+        }
     }
 
     // MARK: Logging in
 
     private func logIn(name: String, password: String, takeOver: Bool, id: UInt32) {
         guard case .anonymous = state, let context else {
-            reply(id, .error(ProtocolError(.authAlreadyLoggedIn, "This connection is already logged in or logging in.")))
+            finish(id, .failure(ProtocolError(.authAlreadyLoggedIn, "This connection is already logged in.")))
             return
         }
         state = .loggingIn(pending: [])
@@ -171,7 +214,7 @@ final class SessionHandler: ChannelInboundHandler {
         switch result {
         case .failure(let error):
             state = .anonymous
-            reply(id, .error(protocolError(from: error)))
+            finish(id, .failure(error))
         case .success(let (user, welcome)):
             state = .authenticated(user)
             self.outlet = outlet
@@ -183,6 +226,7 @@ final class SessionHandler: ChannelInboundHandler {
                 if case .message(let message) = event.event, message.id <= seen { continue }
                 write(event.frame)
             }
+            requestDone()
         }
     }
 
@@ -209,15 +253,13 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
-    private func respond(to id: UInt32, _ work: @escaping @Sendable () async throws -> Reply) {
+    /// Runs slow work off the loop; its result comes back here.
+    private func run(_ id: UInt32, _ work: @escaping @Sendable () async throws -> Reply) {
         guard let context else { return }
         let promise = context.eventLoop.makePromise(of: Reply.self)
         promise.completeWithTask(work)
         promise.futureResult.assumeIsolated().whenComplete { result in
-            switch result {
-            case .success(let reply): self.reply(id, reply)
-            case .failure(let error): self.reply(id, .error(self.protocolError(from: error)))
-            }
+            self.finish(id, result)
         }
     }
 

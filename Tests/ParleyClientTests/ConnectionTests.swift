@@ -1,0 +1,67 @@
+import NIOPosix
+import ParleyClient
+import ParleyProtocol
+import ParleyTestSupport
+import Testing
+
+@Suite struct ConnectionTests {
+    @Test func noServerGivesASentenceWithTheAddressAndAHint() async throws {
+        // Bind and close a socket to find a port nobody listens on.
+        let probe = try await TestServer.start()
+        let port = probe.port
+        await probe.finish()
+        do {
+            _ = try await ParleyConnection.connect(host: "127.0.0.1", port: port)
+            Issue.record("connected to a closed port")
+        } catch {
+            #expect("\(error)" == "cannot connect to 127.0.0.1:\(port): connection refused — is parley-server running?")
+        }
+    }
+
+    @Test func theHelloCarriesTheServersLimits() async throws {
+        let server = try await TestServer.start { $0.limits.maxMessageCharacters = 1234 }
+        let connection = try await server.connect()
+        #expect(connection.serverHello.version == ProtocolConstants.version)
+        #expect(connection.serverHello.limits.maxMessageCharacters == 1234)
+        await server.finish()
+    }
+
+    @Test func concurrentRequestsGetTheirOwnReplies() async throws {
+        let server = try await TestServer.start { $0.limits.rateBurst = 200 }
+        let alice = try await server.user("alice")
+        let texts = (0..<50).map { "message \($0)" }
+        let replies = try await withThrowingTaskGroup(of: (String, ChatMessage).self) { group in
+            for text in texts {
+                group.addTask { (text, try await alice.connection.send(text)) }
+            }
+            return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
+        }
+        #expect(replies.count == 50)
+        #expect(replies.allSatisfy { $0.key == $0.value.text })
+        await server.finish()
+    }
+
+    @Test func requestsAfterCloseFailAndTheEventStreamEnds() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        await alice.connection.close()
+        try await alice.log.wait(for: "the events to end") { $0.ended }
+        await #expect(throws: ParleyClientError.self) { try await alice.connection.send("into the void") }
+        await server.finish()
+    }
+
+    @Test func aRequestInFlightFailsWhenTheServerGoesAway() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        await server.finish()
+        do {
+            _ = try await alice.connection.history(page: .latest(limit: 10))
+            Issue.record("a request succeeded on a closed connection")
+        } catch let error as ParleyClientError {
+            guard case .disconnected = error else {
+                Issue.record("expected disconnected, got \(error)")
+                return
+            }
+        }
+    }
+}
