@@ -10,6 +10,8 @@ public final class ParleyConnection: Sendable {
         /// Frames from the server larger than this close the connection.
         public var maxFrameBytes = ProtocolConstants.defaultClientMaxFrameBytes
         public var connectTimeout = TimeAmount.seconds(5)
+        /// How long to wait for the server's hello after connecting.
+        public var helloTimeout = TimeAmount.seconds(10)
         /// Off only in tests that play a client which vanished.
         public var answersPings = true
         public init() {}
@@ -52,8 +54,20 @@ public final class ParleyConnection: Sendable {
             hello.fail(error)
             throw ParleyClientError.connectFailure(host: host, port: port, error)
         }
+        let silence = channel.eventLoop.scheduleTask(in: options.helloTimeout) {
+            hello.fail(ParleyClientError.incompatibleServer(
+                "no hello from \(host):\(port) within \(options.helloTimeout.nanoseconds / 1_000_000_000) s — is it a Parley server?"
+            ))
+        }
         channel.writeAndFlush(WireCodec.encode(ClientMessage.hello(ClientHello(client: options.clientName))), promise: nil)
-        let serverHello = try await hello.futureResult.get()
+        let serverHello: ServerHello
+        do {
+            serverHello = try await hello.futureResult.get()
+            silence.cancel()
+        } catch {
+            try? await channel.close()
+            throw error
+        }
         guard serverHello.version == ProtocolConstants.version else {
             try? await channel.close()
             throw ParleyClientError.incompatibleServer(

@@ -50,6 +50,7 @@ public final class ParleyServer: Sendable {
         }
         let store = try openStore(configuration)
         guard let lobby = try await store.room(nameKey: "lobby") else {
+            try? store.close()
             throw ServerStartError(message: "the database \(configuration.databasePath) has no lobby; it was not made by parley-server")
         }
 

@@ -65,3 +65,21 @@ import Testing
         }
     }
 }
+
+@Suite struct NotAParleyServerTests {
+    @Test func aServerThatNeverSaysHelloIsNamedAfterTheTimeout() async throws {
+        // A listener that accepts and says nothing.
+        let silent = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(silent.localAddress?.port)
+        var options = ParleyConnection.Options()
+        options.helloTimeout = .milliseconds(300)
+        do {
+            _ = try await ParleyConnection.connect(host: "127.0.0.1", port: port, options: options)
+            Issue.record("connected to something that never said hello")
+        } catch {
+            #expect("\(error)".contains("is it a Parley server?"))
+        }
+        try await silent.close()
+    }
+}
