@@ -9,7 +9,9 @@ let package = Package(
         .library(name: "ParleyStore", targets: ["ParleyStore"]),
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
         .library(name: "ParleyClient", targets: ["ParleyClient"]),
+        .library(name: "ParleyTUI", targets: ["ParleyTUI"]),
         .executable(name: "parley-server", targets: ["parley-server"]),
+        .executable(name: "parley", targets: ["parley"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -54,6 +56,26 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
+        .target(
+            name: "ParleyTUI",
+            dependencies: [
+                "ParleyClient",
+                "ParleyProtocol",
+                "CNCursesW",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            resources: [.copy("themes")]
+        ),
+        .executableTarget(
+            name: "parley",
+            dependencies: [
+                "ParleyTUI",
+                "ParleyClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         .executableTarget(
             name: "parley-server",
             dependencies: [
@@ -83,6 +105,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ParleyClientTests", dependencies: ["ParleyClient", "ParleyTestSupport"]),
+        .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["ParleyTestSupport", "parley", "parley-server"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,0 +1,35 @@
+import ParleyProtocol
+
+/// Everything that can happen to the front end.
+public enum Action: Sendable {
+    case key(Key)
+    /// A bracketed paste: one piece of text, however many lines.
+    case paste(String)
+    case resize(Size)
+    case tick(now: Int64)
+    case loginFailed(String)
+    case loggedIn(Welcome, limits: ServerLimits)
+    /// Messages fetched after a reconnect, newer than what the view had.
+    case caughtUp([ChatMessage])
+    case olderLoaded(HistorySlice)
+    case event(Event)
+    case sendFailed(text: String, reason: String)
+    case connectionLost(reason: String)
+    case reconnectCountdown(attempt: Int, inSeconds: Int)
+    case reconnectFailed(attempt: Int, reason: String)
+    case themeChanged(String)
+    case themeFailed(String)
+}
+
+/// What the reducer asks the outside world to do.
+public enum Effect: Hashable, Sendable {
+    case logIn(name: String, password: String, register: Bool)
+    case send(text: String, to: ConversationID)
+    case loadOlder(ConversationID, before: Int64)
+    /// Waits out the back-off for `attempt`, reconnects, logs in again and
+    /// fetches what came after `afterID`.
+    case reconnect(attempt: Int, afterID: Int64?)
+    case loadTheme(String)
+    case bell
+    case quit
+}

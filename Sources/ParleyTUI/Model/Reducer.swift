@@ -1,0 +1,391 @@
+import ParleyProtocol
+
+/// The front end's only logic: how an action changes the state, and what
+/// it asks the outside world to do. Pure: no I/O, no curses, no clock.
+public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+    switch action {
+    case .key(let key):
+        if case .login(var form) = state.phase {
+            let effects = reduceLoginKey(&form, key, state: &state)
+            if case .login = state.phase { state.phase = .login(form) }
+            return effects
+        }
+        return reduceChatKey(&state, key)
+    case .paste(let text):
+        return reducePaste(&state, text)
+    case .resize(let size):
+        state.size = size
+    case .tick(let now):
+        state.now = now
+    case .loginFailed(let reason):
+        if case .login(var form) = state.phase {
+            form.error = reason
+            form.busy = false
+            state.phase = .login(form)
+        }
+    case .loggedIn(let welcome, let limits):
+        let first = state.phase != .chat
+        state.phase = .chat
+        state.me = welcome.user
+        state.online = welcome.online
+        state.connection = .online
+        state.maxMessageCharacters = limits.maxMessageCharacters
+        if first {
+            state.conversation.hasMoreOlder = welcome.hasMoreHistory
+            state.status = StatusMessage(text: "F1 or /help: keys and commands", kind: .hint)
+        } else {
+            state.conversation.append(system: "reconnected", at: state.now)
+        }
+        state.conversation.merge(welcome.history)
+    case .caughtUp(let messages):
+        state.conversation.merge(messages)
+    case .olderLoaded(let slice):
+        state.conversation.prepend(slice.messages, hasMore: slice.hasMore)
+    case .event(let event):
+        return reduceEvent(&state, event)
+    case .sendFailed(let text, let reason):
+        state.status = StatusMessage(text: "Not sent: \(reason)", kind: .error)
+        if state.input.isEmpty { state.input.insert(text) }
+    case .connectionLost(let reason):
+        guard !state.quitting, state.phase == .chat else { return [] }
+        if case .offline = state.connection { return [] }
+        state.conversation.append(system: "connection lost: \(reason)", at: state.now)
+        return startReconnect(&state, attempt: 1)
+    case .reconnectCountdown(let attempt, let seconds):
+        state.connection = .reconnecting(attempt: attempt, inSeconds: seconds)
+    case .reconnectFailed(let attempt, let reason):
+        state.status = StatusMessage(text: "Reconnect failed: \(reason)", kind: .error)
+        return startReconnect(&state, attempt: attempt + 1)
+    case .themeChanged(let name):
+        state.theme = name
+        state.status = StatusMessage(text: "Theme: \(name)", kind: .hint)
+    case .themeFailed(let reason):
+        state.status = StatusMessage(text: reason, kind: .error)
+    }
+    return []
+}
+
+/// Seconds to wait before reconnect attempt `attempt`: 1, 2, 4, 8, 16, then 30.
+public func reconnectDelay(attempt: Int) -> Int {
+    min(30, 1 << min(max(attempt - 1, 0), 5))
+}
+
+private func startReconnect(_ state: inout AppState, attempt: Int) -> [Effect] {
+    state.connection = .reconnecting(attempt: attempt, inSeconds: reconnectDelay(attempt: attempt))
+    return [.reconnect(attempt: attempt, afterID: state.conversation.newestID)]
+}
+
+// MARK: Events
+
+private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
+    switch event {
+    case .message(let message):
+        let mentioned = message.sender != state.me && Mentions.contains(state.me, in: message.text)
+        state.conversation.merge([message])
+        return mentioned ? [.bell] : []
+    case .joined(_, let user):
+        if !state.online.contains(user) {
+            state.online.append(user)
+            state.online.sort { $0.lowercased() < $1.lowercased() }
+        }
+        state.conversation.append(system: "\(user) joined", at: state.now)
+    case .left(_, let user, let reason):
+        state.online.removeAll { $0 == user }
+        state.conversation.append(system: "\(user) left (\(reason))", at: state.now)
+    case .closing(let error):
+        state.conversation.append(system: error.message, at: state.now)
+        if error.code == .sessionReplaced {
+            state.connection = .offline("logged in elsewhere")
+        }
+    case .error(let error):
+        state.status = StatusMessage(text: error.message, kind: .error)
+    case .ping:
+        break
+    }
+    return []
+}
+
+// MARK: Chat keys
+
+private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    if state.popup != nil {
+        if let command = state.keymap.command(for: key), [.closePopup, .help, .send].contains(command) {
+            state.popup = nil
+        } else if state.keymap.command(for: key) == .quit {
+            return quit(&state)
+        }
+        return []
+    }
+    guard let command = state.keymap.command(for: key) else {
+        switch key {
+        case .character(let c):
+            state.input.insert(String(c))
+            state.status = nil
+        default:
+            break
+        }
+        return []
+    }
+    let page = max(1, Layout(size: state.size, inputLines: state.input.lineCount).conversationRows - 1)
+    switch command {
+    case .send: return submit(&state)
+    case .newline: state.input.insert("\n")
+    case .cursorLeft: state.input.moveLeft()
+    case .cursorRight: state.input.moveRight()
+    case .lineStart: state.input.moveToLineStart()
+    case .lineEnd: state.input.moveToLineEnd()
+    case .deleteBackward: state.input.deleteBackward()
+    case .deleteForward: state.input.deleteForward()
+    case .deleteWord: state.input.deleteWordBackward()
+    case .deleteToStart: state.input.deleteToStart()
+    case .deleteToEnd: state.input.deleteToEnd()
+    case .recallPrevious: state.input.recallPrevious()
+    case .recallNext: state.input.recallNext()
+    case .complete: complete(&state)
+    case .pageUp: return scroll(&state, by: page)
+    case .pageDown: return scroll(&state, by: -page)
+    case .homeOrTop:
+        if state.input.isEmpty { return scroll(&state, by: state.conversation.entries.count) }
+        state.input.moveToLineStart()
+    case .endOrBottom:
+        if state.input.isEmpty { return scroll(&state, by: -state.conversation.entries.count) }
+        state.input.moveToLineEnd()
+    case .scrollTop: return scroll(&state, by: state.conversation.entries.count)
+    case .scrollBottom: return scroll(&state, by: -state.conversation.entries.count)
+    case .help: state.popup = .help
+    case .closePopup: state.status = nil
+    case .quit: return quit(&state)
+    case .quitIfEmpty:
+        if state.input.isEmpty { return quit(&state) }
+        state.input.deleteForward()
+    case .nextField, .toggleRegister: break
+    }
+    return []
+}
+
+private func reducePaste(_ state: inout AppState, _ text: String) -> [Effect] {
+    // Terminals send Return as "\r" inside a paste; one paste is one message.
+    let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+    switch state.phase {
+    case .chat:
+        if state.popup == nil { state.input.insert(normalized) }
+    case .login(var form):
+        form.edit { $0.insert(normalized.split(separator: "\n").first.map(String.init) ?? "") }
+        state.phase = .login(form)
+    }
+    return []
+}
+
+private func quit(_ state: inout AppState) -> [Effect] {
+    state.quitting = true
+    return [.quit]
+}
+
+private func scroll(_ state: inout AppState, by entries: Int) -> [Effect] {
+    var log = state.conversation
+    log.scrollBack = min(max(0, log.scrollBack + entries), max(0, log.entries.count - 1))
+    if log.scrollBack == 0 { log.newBelow = 0 }
+    let rows = Layout(size: state.size, inputLines: state.input.lineCount).conversationRows
+    var effects: [Effect] = []
+    if entries > 0, log.entries.count - log.scrollBack < rows, log.hasMoreOlder, !log.loadingOlder {
+        log.loadingOlder = true
+        effects.append(.loadOlder(log.id, before: log.oldestID ?? Int64.max))
+    }
+    state.conversation = log
+    return effects
+}
+
+// MARK: Sending and commands
+
+private func submit(_ state: inout AppState) -> [Effect] {
+    let text = state.input.text
+    if text.allSatisfy(\.isWhitespace) {
+        state.status = StatusMessage(text: "Nothing to send: the line is only white space.", kind: .hint)
+        return []
+    }
+    if text.hasPrefix("/") && !text.hasPrefix("//") {
+        return runCommand(&state)
+    }
+    let message = text.hasPrefix("//") ? String(text.dropFirst()) : text
+    return send(&state, message)
+}
+
+private func send(_ state: inout AppState, _ text: String) -> [Effect] {
+    guard state.connection == .online else {
+        state.status = StatusMessage(text: "Not connected: your text stays here; send it once reconnected.", kind: .error)
+        return []
+    }
+    if text.count > state.maxMessageCharacters {
+        state.status = StatusMessage(
+            text: "Too long: \(text.count) characters, the server takes \(state.maxMessageCharacters).", kind: .error
+        )
+        return []
+    }
+    _ = state.input.take()
+    state.status = nil
+    return [.send(text: text, to: state.conversation.id)]
+}
+
+public enum SlashCommand: String, CaseIterable, Sendable {
+    case help, quit, who, me, theme, clear
+
+    public var usage: String {
+        switch self {
+        case .help: "/help — keys and commands"
+        case .quit: "/quit — leave Parley"
+        case .who: "/who — who is online"
+        case .me: "/me ACTION — say what you do (* you ACTION)"
+        case .theme: "/theme NAME — switch colours (default, light, high-contrast, mono)"
+        case .clear: "/clear — clear this view (history stays on the server)"
+        }
+    }
+}
+
+private func runCommand(_ state: inout AppState) -> [Effect] {
+    let line = state.input.text
+    let parts = line.dropFirst().split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+    let name = parts.first.map { String($0).lowercased() } ?? ""
+    let argument = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+    guard let command = SlashCommand(rawValue: name) else {
+        state.status = StatusMessage(text: "Unknown command /\(name) — /help lists them; start with // to send a line beginning with /.", kind: .error)
+        return []
+    }
+    switch command {
+    case .help:
+        _ = state.input.take()
+        state.popup = .help
+    case .quit:
+        _ = state.input.take()
+        return quit(&state)
+    case .who:
+        _ = state.input.take()
+        state.conversation.append(system: "online (\(state.online.count)): " + state.online.joined(separator: ", "), at: state.now)
+    case .me:
+        guard !argument.isEmpty else {
+            state.status = StatusMessage(text: "Usage: /me ACTION", kind: .hint)
+            return []
+        }
+        return send(&state, "/me " + argument)
+    case .theme:
+        guard !argument.isEmpty else {
+            state.status = StatusMessage(text: "Usage: /theme NAME (now \(state.theme))", kind: .hint)
+            return []
+        }
+        _ = state.input.take()
+        return [.loadTheme(argument)]
+    case .clear:
+        _ = state.input.take()
+        state.conversation.entries = []
+        state.conversation.scrollBack = 0
+        state.conversation.newBelow = 0
+    }
+    return []
+}
+
+private func complete(_ state: inout AppState) {
+    let word = state.input.wordBeforeCursor
+    guard !word.isEmpty else { return }
+    let atLineStart = state.input.text.count == word.count
+    let candidates: [String]
+    if word.hasPrefix("/") && atLineStart {
+        candidates = SlashCommand.allCases.map { "/" + $0.rawValue }.filter { $0.hasPrefix(word.lowercased()) }
+    } else {
+        let prefix = word.hasPrefix("@") ? String(word.dropFirst()) : word
+        candidates = state.online.filter { $0.lowercased().hasPrefix(prefix.lowercased()) }
+            .map { word.hasPrefix("@") ? "@" + $0 : $0 }
+    }
+    switch candidates.count {
+    case 0:
+        state.status = StatusMessage(text: "No completion for \(word)", kind: .hint)
+    case 1:
+        let suffix = word.hasPrefix("/") ? " " : (atLineStart && !word.hasPrefix("@") ? ": " : " ")
+        state.input.replaceWordBeforeCursor(with: candidates[0] + suffix)
+    default:
+        state.input.replaceWordBeforeCursor(with: commonPrefix(candidates))
+        state.status = StatusMessage(text: candidates.joined(separator: "  "), kind: .hint)
+    }
+}
+
+private func commonPrefix(_ words: [String]) -> String {
+    guard var prefix = words.first.map(Array.init) else { return "" }
+    for word in words.dropFirst() {
+        let chars = Array(word)
+        var n = 0
+        while n < prefix.count && n < chars.count && prefix[n].lowercased() == chars[n].lowercased() { n += 1 }
+        prefix = Array(prefix.prefix(n))
+    }
+    return String(prefix)
+}
+
+// MARK: Login form keys
+
+private func reduceLoginKey(_ form: inout LoginForm, _ key: Key, state: inout AppState) -> [Effect] {
+    let command = state.keymap.command(for: key)
+    if form.busy && command != .quit { return [] }
+    switch command {
+    case .send?:
+        return submitLogin(&form)
+    case .nextField?, .complete?, .recallNext?:
+        form.moveFocus(by: 1)
+    case .recallPrevious?:
+        form.moveFocus(by: -1)
+    case .toggleRegister?:
+        form.registering.toggle()
+        form.error = nil
+        if !form.fields.contains(form.focus) { form.focus = .password }
+    case .quit?:
+        return quit(&state)
+    case .cursorLeft?: form.edit { $0.moveLeft() }
+    case .cursorRight?: form.edit { $0.moveRight() }
+    case .lineStart?, .homeOrTop?: form.edit { $0.moveToLineStart() }
+    case .lineEnd?, .endOrBottom?: form.edit { $0.moveToLineEnd() }
+    case .deleteBackward?: form.edit { $0.deleteBackward() }
+    case .deleteForward?, .quitIfEmpty?: form.edit { $0.deleteForward() }
+    case .deleteWord?: form.edit { $0.deleteWordBackward() }
+    case .deleteToStart?: form.edit { $0.deleteToStart() }
+    case .deleteToEnd?: form.edit { $0.deleteToEnd() }
+    default:
+        if case .character(let c) = key {
+            form.edit { $0.insert(String(c)) }
+        }
+    }
+    return []
+}
+
+private func submitLogin(_ form: inout LoginForm) -> [Effect] {
+    let name = form.name.text
+    do {
+        try NameRules.validate(name)
+        try PasswordRules.validate(form.password.text)
+    } catch {
+        form.error = error.message
+        return []
+    }
+    if form.registering && form.password.text != form.confirm.text {
+        form.error = "The two passwords differ; type them again."
+        form.password = LineEditor()
+        form.confirm = LineEditor()
+        form.focus = .password
+        return []
+    }
+    form.error = nil
+    form.busy = true
+    return [.logIn(name: name, password: form.password.text, register: form.registering)]
+}
+
+extension LoginForm {
+    mutating func edit(_ change: (inout LineEditor) -> Void) {
+        switch focus {
+        case .name: change(&name)
+        case .password: change(&password)
+        case .confirm: change(&confirm)
+        }
+        error = nil
+    }
+
+    mutating func moveFocus(by step: Int) {
+        let fields = self.fields
+        let index = fields.firstIndex(of: focus) ?? 0
+        focus = fields[(index + step + fields.count) % fields.count]
+    }
+}

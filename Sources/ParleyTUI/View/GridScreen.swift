@@ -1,0 +1,68 @@
+/// A screen in memory: each cell holds the character drawn there and its
+/// role, so tests can read the screen as text and check its colours.
+public final class GridScreen: Screen {
+    public struct Cell: Hashable, Sendable {
+        /// "" for the second cell of a wide character.
+        public var text: String
+        public var role: Role
+    }
+
+    public let size: Size
+    public private(set) var cells: [[Cell]]
+    public private(set) var cursor: (row: Int, column: Int)?
+
+    public init(columns: Int, rows: Int) {
+        size = Size(columns: columns, rows: rows)
+        cells = Array(repeating: Array(repeating: Cell(text: " ", role: .normal), count: columns), count: rows)
+    }
+
+    public func clear() {
+        cells = Array(repeating: Array(repeating: Cell(text: " ", role: .normal), count: size.columns), count: size.rows)
+    }
+
+    public func write(_ text: String, row: Int, column: Int, role: Role) {
+        guard (0..<size.rows).contains(row) else { return }
+        var x = column
+        for character in text {
+            let width = TextWidth.of(character)
+            guard x >= 0, x + width <= size.columns else { break }
+            if width == 0 {
+                if x > 0 { cells[row][x - 1].text.append(character) }
+                continue
+            }
+            cells[row][x] = Cell(text: String(character), role: role)
+            if width == 2 { cells[row][x + 1] = Cell(text: "", role: role) }
+            x += width
+        }
+    }
+
+    public func placeCursor(row: Int, column: Int) { cursor = (row, column) }
+    public func hideCursor() { cursor = nil }
+
+    /// A row as text, wide characters once.
+    public func text(row: Int) -> String {
+        cells[row].map(\.text).joined()
+    }
+
+    /// The whole screen as lines of text.
+    public var lines: [String] { (0..<size.rows).map(text(row:)) }
+
+    /// The role of the cell where `needle` starts on the first row holding it.
+    public func role(of needle: String) -> Role? {
+        for row in 0..<size.rows {
+            var column = 0
+            var prefix = ""
+            let line = text(row: row)
+            guard let range = line.range(of: needle) else { continue }
+            prefix = String(line[..<range.lowerBound])
+            // Map the character offset back to a cell: count cells, skipping "" continuations.
+            var seen = 0
+            for (index, cell) in cells[row].enumerated() where !cell.text.isEmpty {
+                if seen == prefix.count { column = index; break }
+                seen += cell.text.count
+            }
+            return cells[row][column].role
+        }
+        return nil
+    }
+}

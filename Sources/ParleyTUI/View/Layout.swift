@@ -1,0 +1,31 @@
+/// Where everything goes on a screen of a given size.
+public struct Layout: Hashable, Sendable {
+    public static let minimum = Size(columns: 60, rows: 15)
+    public static let maxInputRows = 5
+
+    public let size: Size
+    public let inputRows: Int
+
+    public init(size: Size, inputLines: Int) {
+        self.size = size
+        inputRows = min(max(inputLines, 1), Self.maxInputRows)
+    }
+
+    public var tooSmall: Bool { size.columns < Self.minimum.columns || size.rows < Self.minimum.rows }
+
+    public var usersWidth: Int { size.columns >= 100 ? 20 : 16 }
+    /// Columns of the conversation pane; the users pane follows after a border.
+    public var conversationColumns: Int { size.columns - usersWidth - 1 }
+    public var borderColumn: Int { conversationColumns }
+    public var usersColumn: Int { conversationColumns + 1 }
+
+    public let topBarRow = 0
+    public let conversationTop = 1
+    /// Rows for messages: all but the top bar, the separator, the input and the status line.
+    public var conversationRows: Int { max(1, size.rows - 3 - inputRows) }
+    public var separatorRow: Int { conversationTop + conversationRows }
+    public var inputTop: Int { separatorRow + 1 }
+    public var statusRow: Int { size.rows - 1 }
+    public static let prompt = "> "
+    public var inputColumns: Int { size.columns - Self.prompt.count }
+}

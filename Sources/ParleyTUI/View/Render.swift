@@ -1,0 +1,267 @@
+import ParleyProtocol
+
+/// Draws the whole state. Knows nothing of curses: only `Screen`.
+public func render(_ state: AppState, on screen: Screen) {
+    screen.clear()
+    screen.hideCursor()
+    let size = screen.size
+    if size.columns < Layout.minimum.columns || size.rows < Layout.minimum.rows {
+        renderTooSmall(size, on: screen)
+        return
+    }
+    switch state.phase {
+    case .login(let form):
+        renderLogin(form, state: state, on: screen)
+    case .chat:
+        let inputLayout = InputLayout(state.input, columns: Layout(size: size, inputLines: 1).inputColumns)
+        let layout = Layout(size: size, inputLines: inputLayout.rows.count)
+        renderTopBar(state, layout, on: screen)
+        renderConversation(state, layout, on: screen)
+        renderUsers(state, layout, on: screen)
+        screen.write(String(repeating: "─", count: size.columns), row: layout.separatorRow, column: 0, role: .border)
+        renderStatus(state, layout, on: screen)
+        if state.popup == .help {
+            renderHelp(state, on: screen)
+        } else {
+            renderInput(inputLayout, layout, on: screen)
+        }
+    }
+}
+
+private func renderTooSmall(_ size: Size, on screen: Screen) {
+    let lines = [
+        "Parley needs at least \(Layout.minimum.columns)×\(Layout.minimum.rows);",
+        "this terminal is \(size.columns)×\(size.rows). Make it larger.",
+    ]
+    let top = max(0, size.rows / 2 - 1)
+    for (offset, line) in lines.enumerated() {
+        let text = TextWidth.truncate(line, width: size.columns)
+        screen.write(text, row: top + offset, column: max(0, (size.columns - TextWidth.of(text)) / 2), role: .error)
+    }
+}
+
+private func connectionText(_ connection: ConnectionState) -> String {
+    switch connection {
+    case .connecting: "connecting…"
+    case .online: "online"
+    case .reconnecting(let attempt, let seconds):
+        seconds > 0 ? "reconnecting in \(seconds)s (attempt \(attempt))" : "reconnecting… (attempt \(attempt))"
+    case .offline(let reason): "offline: \(reason)"
+    }
+}
+
+private func renderTopBar(_ state: AppState, _ layout: Layout, on screen: Screen) {
+    screen.fill(row: layout.topBarRow, role: .bar)
+    let left = " Parley │ \(state.server) │ \(state.me) │ \(state.conversation.id) │ \(connectionText(state.connection))"
+    let clock = MessageFormat.clock(state.now, in: state.timeZone) + " "
+    let room = layout.size.columns - TextWidth.of(clock) - 1
+    screen.write(TextWidth.truncate(left, width: room), row: layout.topBarRow, column: 0, role: .bar)
+    screen.write(clock, row: layout.topBarRow, column: layout.size.columns - TextWidth.of(clock), role: .bar)
+}
+
+/// One entry as it is drawn: a prefix (the time), the text, the role.
+private func lines(of entry: Entry, state: AppState, width: Int) -> [(text: String, role: Role, stampWidth: Int)] {
+    let stamp = MessageFormat.clock(entry.time, in: state.timeZone) + " "
+    let body: String
+    let role: Role
+    switch entry.kind {
+    case .message(let message):
+        body = MessageFormat.body(message)
+        if message.sender == state.me {
+            role = .own
+        } else if Mentions.contains(state.me, in: message.text) {
+            role = .mention
+        } else {
+            role = .other
+        }
+    case .system(let text):
+        body = "-- " + text
+        role = .system
+    case .error(let text):
+        body = "!! " + text
+        role = .error
+    }
+    // Continuation lines hang under the text, after "HH:MM name: ".
+    let nameEnd = body.firstIndex(of: ":").map { TextWidth.of(body[...$0]) + 1 } ?? 3
+    let indent = min(TextWidth.of(stamp) + nameEnd, width / 2)
+    let first = TextWidth.wrap(body, width: width - TextWidth.of(stamp))
+    var out: [(String, Role, Int)] = []
+    for (index, line) in first.enumerated() {
+        if index == 0 {
+            out.append((stamp + line, role, TextWidth.of(stamp)))
+        } else {
+            for piece in TextWidth.wrap(line, width: width - indent) {
+                out.append((String(repeating: " ", count: indent) + piece, role, 0))
+            }
+        }
+    }
+    return out
+}
+
+private func renderConversation(_ state: AppState, _ layout: Layout, on screen: Screen) {
+    let log = state.conversation
+    let width = layout.conversationColumns
+    var rows: [(text: String, role: Role, stampWidth: Int)] = []
+    for entry in log.entries.dropLast(log.scrollBack).reversed() {
+        rows.insert(contentsOf: lines(of: entry, state: state, width: width), at: 0)
+        if rows.count >= layout.conversationRows { break }
+    }
+    let visible = rows.suffix(layout.conversationRows)
+    for (offset, line) in visible.enumerated() {
+        let row = layout.conversationTop + offset
+        let stamp = String(line.text.prefix(line.stampWidth))
+        screen.write(stamp, row: row, column: 0, role: .timestamp)
+        screen.write(String(line.text.dropFirst(line.stampWidth)), row: row, column: line.stampWidth, role: line.role)
+    }
+    if log.loadingOlder {
+        screen.write(" loading older messages… ", row: layout.conversationTop, column: 0, role: .highlight)
+    }
+    if log.newBelow > 0 {
+        let marker = " \(log.newBelow) new ↓ "
+        screen.write(marker, row: layout.separatorRow - 1, column: width - TextWidth.of(marker), role: .highlight)
+    }
+}
+
+private func renderUsers(_ state: AppState, _ layout: Layout, on screen: Screen) {
+    for row in layout.conversationTop..<layout.separatorRow {
+        screen.write("│", row: row, column: layout.borderColumn, role: .border)
+    }
+    let width = layout.usersWidth - 1
+    screen.write(TextWidth.truncate(" Online (\(state.online.count))", width: width), row: layout.conversationTop,
+                 column: layout.usersColumn, role: .bar)
+    let names = state.online.sorted { $0.lowercased() < $1.lowercased() }
+    for (index, name) in names.prefix(layout.conversationRows - 1).enumerated() {
+        let me = name == state.me
+        screen.write(TextWidth.truncate((me ? " ● " : "   ") + name, width: width),
+                     row: layout.conversationTop + 1 + index, column: layout.usersColumn, role: me ? .own : .normal)
+    }
+}
+
+private func renderStatus(_ state: AppState, _ layout: Layout, on screen: Screen) {
+    screen.fill(row: layout.statusRow, role: .status)
+    let (text, role): (String, Role) = switch state.status {
+    case let status?: (status.text, status.kind == .error ? .error : .status)
+    case nil: ("F1 help · Enter send · Alt+Enter new line · PgUp/PgDn scroll · /quit", .status)
+    }
+    screen.write(" " + TextWidth.truncate(text, width: layout.size.columns - 2), row: layout.statusRow, column: 0, role: role)
+}
+
+/// The input text cut into screen rows, and where the cursor falls.
+struct InputLayout {
+    var rows: [String] = [""]
+    var cursorRow = 0
+    var cursorColumn = 0
+
+    init(_ editor: LineEditor, columns: Int) {
+        var width = 0
+        for (index, character) in editor.characters.enumerated() {
+            if index == editor.cursor { (cursorRow, cursorColumn) = (rows.count - 1, width) }
+            if character == "\n" {
+                rows.append("")
+                width = 0
+                continue
+            }
+            let w = TextWidth.of(character)
+            if width + w > columns {
+                rows.append("")
+                width = 0
+            }
+            rows[rows.count - 1].append(character)
+            width += w
+        }
+        if editor.cursor == editor.characters.count {
+            if width >= columns {
+                rows.append("")
+                width = 0
+            }
+            (cursorRow, cursorColumn) = (rows.count - 1, width)
+        }
+    }
+}
+
+private func renderInput(_ input: InputLayout, _ layout: Layout, on screen: Screen) {
+    // Show the rows around the cursor when the text is taller than the box.
+    let first = max(0, min(input.cursorRow - layout.inputRows + 1, input.rows.count - layout.inputRows))
+    for offset in 0..<layout.inputRows where first + offset < input.rows.count {
+        let row = layout.inputTop + offset
+        screen.write(first + offset == 0 ? Layout.prompt : "  ", row: row, column: 0, role: .hint)
+        screen.write(input.rows[first + offset], row: row, column: Layout.prompt.count, role: .input)
+    }
+    screen.placeCursor(row: layout.inputTop + input.cursorRow - first, column: Layout.prompt.count + input.cursorColumn)
+}
+
+private func renderHelp(_ state: AppState, on screen: Screen) {
+    var lines = ["Keys"]
+    for command in Command.allCases where command != .nextField && command != .toggleRegister {
+        let keys = state.keymap.keys(for: command)
+        if !keys.isEmpty {
+            lines.append("  " + keys.joined(separator: ", ").padding(toLength: 18, withPad: " ", startingAt: 0) + command.summary)
+        }
+    }
+    lines.append("Commands")
+    lines += SlashCommand.allCases.map { "  " + $0.usage }
+    lines.append("Esc closes this help.")
+    drawBox(title: "Help", lines: lines, on: screen)
+}
+
+/// A bordered box in the middle of the screen.
+func drawBox(title: String, lines: [String], on screen: Screen) {
+    let size = screen.size
+    let width = min(size.columns - 4, max(40, lines.map { TextWidth.of($0) }.max() ?? 0) + 4)
+    let height = min(size.rows - 2, lines.count + 2)
+    let left = (size.columns - width) / 2
+    let top = (size.rows - height) / 2
+    let inner = width - 2
+    screen.write("┌" + TextWidth.truncate("─ \(title) " + String(repeating: "─", count: inner), width: inner) + "┐",
+                 row: top, column: left, role: .popup)
+    for index in 0..<(height - 2) {
+        let text = index < lines.count ? TextWidth.truncate(" " + lines[index], width: inner) : ""
+        let padding = String(repeating: " ", count: inner - TextWidth.of(text))
+        screen.write("│" + text + padding + "│", row: top + 1 + index, column: left, role: .popup)
+    }
+    screen.write("└" + String(repeating: "─", count: inner) + "┘", row: top + height - 1, column: left, role: .popup)
+}
+
+private func renderLogin(_ form: LoginForm, state: AppState, on screen: Screen) {
+    let size = screen.size
+    let title = form.registering ? "Register a new account on \(state.server)" : "Log in to \(state.server)"
+    let width = min(size.columns - 4, 64)
+    let left = (size.columns - width) / 2
+    var row = max(1, size.rows / 2 - 6)
+    screen.write("Parley", row: row, column: left, role: .bar)
+    row += 2
+    screen.write(TextWidth.truncate(title, width: width), row: row, column: left, role: .normal)
+    row += 2
+    var cursor: (Int, Int)?
+    for field in form.fields {
+        let (label, editor, masked): (String, LineEditor, Bool) = switch field {
+        case .name: ("Name      ", form.name, false)
+        case .password: ("Password  ", form.password, true)
+        case .confirm: ("Again     ", form.confirm, true)
+        }
+        let shown = masked ? String(repeating: "*", count: editor.characters.count) : editor.text
+        let boxWidth = width - label.count
+        screen.write(label, row: row, column: left, role: field == form.focus ? .highlight : .normal)
+        screen.write(String(repeating: " ", count: boxWidth), row: row, column: left + label.count, role: .selection)
+        screen.write(TextWidth.truncate(shown, width: boxWidth - 1), row: row, column: left + label.count, role: .selection)
+        if field == form.focus {
+            let before = masked ? editor.cursor : TextWidth.of(String(editor.characters.prefix(editor.cursor)))
+            cursor = (row, left + label.count + min(before, boxWidth - 1))
+        }
+        row += 2
+    }
+    if form.busy {
+        screen.write(form.registering ? "Registering…" : "Logging in…", row: row, column: left, role: .hint)
+    } else if let error = form.error {
+        for line in TextWidth.wrap(error, width: width).prefix(3) {
+            screen.write(line, row: row, column: left, role: .error)
+            row += 1
+        }
+    }
+    let hints = form.registering
+        ? "Enter register · Tab next field · Ctrl+R log in instead · Ctrl+C quit"
+        : "Enter log in · Tab next field · Ctrl+R register a new account · Ctrl+C quit"
+    screen.fill(row: size.rows - 1, role: .status)
+    screen.write(" " + TextWidth.truncate(hints, width: size.columns - 2), row: size.rows - 1, column: 0, role: .status)
+    if let (r, c) = cursor { screen.placeCursor(row: r, column: c) }
+}
