@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "ParleyTUI",
                 "ParleyClient",
+                "ParleyProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]

@@ -22,10 +22,10 @@ static inline attr_t parley_a_reverse(void) { return A_REVERSE; }
 static inline attr_t parley_a_dim(void) { return A_DIM; }
 static inline attr_t parley_a_normal(void) { return A_NORMAL; }
 
-/* Draws one character cell with attributes and a colour pair. */
-static inline int parley_put_cell(int y, int x, wchar_t ch, attr_t attrs, short pair) {
+/* Draws one character cell (a base character and up to four combining
+   ones, NUL-terminated) with attributes and a colour pair. */
+static inline int parley_put_cell(int y, int x, const wchar_t *text, attr_t attrs, short pair) {
     cchar_t cell;
-    wchar_t text[2] = { ch, 0 };
     setcchar(&cell, text, attrs, pair, NULL);
     return mvwadd_wch(stdscr, y, x, &cell);
 }

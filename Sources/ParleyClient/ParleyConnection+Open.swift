@@ -1,0 +1,26 @@
+import ParleyProtocol
+
+extension ParleyConnection {
+    /// Connects and logs in. With `register`, creates the account first; with
+    /// `createIfMissing` too, an existing account is simply logged in to.
+    public static func open(
+        host: String, port: Int, name: String, password: String,
+        register: Bool = false, createIfMissing: Bool = false, takeOver: Bool = false,
+        options: Options = Options()
+    ) async throws -> (ParleyConnection, Welcome) {
+        let connection = try await connect(host: host, port: port, options: options)
+        do {
+            if register {
+                do {
+                    try await connection.register(name: name, password: password)
+                } catch let error as ParleyClientError where createIfMissing && error.code == .nameTaken {
+                    // The account exists: log in to it.
+                }
+            }
+            return (connection, try await connection.login(name: name, password: password, takeOver: takeOver))
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+}

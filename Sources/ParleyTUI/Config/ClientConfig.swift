@@ -1,0 +1,81 @@
+import Foundation
+import TOMLKit
+
+/// Settings from `config.toml`; command-line flags override them.
+public struct ClientConfig: Sendable {
+    public var server: String?
+    public var user: String?
+    public var theme: String?
+    public var downloadDirectory: String?
+    public var bell = true
+    public var keymap = Keymap.standard
+
+    public init() {}
+
+    /// `$XDG_CONFIG_HOME/parley`, else `~/.config/parley`.
+    public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/parley" }
+        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/parley"
+    }
+
+    /// Reads `path`; a missing file at the default place is no error.
+    public static func load(path: String, required: Bool) throws(ConfigError) -> ClientConfig {
+        guard FileManager.default.fileExists(atPath: path) else {
+            if required { throw ConfigError(message: "no config file at \(path)") }
+            return ClientConfig()
+        }
+        do {
+            return try parse(try String(contentsOfFile: path, encoding: .utf8), source: path)
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(message: "cannot read \(path): \(error.localizedDescription)")
+        }
+    }
+
+    public static func parse(_ text: String, source: String) throws(ConfigError) -> ClientConfig {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch {
+            throw ConfigError(message: "\(source): not valid TOML (\(error))")
+        }
+        var config = ClientConfig()
+        for key in table.keys {
+            let value = table[key]!
+            func string() throws(ConfigError) -> String {
+                guard let text = value.string else { throw ConfigError(message: "\(source): \(key) must be a string") }
+                return text
+            }
+            switch key {
+            case "server": config.server = try string()
+            case "user": config.user = try string()
+            case "theme": config.theme = try string()
+            case "download_dir": config.downloadDirectory = try string()
+            case "bell":
+                guard let flag = value.bool else { throw ConfigError(message: "\(source): bell must be true or false") }
+                config.bell = flag
+            case "keys":
+                guard let keys = value.table else { throw ConfigError(message: "\(source): [keys] must be a table") }
+                for keyName in keys.keys {
+                    guard let command = keys[keyName]?.string else {
+                        throw ConfigError(message: "\(source): keys.\(keyName) must be a command name")
+                    }
+                    do {
+                        try config.keymap.bind(keyName, to: command)
+                    } catch {
+                        throw ConfigError(message: "\(source): keys: \(error.message)")
+                    }
+                }
+            default:
+                throw ConfigError(message: "\(source): unknown setting \(key)")
+            }
+        }
+        return config
+    }
+}
+
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

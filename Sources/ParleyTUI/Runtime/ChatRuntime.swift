@@ -1,0 +1,193 @@
+import Foundation
+import ParleyClient
+import ParleyProtocol
+import Synchronization
+
+/// Where to connect and as whom.
+public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
+    public var host: String
+    public var port: Int
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// "HOST:PORT", "HOST" (port 7070) or "[::1]:PORT".
+    public init?(_ text: String) {
+        var host = Substring(text)
+        var port = 7070
+        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
+            host = text[text.index(after: text.startIndex)..<close]
+            let rest = text[text.index(after: close)...]
+            if rest.hasPrefix(":") {
+                guard let p = Int(rest.dropFirst()) else { return nil }
+                port = p
+            } else if !rest.isEmpty { return nil }
+        } else if let colon = text.lastIndex(of: ":") {
+            guard let p = Int(text[text.index(after: colon)...]) else { return nil }
+            host = text[..<colon]
+            port = p
+        }
+        guard !host.isEmpty, (1...65535).contains(port) else { return nil }
+        self.host = String(host)
+        self.port = port
+    }
+
+    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+}
+
+/// The network side of the front end: performs the reducer's effects with
+/// ParleyClient and posts what happens back as actions.
+public final class ChatRuntime: Sendable {
+    private struct Session {
+        var connection: ParleyConnection?
+        var name = ""
+        var password = ""
+        var generation = 0
+    }
+
+    public let address: ServerAddress
+    private let inbox: ActionInbox
+    private let session = Mutex(Session())
+    /// Sends run one after another, so messages leave in the order typed.
+    private let outbox: AsyncStream<(String, ConversationID)>.Continuation
+    private let outboxStream: AsyncStream<(String, ConversationID)>
+
+    public init(address: ServerAddress, inbox: ActionInbox) {
+        self.address = address
+        self.inbox = inbox
+        (outboxStream, outbox) = AsyncStream.makeStream()
+        Task { [outboxStream, weak self] in
+            for await (text, conversation) in outboxStream {
+                await self?.send(text, to: conversation)
+            }
+        }
+    }
+
+    /// Connects and logs in (registering first when asked); on success the
+    /// session's events start flowing into the inbox.
+    public func logIn(name: String, password: String, register: Bool, createIfMissing: Bool = false, takeOver: Bool = false) async throws -> (Welcome, ServerLimits) {
+        let (connection, welcome) = try await ParleyConnection.open(
+            host: address.host, port: address.port, name: name, password: password,
+            register: register, createIfMissing: createIfMissing, takeOver: takeOver
+        )
+        adopt(connection, name: name, password: password)
+        return (welcome, connection.serverHello.limits)
+    }
+
+    public func perform(_ effect: Effect) {
+        switch effect {
+        case .logIn(let name, let password, let register):
+            Task {
+                do {
+                    let (welcome, limits) = try await logIn(name: name, password: password, register: register)
+                    inbox.post(.loggedIn(welcome, limits: limits))
+                } catch {
+                    inbox.post(.loginFailed(Self.sentence(for: error, address: address, registering: register)))
+                }
+            }
+        case .send(let text, let conversation):
+            outbox.yield((text, conversation))
+        case .loadOlder(let conversation, let before):
+            Task {
+                guard let connection = session.withLock({ $0.connection }) else { return }
+                if let slice = try? await connection.history(of: conversation, page: .before(id: before, limit: 100)) {
+                    inbox.post(.olderLoaded(slice))
+                } else {
+                    inbox.post(.olderLoaded(HistorySlice(conversation: conversation, messages: [], hasMore: true)))
+                }
+            }
+        case .reconnect(let attempt, let afterID):
+            Task { await reconnect(attempt: attempt, afterID: afterID) }
+        case .quit:
+            Task { await close() }
+        case .loadTheme, .bell:
+            break
+        }
+    }
+
+    public func close() async {
+        let connection = session.withLock { session in
+            session.generation += 1
+            defer { session.connection = nil }
+            return session.connection
+        }
+        await connection?.close()
+    }
+
+    private func adopt(_ connection: ParleyConnection, name: String, password: String) {
+        let generation = session.withLock { session in
+            session.connection = connection
+            session.name = name
+            session.password = password
+            session.generation += 1
+            return session.generation
+        }
+        Task { [inbox] in
+            for await event in connection.events {
+                inbox.post(.event(event))
+            }
+            // Only the current connection's end is news; a replaced one's is not.
+            if self.session.withLock({ $0.generation == generation }) {
+                inbox.post(.connectionLost(reason: "the server closed the connection"))
+            }
+        }
+    }
+
+    private func send(_ text: String, to conversation: ConversationID) async {
+        guard let connection = session.withLock({ $0.connection }) else {
+            inbox.post(.sendFailed(text: text, reason: "not connected"))
+            return
+        }
+        do {
+            try await connection.send(text, to: conversation)
+        } catch {
+            inbox.post(.sendFailed(text: text, reason: "\(error)"))
+        }
+    }
+
+    private func reconnect(attempt: Int, afterID: Int64?) async {
+        for seconds in stride(from: reconnectDelay(attempt: attempt), to: 0, by: -1) {
+            inbox.post(.reconnectCountdown(attempt: attempt, inSeconds: seconds))
+            try? await Task.sleep(for: .seconds(1))
+        }
+        inbox.post(.reconnectCountdown(attempt: attempt, inSeconds: 0))
+        let (name, password) = session.withLock { ($0.name, $0.password) }
+        do {
+            // The server may not have noticed the old connection died yet.
+            let (welcome, limits) = try await logIn(name: name, password: password, register: false, takeOver: true)
+            inbox.post(.loggedIn(welcome, limits: limits))
+            if let afterID, let connection = session.withLock({ $0.connection }) {
+                var missed: [ChatMessage] = []
+                var cursor = afterID
+                var more = true
+                while more {
+                    let page = try await connection.history(page: .after(id: cursor, limit: limits.historyPageMax))
+                    missed += page.messages
+                    cursor = page.messages.last?.id ?? cursor
+                    more = page.hasMore && !page.messages.isEmpty
+                }
+                inbox.post(.caughtUp(missed))
+            }
+        } catch {
+            inbox.post(.reconnectFailed(attempt: attempt, reason: Self.sentence(for: error, address: address, registering: false)))
+        }
+    }
+
+    /// What to tell a person about a failed login or connection.
+    public static func sentence(for error: any Error, address: ServerAddress, registering: Bool) -> String {
+        guard let error = error as? ParleyClientError else { return "\(error)" }
+        switch error.code {
+        case .authNoSuchUser?:
+            return "No account with that name on \(address). Press Ctrl+R to register it."
+        case .authBadPassword?:
+            return "Wrong password. Try again."
+        case .nameTaken?:
+            return "That name is taken; choose another."
+        case .authAlreadyOnline?:
+            return "That account is logged in elsewhere. Log out there first."
+        default:
+            return error.description
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import ParleyProtocol
+
+/// The UI thread: waits in poll() on the terminal and the wake-up pipe,
+/// feeds what arrives through the reducer, performs the effects, renders.
+/// Nothing wakes it while nothing happens but the minute clock.
+public final class TerminalApp {
+    private var state: AppState
+    private let runtime: ChatRuntime
+    private let inbox: ActionInbox
+    private let themes: ThemeLibrary
+    private var theme: Theme
+    private let noColour: Bool
+    private let bell: Bool
+    private var decoder = KeyDecoder()
+
+    public init(state: AppState, runtime: ChatRuntime, inbox: ActionInbox, themes: ThemeLibrary, theme: Theme,
+                noColour: Bool, bell: Bool) {
+        self.state = state
+        self.runtime = runtime
+        self.inbox = inbox
+        self.themes = themes
+        self.theme = theme
+        self.noColour = noColour
+        self.bell = bell
+    }
+
+    /// Runs until the user quits. Blocks: call it on a thread of its own.
+    public func run() {
+        let screen = CursesScreen(theme: noColour ? theme.withoutColours : theme)
+        defer { screen.end() }
+        state.size = screen.size
+        while !state.quitting {
+            render(state, on: screen)
+            screen.present()
+            var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: inbox.wakeFD, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, Self.millisecondsToNextMinute())
+            var actions: [Action] = []
+            if ready == 0 {
+                actions.append(.tick(now: Timestamp.nowMillis()))
+            }
+            if fds[0].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
+                // The terminal is gone: nobody to show anything to.
+                actions.append(.key(.ctrl("c")))
+            }
+            let (inputs, resized) = screen.readInput()
+            if resized {
+                actions.append(.resize(screen.refreshSize()))
+            }
+            actions += decoder.decode(inputs)
+            actions += inbox.drain()
+            for action in actions {
+                dispatch(action, screen: screen)
+            }
+        }
+    }
+
+    private func dispatch(_ action: Action, screen: CursesScreen) {
+        if case .event = action { state.now = Timestamp.nowMillis() }
+        for effect in reduce(&state, action) {
+            switch effect {
+            case .loadTheme(let name):
+                do {
+                    theme = try themes.load(name)
+                    screen.apply(noColour ? theme.withoutColours : theme)
+                    dispatch(.themeChanged(name), screen: screen)
+                } catch {
+                    dispatch(.themeFailed(error.message), screen: screen)
+                }
+            case .bell:
+                if bell { screen.bell() }
+            default:
+                runtime.perform(effect)
+            }
+        }
+    }
+
+    private static func millisecondsToNextMinute() -> Int32 {
+        Int32(60_000 - Timestamp.nowMillis() % 60_000)
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import ParleyClient
+import ParleyProtocol
+import ParleyTUI
+
+/// Where to connect and as whom; shared by every subcommand.
+struct AccountOptions: ParsableArguments {
+    @Option(help: "The server, HOST:PORT (default 127.0.0.1:7070).")
+    var server: String?
+
+    @Option(help: "Your user name.")
+    var user: String?
+
+    @Flag(help: "Create the account first if it does not exist.")
+    var register = false
+
+    @Option(help: "Config file (default $XDG_CONFIG_HOME/parley/config.toml).")
+    var config: String?
+
+    func loadConfig() throws -> ClientConfig {
+        do {
+            return try ClientConfig.load(
+                path: config ?? ClientConfig.directory() + "/config.toml", required: config != nil
+            )
+        } catch {
+            throw CleanExit.failure(error.message)
+        }
+    }
+
+    func address(_ config: ClientConfig) throws -> ServerAddress {
+        let text = server ?? config.server ?? "127.0.0.1:7070"
+        guard let address = ServerAddress(text) else {
+            throw CleanExit.failure("\"\(text)\" is not a server address; use HOST:PORT, such as 127.0.0.1:7070")
+        }
+        return address
+    }
+
+    static var environmentPassword: String? {
+        ProcessInfo.processInfo.environment["PARLEY_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// For scripts: the user and password must be given, not asked for.
+    func scriptedLogin() async throws -> (ParleyConnection, Welcome) {
+        let config = try loadConfig()
+        let address = try address(config)
+        guard let name = user ?? config.user else {
+            throw CleanExit.failure("no user: pass --user NAME or set user in the config file")
+        }
+        guard let password = Self.environmentPassword else {
+            throw CleanExit.failure("no password: set PARLEY_PASSWORD for scripted use")
+        }
+        do {
+            return try await ParleyConnection.open(
+                host: address.host, port: address.port, name: name, password: password,
+                register: register, createIfMissing: register
+            )
+        } catch {
+            throw CleanExit.failure(ChatRuntime.sentence(for: error, address: address, registering: register))
+        }
+    }
+}
+
+/// Ends the program with a sentence on stderr and a non-zero status.
+enum CleanExit {
+    static func failure(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("parley: \(message)\n".utf8))
+        return ExitCode.failure
+    }
+}

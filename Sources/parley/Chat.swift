@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import ParleyClient
+import ParleyProtocol
+import ParleyTUI
+
+struct Chat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "The full-screen chat (the default).")
+
+    @OptionGroup var account: AccountOptions
+
+    @Option(help: "Colour theme: default, light, high-contrast, mono, or one of yours.")
+    var theme: String?
+
+    @Flag(help: "If the server cannot be reached at start, keep trying instead of giving up.")
+    var wait = false
+
+    func run() async throws {
+        let config = try account.loadConfig()
+        let address = try account.address(config)
+        let themes = ThemeLibrary(userDirectory: ClientConfig.directory() + "/themes")
+        let environment = ProcessInfo.processInfo.environment
+        let noColour = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+        let themeName = noColour ? "mono" : (theme ?? config.theme ?? "default")
+        let chosenTheme: Theme
+        do {
+            chosenTheme = try themes.load(themeName)
+        } catch {
+            throw CleanExit.failure(error.message)
+        }
+
+        let inbox = ActionInbox()
+        let runtime = ChatRuntime(address: address, inbox: inbox)
+        let user = account.user ?? config.user ?? ""
+        var state = AppState(
+            server: address.description, user: user, theme: themeName,
+            size: Size(columns: 80, rows: 24), now: Timestamp.nowMillis(), keymap: config.keymap
+        )
+        if account.register, case .login(var form) = state.phase {
+            form.registering = true
+            state.phase = .login(form)
+        }
+
+        // With PARLEY_PASSWORD there is no form: log in first, and say
+        // plainly on stderr if that fails.
+        if let password = AccountOptions.environmentPassword, !user.isEmpty {
+            let (welcome, limits) = try await logInBeforeStarting(runtime, user: user, password: password, address: address)
+            _ = reduce(&state, .loggedIn(welcome, limits: limits))
+        }
+
+        let startState = state
+        let bell = config.bell
+        await runOnOwnThread {
+            TerminalApp(
+                state: startState, runtime: runtime, inbox: inbox, themes: themes, theme: chosenTheme,
+                noColour: noColour, bell: bell
+            ).run()
+        }
+        await runtime.close()
+    }
+
+    private func logInBeforeStarting(_ runtime: ChatRuntime, user: String, password: String, address: ServerAddress) async throws -> (Welcome, ServerLimits) {
+        while true {
+            do {
+                return try await runtime.logIn(name: user, password: password, register: account.register, createIfMissing: account.register)
+            } catch let error as ParleyClientError {
+                if case .cannotConnect = error, wait {
+                    FileHandle.standardError.write(Data("parley: \(error); trying again in 2 s\n".utf8))
+                    try await Task.sleep(for: .seconds(2))
+                    continue
+                }
+                var sentence = ChatRuntime.sentence(for: error, address: address, registering: account.register)
+                if case .cannotConnect = error { sentence += " (add --wait to keep trying)" }
+                throw CleanExit.failure(sentence)
+            }
+        }
+    }
+
+    /// The UI blocks in poll(); it gets a thread of its own so that it never
+    /// holds one of the few threads async work runs on.
+    private func runOnOwnThread(_ body: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                body()
+                continuation.resume()
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+import Foundation
+import ParleyProtocol
+import ParleyTUI
+
+struct History: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a conversation's latest messages, oldest first: [YYYY-MM-DD HH:MM] name: text"
+    )
+
+    @OptionGroup var account: AccountOptions
+
+    @Option(help: "The conversation (default lobby).")
+    var to = "lobby"
+
+    @Option(help: "How many messages (1 to 200).")
+    var limit = 50
+
+    func run() async throws {
+        let (connection, _) = try await account.scriptedLogin()
+        do {
+            let slice = try await connection.history(of: ConversationID(rawValue: to), page: .latest(limit: limit))
+            for message in slice.messages {
+                print(MessageFormat.historyLine(message, in: .current))
+            }
+        } catch {
+            await connection.close()
+            throw CleanExit.failure("\(error)")
+        }
+        await connection.close()
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct Parley: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "parley",
+        abstract: "A chat client for the terminal.",
+        discussion: """
+            Settings also come from $XDG_CONFIG_HOME/parley/config.toml (else ~/.config/parley/config.toml);
+            flags win. The password is typed in the login form, or taken from PARLEY_PASSWORD.
+            """,
+        subcommands: [Chat.self, Send.self, History.self],
+        defaultSubcommand: Chat.self
+    )
+}
