@@ -1,0 +1,218 @@
+import ParleyProtocol
+import Testing
+
+@testable import ParleyTUI
+
+@Suite struct ReducerTests {
+    @Test func enterSendsAndClearsTheLine() {
+        var state = Fixture.chat()
+        Fixture.type("hello 世界", into: &state)
+        let effects = reduce(&state, .key(.enter))
+        #expect(effects == [.send(text: "hello 世界", to: .lobby)])
+        #expect(state.input.isEmpty)
+        _ = reduce(&state, .key(.up))
+        #expect(state.input.text == "hello 世界", "the sent line can be recalled")
+    }
+
+    @Test func whiteSpaceOnlyIsNotSentAndSaysWhy() {
+        var state = Fixture.chat()
+        Fixture.type("   ", into: &state)
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        #expect(state.status?.text.contains("white space") == true)
+        #expect(state.input.text == "   ")
+    }
+
+    @Test func aPasteOfSeveralLinesIsOneMessage() {
+        var state = Fixture.chat()
+        _ = reduce(&state, .paste("first\r\nsecond\rthird"))
+        #expect(reduce(&state, .key(.enter)) == [.send(text: "first\nsecond\nthird", to: .lobby)])
+    }
+
+    @Test func altEnterInsertsANewline() {
+        var state = Fixture.chat()
+        Fixture.type("a", into: &state)
+        _ = reduce(&state, .key(.altEnter))
+        Fixture.type("b", into: &state)
+        #expect(reduce(&state, .key(.enter)) == [.send(text: "a\nb", to: .lobby)])
+    }
+
+    @Test func commandsAreNeverSentAsMessages() {
+        var state = Fixture.chat()
+        Fixture.type("/frobnicate now", into: &state)
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        #expect(state.status?.kind == .error)
+        #expect(state.status?.text.contains("/help") == true)
+
+        state.input = LineEditor("/me waves")
+        #expect(reduce(&state, .key(.enter)) == [.send(text: "/me waves", to: .lobby)])
+        state.input = LineEditor("//etc/passwd is a path")
+        #expect(reduce(&state, .key(.enter)) == [.send(text: "/etc/passwd is a path", to: .lobby)])
+        state.input = LineEditor("/theme light")
+        #expect(reduce(&state, .key(.enter)) == [.loadTheme("light")])
+        state.input = LineEditor("/help")
+        _ = reduce(&state, .key(.enter))
+        #expect(state.popup == .help)
+        _ = reduce(&state, .key(.escape))
+        #expect(state.popup == nil)
+        state.input = LineEditor("/who")
+        _ = reduce(&state, .key(.enter))
+        #expect(state.conversation.entries.last?.kind == .system("online (2): alice, bob"))
+        state.input = LineEditor("/quit")
+        #expect(reduce(&state, .key(.enter)) == [.quit])
+    }
+
+    @Test func clearEmptiesOnlyTheLocalView() {
+        var state = Fixture.chat(history: [Fixture.message(1, from: "bob", "hi")])
+        state.input = LineEditor("/clear")
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        #expect(state.conversation.entries.isEmpty)
+        #expect(state.input.isEmpty)
+    }
+
+    @Test func ctrlDQuitsOnlyOnAnEmptyLine() {
+        var state = Fixture.chat()
+        Fixture.type("ab", into: &state)
+        _ = reduce(&state, .key(.left))
+        #expect(reduce(&state, .key(.ctrl("d"))).isEmpty)
+        #expect(state.input.text == "a")
+        state.input = LineEditor()
+        #expect(reduce(&state, .key(.ctrl("d"))) == [.quit])
+        #expect(state.quitting)
+    }
+
+    @Test func tabCompletesNamesAndCommands() {
+        var state = Fixture.chat()
+        Fixture.type("bo", into: &state)
+        _ = reduce(&state, .key(.tab))
+        #expect(state.input.text == "bob: ")
+        state.input = LineEditor("/th")
+        _ = reduce(&state, .key(.tab))
+        #expect(state.input.text == "/theme ")
+        state.input = LineEditor("ping @b")
+        _ = reduce(&state, .key(.tab))
+        #expect(state.input.text == "ping @bob ")
+    }
+
+    @Test func historyArrivesInOrderAndOlderPagesGoInFront() {
+        var state = Fixture.chat(history: [Fixture.message(5, from: "bob", "five"), Fixture.message(6, from: "bob", "six")], hasMore: true)
+        #expect(state.conversation.entries.compactMap(\.messageID) == [5, 6])
+        #expect(state.conversation.hasMoreOlder)
+        let older = HistorySlice(conversation: .lobby, messages: [Fixture.message(3, from: "bob", "3"), Fixture.message(4, from: "bob", "4")], hasMore: false)
+        _ = reduce(&state, .olderLoaded(older))
+        #expect(state.conversation.entries.compactMap(\.messageID) == [3, 4, 5, 6])
+        #expect(!state.conversation.hasMoreOlder)
+    }
+
+    @Test func scrollingUpPastTheTopLoadsOlderHistoryOnce() {
+        let history = (1...50).map { Fixture.message(Int64($0 + 100), from: "bob", "m\($0)") }
+        var state = Fixture.chat(history: history, hasMore: true)
+        let first = reduce(&state, .key(.pageUp))
+        #expect(first.isEmpty, "a page up still within what is loaded")
+        let second = reduce(&state, .key(.pageUp))
+        #expect(second == [.loadOlder(.lobby, before: 101)])
+        #expect(reduce(&state, .key(.pageUp)).isEmpty, "no second request while one is under way")
+    }
+
+    @Test func newMessagesDoNotYankAScrolledView() {
+        var state = Fixture.chat(history: (1...40).map { Fixture.message(Int64($0), from: "bob", "m\($0)") })
+        _ = reduce(&state, .key(.pageUp))
+        let back = state.conversation.scrollBack
+        #expect(back > 0)
+        _ = reduce(&state, .event(.message(Fixture.message(41, from: "bob", "new"))))
+        _ = reduce(&state, .event(.message(Fixture.message(42, from: "bob", "newer"))))
+        #expect(state.conversation.newBelow == 2)
+        #expect(state.conversation.scrollBack == back + 2, "the same messages stay in view")
+        _ = reduce(&state, .key(.ctrlEnd))
+        #expect(state.conversation.scrollBack == 0 && state.conversation.newBelow == 0)
+    }
+
+    @Test func joinedAndLeftUpdateTheUsersAndTheConversation() {
+        var state = Fixture.chat()
+        _ = reduce(&state, .event(.joined(conversation: .lobby, user: "carol")))
+        #expect(state.online == ["alice", "bob", "carol"])
+        _ = reduce(&state, .event(.left(conversation: .lobby, user: "bob", reason: "quit")))
+        #expect(state.online == ["alice", "carol"])
+        #expect(state.conversation.entries.map(\.kind) == [.system("carol joined"), .system("bob left (quit)")])
+    }
+
+    @Test func aMentionRingsTheBellAndOwnMessagesDoNot() {
+        var state = Fixture.chat()
+        #expect(reduce(&state, .event(.message(Fixture.message(1, from: "bob", "hey ALICE, look")))) == [.bell])
+        #expect(reduce(&state, .event(.message(Fixture.message(2, from: "bob", "malice aforethought")))).isEmpty)
+        #expect(reduce(&state, .event(.message(Fixture.message(3, from: "alice", "I am alice")))).isEmpty)
+    }
+
+    @Test func reconnectResumesAfterTheLastIDWithoutDuplicates() {
+        var state = Fixture.chat(history: [Fixture.message(1, from: "bob", "one"), Fixture.message(2, from: "bob", "two")])
+        let effects = reduce(&state, .connectionLost(reason: "the server closed the connection"))
+        #expect(effects == [.reconnect(attempt: 1, afterID: 2)])
+        #expect(state.connection == .reconnecting(attempt: 1, inSeconds: 1))
+        Fixture.type("kept", into: &state)
+        #expect(reduce(&state, .key(.enter)).isEmpty, "nothing is sent while offline")
+        #expect(state.input.text == "kept")
+
+        #expect(reduce(&state, .reconnectFailed(attempt: 1, reason: "refused")) == [.reconnect(attempt: 2, afterID: 2)])
+        #expect(state.connection == .reconnecting(attempt: 2, inSeconds: 2))
+
+        // The welcome repeats the latest messages; the catch-up repeats some too.
+        let welcome = Welcome(user: "alice", online: ["alice"], conversation: .lobby,
+                              history: [Fixture.message(2, from: "bob", "two"), Fixture.message(3, from: "carol", "three")], hasMoreHistory: true)
+        _ = reduce(&state, .loggedIn(welcome, limits: ServerLimits()))
+        _ = reduce(&state, .caughtUp([Fixture.message(3, from: "carol", "three"), Fixture.message(4, from: "carol", "four")]))
+        _ = reduce(&state, .event(.message(Fixture.message(4, from: "carol", "four"))))
+        #expect(state.conversation.entries.compactMap(\.messageID) == [1, 2, 3, 4])
+        #expect(state.connection == .online)
+        #expect(reduce(&state, .key(.enter)) == [.send(text: "kept", to: .lobby)])
+    }
+
+    @Test func backOffGrowsAndIsCapped() {
+        #expect((1...8).map { reconnectDelay(attempt: $0) } == [1, 2, 4, 8, 16, 30, 30, 30])
+    }
+
+    @Test func beingReplacedElsewhereStopsReconnecting() {
+        var state = Fixture.chat()
+        _ = reduce(&state, .event(.closing(ProtocolError(.sessionReplaced, "You logged in elsewhere."))))
+        #expect(reduce(&state, .connectionLost(reason: "closed")).isEmpty)
+        #expect(state.connection == .offline("logged in elsewhere"))
+    }
+
+    @Test func aFailedSendGivesTheTextBack() {
+        var state = Fixture.chat()
+        _ = reduce(&state, .sendFailed(text: "my words", reason: "rate limited"))
+        #expect(state.input.text == "my words")
+        #expect(state.status?.kind == .error)
+    }
+
+    @Test func theLoginFormChecksLocallyThenAsks() {
+        var state = AppState(server: "x:1", user: "", theme: "default", size: Size(columns: 80, rows: 24), now: 0)
+        Fixture.type("bad name", into: &state)
+        _ = reduce(&state, .key(.tab))
+        Fixture.type("longenough", into: &state)
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        guard case .login(var form) = state.phase else { Issue.record("left the form"); return }
+        #expect(form.error?.contains("white space") == true)
+
+        form.name = LineEditor("alice")
+        form.registering = true
+        form.confirm = LineEditor("different!")
+        state.phase = .login(form)
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        guard case .login(var again) = state.phase else { return }
+        #expect(again.error == "The two passwords differ; type them again.")
+
+        again.password = LineEditor("longenough")
+        again.confirm = LineEditor("longenough")
+        state.phase = .login(again)
+        #expect(reduce(&state, .key(.enter)) == [.logIn(name: "alice", password: "longenough", register: true)])
+        _ = reduce(&state, .loginFailed("That name is taken; choose another."))
+        guard case .login(let failed) = state.phase else { return }
+        #expect(failed.error == "That name is taken; choose another." && !failed.busy)
+    }
+
+    @Test func ctrlRSwitchesToRegistrationWithAConfirmField() {
+        var state = AppState(server: "x:1", user: "alice", theme: "default", size: Size(columns: 80, rows: 24), now: 0)
+        _ = reduce(&state, .key(.ctrl("r")))
+        guard case .login(let form) = state.phase else { return }
+        #expect(form.registering && form.fields == [.name, .password, .confirm])
+    }
+}
