@@ -106,9 +106,11 @@ private func renderConversation(_ state: AppState, _ layout: Layout, on screen: 
         rows.insert(contentsOf: lines(of: entry, state: state, width: width), at: 0)
         if rows.count >= layout.conversationRows { break }
     }
+    // The newest line sits just above the input, as in irssi.
     let visible = rows.suffix(layout.conversationRows)
+    let top = layout.separatorRow - visible.count
     for (offset, line) in visible.enumerated() {
-        let row = layout.conversationTop + offset
+        let row = top + offset
         let stamp = String(line.text.prefix(line.stampWidth))
         screen.write(stamp, row: row, column: 0, role: .timestamp)
         screen.write(String(line.text.dropFirst(line.stampWidth)), row: row, column: line.stampWidth, role: line.role)
