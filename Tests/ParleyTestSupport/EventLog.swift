@@ -4,6 +4,9 @@ import Synchronization
 public struct TimedOut: Error, CustomStringConvertible {
     public let waitingFor: String
     public var description: String { "timed out waiting for \(waitingFor)" }
+    public init(waitingFor: String) {
+        self.waitingFor = waitingFor
+    }
 }
 
 /// Records a connection's events as they arrive, so a test can wait for

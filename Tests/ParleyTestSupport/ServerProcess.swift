@@ -1,23 +1,25 @@
 import Foundation
 
-/// The built `parley-server` binary, run as a child process.
-final class ServerProcess: @unchecked Sendable {
-    /// Next to the test bundle in the build folder.
-    static let binary: URL = {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        // The test bundle may be a folder (…/X.xctest/…) or a file.
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("parley-server").path),
-              directory.path != "/" {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("parley-server")
-    }()
+/// The folder of the built binaries, next to the test bundle.
+public let buildProductsDirectory: URL = {
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    // The test bundle may be a folder (…/X.xctest/…) or a file.
+    while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("parley-server").path),
+          directory.path != "/" {
+        directory.deleteLastPathComponent()
+    }
+    return directory
+}()
 
-    let process = Process()
+/// The built `parley-server` binary, run as a child process.
+public final class ServerProcess: @unchecked Sendable {
+    public static let binary = buildProductsDirectory.appendingPathComponent("parley-server")
+
+    public let process = Process()
     private let stdout = Pipe()
     private let stderr = Pipe()
 
-    init(_ arguments: [String]) throws {
+    public init(_ arguments: [String]) throws {
         process.executableURL = Self.binary
         process.arguments = arguments
         process.standardOutput = stdout
@@ -26,7 +28,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Reads stdout until the listening line and returns the port in it.
-    func waitForListeningPort() throws -> Int? {
+    public func waitForListeningPort() throws -> Int? {
         var text = ""
         while let chunk = try stdout.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {
             text += String(decoding: chunk, as: UTF8.self)
@@ -37,7 +39,7 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     /// Waits for the process to end; returns its status and what it wrote to stderr.
-    func finish() -> (status: Int32, stderr: String) {
+    public func finish() -> (status: Int32, stderr: String) {
         process.waitUntilExit()
         let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         return (process.terminationStatus, errors)

@@ -1,0 +1,111 @@
+import Foundation
+import ParleyTestSupport
+import Testing
+
+/// Two real `parley` processes in tmux against a real `parley-server`.
+@Suite(.serialized) struct ChatEndToEndTests {
+    let directory = TestServer.makeDataDirectory()
+
+    func startServer(port: Int = 0) throws -> (ServerProcess, Int) {
+        let server = try ServerProcess(["--port", "\(port)", "--data-dir", directory + "/data", "--log-level", "warning"])
+        let bound = try #require(try server.waitForListeningPort())
+        return (server, bound)
+    }
+
+    /// The escape sequences between the time stamp and `text` on the line holding it.
+    func colourBefore(_ text: String, in screen: String) -> String? {
+        guard let line = screen.split(separator: "\n").first(where: { $0.contains(text) }),
+              let end = line.range(of: text)?.lowerBound,
+              let stamp = line.range(of: #"\d\d:\d\d "#, options: .regularExpression)?.upperBound,
+              stamp <= end else { return nil }
+        return String(line[stamp..<end])
+    }
+
+    @Test func twoPeopleChatLeaveResizeAndSurviveARestart() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        var (server, port) = try startServer()
+        let configHome = directory + "/config"
+
+        try tmux.start("alice", command: ParleyCommand.chat(user: "alice", port: port, configHome: configHome))
+        try await tmux.wait("alice", for: "│ alice │ lobby │ online")
+        try tmux.start("bob", command: ParleyCommand.chat(user: "bob", port: port, configHome: configHome))
+        try await tmux.wait("bob", for: "│ bob │ lobby │ online")
+
+        // bob appears in alice's users pane.
+        try await tmux.wait("alice", for: "│   bob")
+        try await tmux.wait("alice", for: "-- bob joined")
+
+        try tmux.type("alice", "hello 世界 🎉")
+        try tmux.send("alice", "Enter")
+        try await tmux.wait("bob", for: "alice: hello 世界 🎉")
+        try await tmux.wait("alice", for: "alice: hello 世界 🎉")
+
+        // Her own line on her screen is coloured unlike the same line on bob's.
+        let own = try #require(colourBefore("alice: hello", in: try tmux.screen("alice", colours: true)))
+        let other = try #require(colourBefore("alice: hello", in: try tmux.screen("bob", colours: true)))
+        #expect(own != other, "own \(own.debugDescription) vs other \(other.debugDescription)")
+
+        try tmux.type("bob", "/quit")
+        try tmux.send("bob", "Enter")
+        try await tmux.wait("bob", for: "[exited 0]")
+        try await tmux.wait("alice", for: "-- bob left (quit)")
+        #expect(!(try tmux.screen("alice")).contains("│   bob"))
+
+        // Smaller: the input box and the last message are still there.
+        try tmux.resize("alice", columns: 80, rows: 24)
+        try await Task.sleep(for: .milliseconds(300))
+        let small = try tmux.screen("alice").split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(small.count >= 24)
+        #expect(small.contains { $0.hasPrefix(">") }, "the input box")
+        #expect(small.contains { $0.contains("-- bob left (quit)") }, "the last message")
+        #expect(small.allSatisfy { $0.count <= 80 })
+
+        // The server goes away and comes back; a message sent meanwhile arrives.
+        server.process.terminate()
+        #expect(server.finish().status == 0)
+        try await tmux.wait("alice", for: "reconnecting")
+        (server, port) = try startServer(port: port)
+        let (status, _, errors) = try ParleyCommand.script(["send", "sent while you were away"], user: "carol", port: port, configHome: configHome)
+        #expect(status == 0, "parley send: \(errors)")
+        try await tmux.wait("alice", for: "carol: sent while you were away", timeout: .seconds(40))
+        try await tmux.wait("alice", for: "│ lobby │ online")
+
+        server.process.terminate()
+        _ = server.finish()
+    }
+}
+
+/// `parley send` and `parley history` against a real server.
+@Suite struct ScriptingTests {
+    let directory = TestServer.makeDataDirectory()
+
+    @Test func sendThenHistory() async throws {
+        let server = try ServerProcess(["--port", "0", "--data-dir", directory + "/data"])
+        let port = try #require(try server.waitForListeningPort())
+        let config = directory + "/config"
+
+        var (status, _, errors) = try ParleyCommand.script(["send", "first 🎉"], user: "robo", port: port, configHome: config)
+        #expect(status == 0, "\(errors)")
+        (status, _, errors) = try ParleyCommand.script(["send", "-"], user: "robo", port: port, configHome: config, stdin: "from stdin\nline two\n")
+        #expect(status == 0, "\(errors)")
+        let (historyStatus, output, _) = try ParleyCommand.script(["history", "--limit", "10"], user: "robo", port: port, configHome: config)
+        #expect(historyStatus == 0)
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines.first?.range(of: #"^\[\d{4}-\d\d-\d\d \d\d:\d\d\] robo: first 🎉$"#, options: .regularExpression) != nil)
+        #expect(lines[1].hasSuffix("robo: from stdin"))
+        #expect(lines[2] == "line two")
+
+        let (badStatus, _, badErrors) = try ParleyCommand.script(["send", "   "], user: "robo", port: port, configHome: config)
+        #expect(badStatus != 0)
+        #expect(badErrors.contains("white space"))
+
+        server.process.terminate()
+        _ = server.finish()
+
+        let (downStatus, _, downErrors) = try ParleyCommand.script(["send", "hello?"], user: "robo", port: port, configHome: config)
+        #expect(downStatus != 0)
+        #expect(downErrors.contains("cannot connect to 127.0.0.1:\(port): connection refused — is parley-server running?"))
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import ParleyTestSupport
+
+/// Command lines for the real `parley` binary.
+enum ParleyCommand {
+    static let binary = buildProductsDirectory.appendingPathComponent("parley").path
+
+    /// A shell command that runs the chat for `user` in a UTF-8 terminal,
+    /// with a config home of its own so nobody's real settings interfere.
+    static func chat(user: String, port: Int, configHome: String) -> String {
+        "env LANG=C.UTF-8 XDG_CONFIG_HOME=\(configHome) PARLEY_PASSWORD=password-of-\(user) "
+            + "\(binary) --server 127.0.0.1:\(port) --user \(user) --register"
+    }
+
+    /// Runs a scripted subcommand and returns its status, stdout and stderr.
+    static func script(_ arguments: [String], user: String, port: Int, configHome: String, stdin: String? = nil) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments + ["--server", "127.0.0.1:\(port)", "--user", user, "--register"]
+        process.environment = ["PARLEY_PASSWORD": "password-of-\(user)", "XDG_CONFIG_HOME": configHome, "TZ": "UTC", "LANG": "C.UTF-8"]
+        let (out, err, input) = (Pipe(), Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output, errors)
+    }
+}

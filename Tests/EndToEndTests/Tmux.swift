@@ -1,0 +1,55 @@
+import Foundation
+import ParleyTestSupport
+
+/// A private tmux server: sessions with real terminals for the real binary.
+final class Tmux: @unchecked Sendable {
+    let socket = "parley-e2e-\(UUID().uuidString.prefix(8))"
+
+    /// Runs a tmux command; only `capture` reads its output, because the
+    /// tmux server that the first command forks keeps its inherited pipes.
+    @discardableResult
+    func run(_ arguments: [String], capture: Bool = false) throws -> String {
+        try Spawn.run(["tmux", "-L", socket] + arguments, captureOutput: capture).output
+    }
+
+    /// Starts `command` in a new session of the given size; the pane stays
+    /// after the command ends, with its exit status, for the post-mortem.
+    func start(_ session: String, columns: Int = 120, rows: Int = 36, command: String) throws {
+        try run(["new-session", "-d", "-s", session, "-x", "\(columns)", "-y", "\(rows)",
+                 "\(command); echo \"[exited $?]\"; sleep 600"])
+        try run(["set-option", "-t", session, "window-size", "manual"])
+    }
+
+    func send(_ session: String, _ keys: String...) throws {
+        try run(["send-keys", "-t", session] + keys)
+    }
+
+    /// Types text literally (no key names).
+    func type(_ session: String, _ text: String) throws {
+        try run(["send-keys", "-t", session, "-l", text])
+    }
+
+    func screen(_ session: String, colours: Bool = false) throws -> String {
+        try run(["capture-pane", "-p", "-t", session] + (colours ? ["-e"] : []), capture: true)
+    }
+
+    func resize(_ session: String, columns: Int, rows: Int) throws {
+        try run(["resize-window", "-t", session, "-x", "\(columns)", "-y", "\(rows)"])
+    }
+
+    /// Waits until the screen shows `text`; the error carries the screen.
+    func wait(_ session: String, for text: String, timeout: Duration = .seconds(20)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        var last = ""
+        while ContinuousClock.now < deadline {
+            last = try screen(session)
+            if last.contains(text) { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw TimedOut(waitingFor: "\"\(text)\" on \(session)'s screen; it shows:\n\(last)")
+    }
+
+    func kill() {
+        _ = try? run(["kill-server"])
+    }
+}
