@@ -135,3 +135,20 @@ import Testing
         #expect(text.contains("/theme NAME"))
     }
 }
+
+@Suite struct HelpScrollTests {
+    @Test func aHelpTallerThanTheScreenScrollsToItsEnd() {
+        var state = Fixture.chat(size: Size(columns: 80, rows: 24))
+        _ = reduce(&state, .key(.function(1)))
+        var screen = GridScreen(columns: 80, rows: 24)
+        render(state, on: screen)
+        #expect(screen.lines.contains { $0.contains("Esc closes") })
+        #expect(!screen.lines.contains { $0.contains("/clear") })
+        for _ in 0..<4 { _ = reduce(&state, .key(.pageDown)) }
+        screen = GridScreen(columns: 80, rows: 24)
+        render(state, on: screen)
+        #expect(screen.lines.contains { $0.contains("/clear") }, "the last command is reachable")
+        _ = reduce(&state, .key(.escape))
+        #expect(state.popup == nil)
+    }
+}

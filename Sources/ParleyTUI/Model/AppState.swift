@@ -98,6 +98,8 @@ public struct AppState: Sendable {
     public var input = LineEditor()
     public var status: StatusMessage?
     public var popup: Popup?
+    /// First line of the help shown, when it is taller than the screen.
+    public var helpScroll = 0
     public var theme: String
     public var size: Size
     /// Server time now, ms, for the clock in the top bar.

@@ -35,6 +35,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.status = StatusMessage(text: "F1 or /help: keys and commands", kind: .hint)
         } else {
             state.conversation.append(system: "reconnected", at: state.now)
+            state.status = nil
         }
         state.conversation.merge(welcome.history)
     case .caughtUp(let messages):
@@ -109,10 +110,14 @@ private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
 
 private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     if state.popup != nil {
-        if let command = state.keymap.command(for: key), [.closePopup, .help, .send].contains(command) {
-            state.popup = nil
-        } else if state.keymap.command(for: key) == .quit {
-            return quit(&state)
+        switch state.keymap.command(for: key) {
+        case .closePopup?, .help?, .send?: state.popup = nil
+        case .quit?: return quit(&state)
+        case .recallPrevious?: state.helpScroll = max(0, state.helpScroll - 1)
+        case .recallNext?: state.helpScroll += 1
+        case .pageUp?: state.helpScroll = max(0, state.helpScroll - 10)
+        case .pageDown?: state.helpScroll += 10
+        default: break
         }
         return []
     }
@@ -152,7 +157,9 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.input.moveToLineEnd()
     case .scrollTop: return scroll(&state, by: state.conversation.entries.count)
     case .scrollBottom: return scroll(&state, by: -state.conversation.entries.count)
-    case .help: state.popup = .help
+    case .help:
+        state.popup = .help
+        state.helpScroll = 0
     case .closePopup: state.status = nil
     case .quit: return quit(&state)
     case .quitIfEmpty:
@@ -254,6 +261,7 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
     case .help:
         _ = state.input.take()
         state.popup = .help
+        state.helpScroll = 0
     case .quit:
         _ = state.input.take()
         return quit(&state)

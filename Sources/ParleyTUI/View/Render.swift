@@ -202,7 +202,15 @@ private func renderHelp(_ state: AppState, on screen: Screen) {
     }
     lines.append("Commands")
     lines += SlashCommand.allCases.map { "  " + $0.usage }
-    lines.append("Esc closes this help.")
+    let room = screen.size.rows - 4  // the box keeps a row above and below, and its borders
+    if lines.count > room {
+        // Taller than the screen: scroll with Up/Down and PgUp/PgDn.
+        let first = min(state.helpScroll, lines.count - room + 1)
+        lines = Array(lines[first...].prefix(room - 1))
+        lines.append("↑↓ PgUp PgDn scroll · Esc closes")
+    } else {
+        lines.append("Esc closes this help.")
+    }
     drawBox(title: "Help", lines: lines, on: screen)
 }
 
