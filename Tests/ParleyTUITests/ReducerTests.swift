@@ -214,5 +214,13 @@ import Testing
         _ = reduce(&state, .key(.ctrl("r")))
         guard case .login(let form) = state.phase else { return }
         #expect(form.registering && form.fields == [.name, .password, .confirm])
+        #expect(form.focus == .password)
+
+        // With the password typed, Ctrl+R goes straight to the second one.
+        var typed = AppState(server: "x:1", user: "alice", theme: "default", size: Size(columns: 80, rows: 24), now: 0)
+        Fixture.type("password1", into: &typed)
+        _ = reduce(&typed, .key(.ctrl("r")))
+        Fixture.type("password1", into: &typed)
+        #expect(reduce(&typed, .key(.enter)) == [.logIn(name: "alice", password: "password1", register: true)])
     }
 }

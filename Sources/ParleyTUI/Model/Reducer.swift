@@ -340,7 +340,12 @@ private func reduceLoginKey(_ form: inout LoginForm, _ key: Key, state: inout Ap
     case .toggleRegister?:
         form.registering.toggle()
         form.error = nil
-        if !form.fields.contains(form.focus) { form.focus = .password }
+        if form.registering {
+            // The password is typed already: what is missing is the second one.
+            form.focus = form.name.isEmpty ? .name : (form.password.isEmpty ? .password : .confirm)
+        } else if !form.fields.contains(form.focus) {
+            form.focus = .password
+        }
     case .quit?:
         return quit(&state)
     case .cursorLeft?: form.edit { $0.moveLeft() }
