@@ -95,7 +95,13 @@ public final class SQLiteStore: ChatStore {
         return (kept, rows.count > page.limit)
     }
 
+    /// Folds the WAL into the database file, then closes. GRDB closes its
+    /// writer before its read-only readers, so the last connection to go
+    /// cannot checkpoint by itself.
     public func close() throws {
+        try pool.writeWithoutTransaction { db in
+            _ = try db.checkpoint(.truncate)
+        }
         try pool.close()
     }
 

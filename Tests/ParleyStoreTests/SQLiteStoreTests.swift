@@ -91,6 +91,15 @@ import Testing
         try store.close()
     }
 
+    @Test func closingLeavesEverythingInTheDatabaseFile() async throws {
+        let store = try SQLiteStore(path: path)
+        let alice = try await store.createUser(name: "alice", nameKey: "alice", passwordHash: "h", at: 1)
+        _ = try await store.appendMessage(room: try await lobby(store), sender: alice, text: "kept", at: 2) { _ in }
+        try store.close()
+        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        #expect(wal == 0, "the WAL was checkpointed into the database file")
+    }
+
     @Test func messagesSurviveReopening() async throws {
         var store = try SQLiteStore(path: path)
         let alice = try await store.createUser(name: "alice", nameKey: "alice", passwordHash: "h", at: 1)
