@@ -46,6 +46,22 @@ import Testing
         let other = try #require(colourBefore("alice: hello", in: try tmux.screen("bob", colours: true)))
         #expect(own != other, "own \(own.debugDescription) vs other \(other.debugDescription)")
 
+        // Alt+Enter makes a second line; a bracketed paste of several lines is
+        // one message, not one per line.
+        try tmux.type("alice", "two lines:")
+        try tmux.send("alice", "M-Enter")
+        try tmux.type("alice", "the second")
+        try tmux.send("alice", "Enter")
+        try await tmux.wait("bob", for: "alice: two lines:")
+        try await tmux.wait("bob", for: "the second")
+        try tmux.run(["set-buffer", "pasted one\npasted two\npasted three"])
+        try tmux.run(["paste-buffer", "-p", "-t", "bob"])
+        try await tmux.wait("bob", for: "> pasted one")
+        try tmux.send("bob", "Enter")
+        try await tmux.wait("alice", for: "pasted three")
+        let pasted = try tmux.screen("alice").split(separator: "\n")
+        #expect(pasted.filter { $0.contains("bob: pasted") }.count == 1, "one message")
+
         try tmux.type("bob", "/quit")
         try tmux.send("bob", "Enter")
         try await tmux.wait("bob", for: "[exited 0]")
