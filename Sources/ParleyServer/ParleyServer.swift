@@ -59,9 +59,11 @@ public final class ParleyServer: Sendable {
         let hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
         hashingPool.start()
         let hub = Hub(encode: { WireCodec.encode(ServerMessage.event($0)) })
+        let friends = FriendService(store: store, hub: hub)
         let services = SessionServices(
             accounts: AccountService(store: store, hasher: PasswordHasher(cost: configuration.passwordCost), hashingPool: hashingPool),
-            chat: ChatService(store: store, hub: hub, limits: configuration.limits, lobby: lobby),
+            chat: ChatService(store: store, hub: hub, friends: friends, limits: configuration.limits, lobby: lobby),
+            friends: friends,
             hub: hub,
             limits: configuration.limits,
             helloFrame: WireCodec.encode(ServerMessage.hello(ServerHello(server: "parley-server", limits: configuration.limits))),
@@ -124,8 +126,11 @@ public final class ParleyServer: Sendable {
             quiesce.initiateShutdown(promise: done)
             try? await done.futureResult.get()
         }
+        // Closing waits for readers still at work; it must not hold one of
+        // the few threads async work needs to finish them.
+        let store = self.store
         do {
-            try store.close()
+            try await hashingPool.runIfActive { try store.close() }
         } catch {
             logger.error("closing the database failed", metadata: ["error": "\(error)"])
         }

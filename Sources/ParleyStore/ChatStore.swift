@@ -9,10 +9,31 @@ public struct StoredUser: Hashable, Sendable {
     public let createdAt: Int64
 }
 
-/// A room as the store keeps it; `lobby` exists from the first migration.
+/// A conversation as the store keeps it: a room (`lobby` exists from the
+/// first migration) or the private conversation of one pair.
 public struct StoredRoom: Hashable, Sendable {
     public let id: Int64
+    /// A room's name; for a private conversation, an internal label.
     public let name: String
+    public init(id: Int64, name: String) {
+        self.id = id
+        self.name = name
+    }
+}
+
+/// How two users stand with each other.
+public enum FriendLink: Hashable, Sendable {
+    case strangers
+    case friends
+    /// A request is waiting, sent by the user with this id.
+    case requested(by: Int64)
+}
+
+/// A private message waiting for its recipient.
+public struct PendingMessage: Hashable, Sendable {
+    public let message: ChatMessage
+    /// The other member of the pair, as the recipient names the conversation.
+    public let from: String
 }
 
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -41,17 +62,44 @@ public protocol ChatStore: Sendable {
     /// Commits a message, then calls `afterCommit` before any later message
     /// is committed, so that callbacks run in id order. Fan-out goes there:
     /// nothing is delivered that is not durable, and everybody sees one order.
+    /// `deliveredAt` nil marks a private message still waiting for its recipient.
     func appendMessage(
         room: StoredRoom,
         sender: StoredUser,
         text: String,
         at time: Int64,
+        deliveredAt: Int64?,
         afterCommit: @escaping @Sendable (ChatMessage) -> Void
     ) async throws -> ChatMessage
 
     /// One page of a room's history, oldest first, and whether more exist
     /// beyond it in the direction of reading.
     func messages(in room: StoredRoom, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool)
+
+    func user(id: Int64) async throws -> StoredUser?
+
+    // MARK: Friends
+
+    func friendLink(_ a: StoredUser, _ b: StoredUser) async throws -> FriendLink
+    func addFriendRequest(from: StoredUser, to: StoredUser, at time: Int64) async throws
+    /// False when there was no such request.
+    func removeFriendRequest(from: StoredUser, to: StoredUser) async throws -> Bool
+    /// Makes two users friends and drops requests between them.
+    func befriend(_ a: StoredUser, _ b: StoredUser, at time: Int64) async throws
+    /// False when they were not friends.
+    func unfriend(_ a: StoredUser, _ b: StoredUser) async throws -> Bool
+    func friends(of user: StoredUser) async throws -> [StoredUser]
+    func friendRequests(to user: StoredUser) async throws -> [StoredUser]
+    func friendRequests(from user: StoredUser) async throws -> [StoredUser]
+
+    // MARK: Private conversations
+
+    /// The pair's conversation, created on first use.
+    func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom
+    func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom?
+    /// Private messages to `user` not yet delivered, oldest first.
+    func undeliveredMessages(to user: StoredUser) async throws -> [PendingMessage]
+    func markDelivered(_ ids: [Int64], at time: Int64) async throws
 
     func close() throws
 }

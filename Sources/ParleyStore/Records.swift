@@ -26,6 +26,7 @@ struct MessageRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var kind: String
     var body: String
     var createdAt: Int64
+    var deliveredAt: Int64?
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID

@@ -5,7 +5,7 @@ import ParleyProtocol
 /// GRDB's single writer; reads run concurrently beside it.
 public final class SQLiteStore: ChatStore {
     public let path: String
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(path: String) throws(StoreError) {
@@ -57,10 +57,14 @@ public final class SQLiteStore: ChatStore {
         sender: StoredUser,
         text: String,
         at time: Int64,
+        deliveredAt: Int64?,
         afterCommit: @escaping @Sendable (ChatMessage) -> Void
     ) async throws -> ChatMessage {
         try await pool.writeWithoutTransaction { db in
-            var record = MessageRecord(conversationId: room.id, senderId: sender.id, kind: "text", body: text, createdAt: time)
+            var record = MessageRecord(
+                conversationId: room.id, senderId: sender.id, kind: "text", body: text,
+                createdAt: time, deliveredAt: deliveredAt
+            )
             try db.inTransaction {
                 try record.insert(db)
                 return .commit
@@ -95,11 +99,17 @@ public final class SQLiteStore: ChatStore {
         return (kept, rows.count > page.limit)
     }
 
+    public func user(id: Int64) async throws -> StoredUser? {
+        try await pool.read { db in try UserRecord.fetchOne(db, key: id)?.stored }
+    }
+
     /// Folds the WAL into the database file, then closes. GRDB closes its
     /// writer before its read-only readers, so the last connection to go
-    /// cannot checkpoint by itself.
+    /// cannot checkpoint by itself. A read still under way keeps the WAL for
+    /// the next start, which loses nothing.
     public func close() throws {
-        try pool.writeWithoutTransaction { db in
+        pool.releaseMemory()
+        try? pool.writeWithoutTransaction { db in
             _ = try db.checkpoint(.truncate)
         }
         try pool.close()

@@ -39,6 +39,37 @@ enum Schema {
                 arguments: [Timestamp.nowMillis()]
             )
         }
+        migrator.registerMigration("v2: friends and private conversations") { db in
+            // A friendship is stored once, lower user id first.
+            try db.create(table: "friendship") { t in
+                t.column("userA", .integer).notNull().references("user")
+                t.column("userB", .integer).notNull().references("user")
+                t.column("since", .integer).notNull()
+                t.primaryKey(["userA", "userB"])
+                t.check(sql: "userA < userB")
+            }
+            try db.create(table: "friendRequest") { t in
+                t.column("fromId", .integer).notNull().references("user")
+                t.column("toId", .integer).notNull().references("user")
+                t.column("createdAt", .integer).notNull()
+                t.primaryKey(["fromId", "toId"])
+            }
+            try db.create(index: "friendRequest_to", on: "friendRequest", columns: ["toId"])
+            // A private conversation belongs to one pair, lower id first.
+            try db.alter(table: "conversation") { t in
+                t.add(column: "userA", .integer).references("user")
+                t.add(column: "userB", .integer).references("user")
+            }
+            try db.create(index: "conversation_pair", on: "conversation", columns: ["userA", "userB"], unique: true)
+            // When a private message reached its recipient; NULL: not yet.
+            // Room messages count as delivered when stored, so the index of
+            // undelivered messages holds only private ones still waiting.
+            try db.alter(table: "message") { t in
+                t.add(column: "deliveredAt", .integer)
+            }
+            try db.execute(sql: "UPDATE message SET deliveredAt = createdAt")
+            try db.execute(sql: "CREATE INDEX message_undelivered ON message(conversationId, id) WHERE deliveredAt IS NULL")
+        }
         return migrator
     }
 }

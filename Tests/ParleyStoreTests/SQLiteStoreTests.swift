@@ -43,7 +43,7 @@ import Testing
         let lobby = try await lobby(store)
         let alice = try await store.createUser(name: "alice", nameKey: "alice", passwordHash: "h", at: 1)
         let handed = HandedOn()
-        let message = try await store.appendMessage(room: lobby, sender: alice, text: "héllo 🌍", at: 77) { message in
+        let message = try await store.appendMessage(room: lobby, sender: alice, text: "héllo 🌍", at: 77, deliveredAt: 77) { message in
             handed.add(message)
         }
         #expect(message.sender == "alice" && message.text == "héllo 🌍" && message.time == 77)
@@ -62,7 +62,7 @@ import Testing
             for writer in 0..<4 {
                 group.addTask {
                     for i in 0..<2500 {
-                        _ = try await store.appendMessage(room: lobby, sender: alice, text: "\(writer)-\(i)", at: Int64(i)) { _ in }
+                        _ = try await store.appendMessage(room: lobby, sender: alice, text: "\(writer)-\(i)", at: Int64(i), deliveredAt: Int64(i)) { _ in }
                     }
                 }
             }
@@ -94,7 +94,7 @@ import Testing
     @Test func closingLeavesEverythingInTheDatabaseFile() async throws {
         let store = try SQLiteStore(path: path)
         let alice = try await store.createUser(name: "alice", nameKey: "alice", passwordHash: "h", at: 1)
-        _ = try await store.appendMessage(room: try await lobby(store), sender: alice, text: "kept", at: 2) { _ in }
+        _ = try await store.appendMessage(room: try await lobby(store), sender: alice, text: "kept", at: 2, deliveredAt: 2) { _ in }
         try store.close()
         let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
         #expect(wal == 0, "the WAL was checkpointed into the database file")
@@ -103,7 +103,7 @@ import Testing
     @Test func messagesSurviveReopening() async throws {
         var store = try SQLiteStore(path: path)
         let alice = try await store.createUser(name: "alice", nameKey: "alice", passwordHash: "h", at: 1)
-        let sent = try await store.appendMessage(room: try await lobby(store), sender: alice, text: "still here", at: 3) { _ in }
+        let sent = try await store.appendMessage(room: try await lobby(store), sender: alice, text: "still here", at: 3, deliveredAt: 3) { _ in }
         try store.close()
         store = try SQLiteStore(path: path)
         #expect(try await store.messages(in: try await lobby(store), page: .latest(limit: 5)).messages == [sent])

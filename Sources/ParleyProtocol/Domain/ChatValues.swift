@@ -13,6 +13,16 @@ public struct ConversationID: RawRepresentable, Hashable, Sendable, Codable, Cus
     public var description: String { rawValue }
 
     public static let lobby = ConversationID(rawValue: "lobby")
+
+    /// The private conversation with `name`, as you name it.
+    public static func direct(_ name: String) -> ConversationID {
+        ConversationID(rawValue: "@" + name)
+    }
+
+    /// The other person's name, for a private conversation.
+    public var directPeer: String? {
+        rawValue.hasPrefix("@") ? String(rawValue.dropFirst()) : nil
+    }
 }
 
 /// One stored message as everybody sees it.
@@ -35,6 +45,11 @@ public struct ChatMessage: Hashable, Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case id, conversation, sender = "from", text, time
+    }
+
+    /// The same message as seen from another conversation name.
+    public func addressed(to conversation: ConversationID) -> ChatMessage {
+        ChatMessage(id: id, conversation: conversation, sender: sender, text: text, time: time)
     }
 }
 

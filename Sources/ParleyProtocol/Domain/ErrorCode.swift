@@ -26,6 +26,13 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let messageTooLong = ErrorCode(rawValue: "message.too_long")
     public static let messageInvalid = ErrorCode(rawValue: "message.invalid")
 
+    public static let friendNoSuchUser = ErrorCode(rawValue: "friend.no_such_user")
+    public static let friendSelf = ErrorCode(rawValue: "friend.self")
+    public static let friendAlready = ErrorCode(rawValue: "friend.already")
+    public static let friendPending = ErrorCode(rawValue: "friend.pending")
+    public static let friendNoRequest = ErrorCode(rawValue: "friend.no_request")
+    public static let friendNotFriends = ErrorCode(rawValue: "friend.not_friends")
+
     public static let conversationUnknown = ErrorCode(rawValue: "conversation.unknown")
     public static let historyInvalid = ErrorCode(rawValue: "history.invalid")
 

@@ -12,7 +12,8 @@ extension ClientMessage: Codable {
                 ))
             case "pong":
                 self = .pong
-            case "register", "login", "send", "history":
+            case "register", "login", "send", "history", "friend_request", "friend_accept", "friend_decline",
+                 "friend_remove", "friends":
                 guard let id else {
                     throw WireDecodingFailure(
                         requestID: nil,
@@ -66,11 +67,16 @@ extension Request {
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
                 text: try container.decode(String.self, forKey: "text")
             )
-        default:
+        case "history":
             self = .history(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
                 page: try HistoryPage(from: container)
             )
+        case "friend_request": self = .friendRequest(name: try container.decode(String.self, forKey: "name"))
+        case "friend_accept": self = .friendAccept(name: try container.decode(String.self, forKey: "name"))
+        case "friend_decline": self = .friendDecline(name: try container.decode(String.self, forKey: "name"))
+        case "friend_remove": self = .friendRemove(name: try container.decode(String.self, forKey: "name"))
+        default: self = .friends
         }
     }
 
@@ -93,6 +99,11 @@ extension Request {
             try container.encode("history", forKey: "type")
             try container.encode(conversation, forKey: "conversation")
             try page.encode(into: &container)
+        case .friendRequest(let name): try encodeNamed("friend_request", name, into: &container)
+        case .friendAccept(let name): try encodeNamed("friend_accept", name, into: &container)
+        case .friendDecline(let name): try encodeNamed("friend_decline", name, into: &container)
+        case .friendRemove(let name): try encodeNamed("friend_remove", name, into: &container)
+        case .friends: try container.encode("friends", forKey: "type")
         }
     }
 }

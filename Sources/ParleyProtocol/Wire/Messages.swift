@@ -26,6 +26,11 @@ public enum Request: Hashable, Sendable {
     case login(name: String, password: String, takeOver: Bool)
     case send(conversation: ConversationID, text: String)
     case history(conversation: ConversationID, page: HistoryPage)
+    case friendRequest(name: String)
+    case friendAccept(name: String)
+    case friendDecline(name: String)
+    case friendRemove(name: String)
+    case friends
 }
 
 public enum ClientMessage: Hashable, Sendable {
@@ -35,6 +40,29 @@ public enum ClientMessage: Hashable, Sendable {
     case pong
 }
 
+public struct Friend: Hashable, Sendable, Codable {
+    public var name: String
+    public var online: Bool
+    public init(name: String, online: Bool) {
+        self.name = name
+        self.online = online
+    }
+}
+
+/// Friends with their presence, and requests waiting either way.
+public struct FriendList: Hashable, Sendable, Codable {
+    public var friends: [Friend]
+    /// People asking to be your friend.
+    public var incoming: [String]
+    /// People you asked.
+    public var outgoing: [String]
+    public init(friends: [Friend] = [], incoming: [String] = [], outgoing: [String] = []) {
+        self.friends = friends
+        self.incoming = incoming
+        self.outgoing = outgoing
+    }
+}
+
 /// The reply to a successful login: who you are, who is here, what was said.
 public struct Welcome: Hashable, Sendable {
     public var user: String
@@ -42,12 +70,19 @@ public struct Welcome: Hashable, Sendable {
     public var conversation: ConversationID
     public var history: [ChatMessage]
     public var hasMoreHistory: Bool
-    public init(user: String, online: [String], conversation: ConversationID, history: [ChatMessage], hasMoreHistory: Bool) {
+    public var friends: FriendList
+    /// Private messages that arrived while you were away, oldest first;
+    /// each is delivered once.
+    public var away: [ChatMessage]
+    public init(user: String, online: [String], conversation: ConversationID, history: [ChatMessage], hasMoreHistory: Bool,
+                friends: FriendList = FriendList(), away: [ChatMessage] = []) {
         self.user = user
         self.online = online
         self.conversation = conversation
         self.history = history
         self.hasMoreHistory = hasMoreHistory
+        self.friends = friends
+        self.away = away
     }
 }
 
@@ -68,6 +103,9 @@ public enum Reply: Hashable, Sendable {
     case welcome(Welcome)
     case sent(ChatMessage)
     case history(HistorySlice)
+    case friends(FriendList)
+    /// A request that needs no answer beyond success.
+    case done
     case error(ProtocolError)
 }
 
@@ -76,6 +114,12 @@ public enum Event: Hashable, Sendable {
     case message(ChatMessage)
     case joined(conversation: ConversationID, user: String)
     case left(conversation: ConversationID, user: String, reason: String)
+    case friendRequest(from: String)
+    case friendAdded(Friend)
+    case friendRemoved(name: String)
+    case friendDeclined(name: String)
+    case friendOnline(name: String)
+    case friendOffline(name: String)
     /// Asks for a `pong`; a client that stays silent is dropped.
     case ping
     /// The server is about to close this connection, and why.

@@ -44,7 +44,9 @@ extension Reply {
                 online: try container.decode([String].self, forKey: "online"),
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
                 history: try container.decode([ChatMessage].self, forKey: "history"),
-                hasMoreHistory: try container.decode(Bool.self, forKey: "has_more")
+                hasMoreHistory: try container.decode(Bool.self, forKey: "has_more"),
+                friends: try container.decode(FriendList.self, forKey: "friends"),
+                away: try container.decode([ChatMessage].self, forKey: "away")
             ))
         case "sent":
             self = .sent(try container.decode(ChatMessage.self, forKey: "message"))
@@ -54,6 +56,10 @@ extension Reply {
                 messages: try container.decode([ChatMessage].self, forKey: "messages"),
                 hasMore: try container.decode(Bool.self, forKey: "has_more")
             ))
+        case "friends":
+            self = .friends(try FriendList(from: container))
+        case "done":
+            self = .done
         case "error":
             self = .error(try ProtocolError(from: container))
         default:
@@ -75,6 +81,8 @@ extension Reply {
             try container.encode(welcome.conversation, forKey: "conversation")
             try container.encode(welcome.history, forKey: "history")
             try container.encode(welcome.hasMoreHistory, forKey: "has_more")
+            try container.encode(welcome.friends, forKey: "friends")
+            try container.encode(welcome.away, forKey: "away")
         case .sent(let message):
             try container.encode("sent", forKey: "type")
             try container.encode(message, forKey: "message")
@@ -83,10 +91,31 @@ extension Reply {
             try container.encode(slice.conversation, forKey: "conversation")
             try container.encode(slice.messages, forKey: "messages")
             try container.encode(slice.hasMore, forKey: "has_more")
+        case .friends(let list):
+            try container.encode("friends", forKey: "type")
+            try list.encode(into: &container)
+        case .done:
+            try container.encode("done", forKey: "type")
         case .error(let error):
             try container.encode("error", forKey: "type")
             try error.encode(into: &container)
         }
+    }
+}
+
+extension FriendList {
+    init(from container: KeyedDecodingContainer<WireKey>) throws {
+        self.init(
+            friends: try container.decode([Friend].self, forKey: "friends"),
+            incoming: try container.decode([String].self, forKey: "incoming"),
+            outgoing: try container.decode([String].self, forKey: "outgoing")
+        )
+    }
+
+    func encode(into container: inout KeyedEncodingContainer<WireKey>) throws {
+        try container.encode(friends, forKey: "friends")
+        try container.encode(incoming, forKey: "incoming")
+        try container.encode(outgoing, forKey: "outgoing")
     }
 }
 
@@ -106,6 +135,16 @@ extension Event {
                 user: try container.decode(String.self, forKey: "user"),
                 reason: try container.decode(String.self, forKey: "reason")
             )
+        case "friend_request": self = .friendRequest(from: try container.decode(String.self, forKey: "from"))
+        case "friend_added":
+            self = .friendAdded(Friend(
+                name: try container.decode(String.self, forKey: "name"),
+                online: try container.decode(Bool.self, forKey: "online")
+            ))
+        case "friend_removed": self = .friendRemoved(name: try container.decode(String.self, forKey: "name"))
+        case "friend_declined": self = .friendDeclined(name: try container.decode(String.self, forKey: "name"))
+        case "friend_online": self = .friendOnline(name: try container.decode(String.self, forKey: "name"))
+        case "friend_offline": self = .friendOffline(name: try container.decode(String.self, forKey: "name"))
         case "ping":
             self = .ping
         case "closing":
@@ -133,6 +172,17 @@ extension Event {
             try container.encode(conversation, forKey: "conversation")
             try container.encode(user, forKey: "user")
             try container.encode(reason, forKey: "reason")
+        case .friendRequest(let from):
+            try container.encode("friend_request", forKey: "type")
+            try container.encode(from, forKey: "from")
+        case .friendAdded(let friend):
+            try container.encode("friend_added", forKey: "type")
+            try container.encode(friend.name, forKey: "name")
+            try container.encode(friend.online, forKey: "online")
+        case .friendRemoved(let name): try encodeNamed("friend_removed", name, into: &container)
+        case .friendDeclined(let name): try encodeNamed("friend_declined", name, into: &container)
+        case .friendOnline(let name): try encodeNamed("friend_online", name, into: &container)
+        case .friendOffline(let name): try encodeNamed("friend_offline", name, into: &container)
         case .ping:
             try container.encode("ping", forKey: "type")
         case .closing(let error):

@@ -35,3 +35,9 @@ extension DecodingError {
         }
     }
 }
+
+/// The shape of every message that carries one name: `{"type":…,"name":…}`.
+func encodeNamed(_ type: String, _ name: String, into container: inout KeyedEncodingContainer<WireKey>) throws {
+    try container.encode(type, forKey: "type")
+    try container.encode(name, forKey: "name")
+}

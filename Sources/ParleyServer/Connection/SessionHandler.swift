@@ -26,7 +26,7 @@ final class SessionHandler: ChannelInboundHandler {
     private var rateLimit: TokenBucket
     private var context: ChannelHandlerContext?
     private var outlet: SessionOutlet?
-    private var userKey: String?
+    private var user: StoredUser?
     /// Why the session ended, told to the others in the `left` event.
     private var leaveReason = "quit"
     /// Requests run one at a time in the order they came, so a client's
@@ -130,8 +130,21 @@ final class SessionHandler: ChannelInboundHandler {
                 run(id) { .sent(try await chat.post(from: user, to: conversation, text: text)) }
             }
         case .history(let conversation, let page):
-            withUser(id) { _, chat in
-                run(id) { .history(try await chat.history(of: conversation, page: page)) }
+            withUser(id) { user, chat in
+                run(id) { .history(try await chat.history(of: conversation, for: user, page: page)) }
+            }
+        case .friendRequest(let name):
+            withFriends(id) { user, friends in try await friends.request(from: user, to: name) }
+        case .friendAccept(let name):
+            withFriends(id) { user, friends in try await friends.accept(from: name, by: user) }
+        case .friendDecline(let name):
+            withFriends(id) { user, friends in try await friends.decline(from: name, by: user) }
+        case .friendRemove(let name):
+            withFriends(id) { user, friends in try await friends.remove(name, by: user) }
+        case .friends:
+            let friends = services.friends
+            withUser(id) { user, _ in
+                run(id) { .friends(try await friends.list(for: user)) }
             }
         }
     }
@@ -158,6 +171,16 @@ final class SessionHandler: ChannelInboundHandler {
         body(user, services.chat)
     }
 
+    private func withFriends(_ id: UInt32, _ work: @escaping @Sendable (StoredUser, FriendService) async throws -> Void) {
+        let friends = services.friends
+        withUser(id) { user, _ in
+            run(id) {
+                try await work(user, friends)
+                return .done
+            }
+        }
+    }
+
     private func setReading(_ on: Bool) {
         guard let options = context?.channel.syncOptions else { return }
         if (try? options.getOption(.autoRead)) != on {
@@ -176,11 +199,11 @@ final class SessionHandler: ChannelInboundHandler {
         state = .loggingIn(pending: [])
         let outlet = SessionOutlet(handler: self, eventLoop: context.eventLoop)
         let services = self.services
-        let promise = context.eventLoop.makePromise(of: (StoredUser, Welcome).self)
+        let promise = context.eventLoop.makePromise(of: (StoredUser, Welcome, Bool).self)
         promise.completeWithTask {
             let user = try await services.accounts.authenticate(name: name, password: password)
             let key = NameRules.key(for: user.name)
-            guard case .attached(let online) = services.hub.attach(outlet, name: user.name, key: key, takeOver: takeOver) else {
+            guard case .attached(let online, let replaced) = services.hub.attach(outlet, name: user.name, key: key, takeOver: takeOver) else {
                 throw ProtocolError(
                     .authAlreadyOnline,
                     "\"\(user.name)\" is already logged in elsewhere; log in with take-over to move the session here."
@@ -190,9 +213,11 @@ final class SessionHandler: ChannelInboundHandler {
                 let history = try await services.chat.loginHistory()
                 let welcome = Welcome(
                     user: user.name, online: online, conversation: history.conversation,
-                    history: history.messages, hasMoreHistory: history.hasMore
+                    history: history.messages, hasMoreHistory: history.hasMore,
+                    friends: try await services.friends.list(for: user),
+                    away: try await services.chat.awayMessages(for: user)
                 )
-                return (user, welcome)
+                return (user, welcome, replaced)
             } catch {
                 services.hub.detach(outlet, key: key, reason: "connection lost")
                 throw error
@@ -203,10 +228,10 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
-    private func finishLogin(_ result: Result<(StoredUser, Welcome), any Error>, outlet: SessionOutlet, id: UInt32) {
+    private func finishLogin(_ result: Result<(StoredUser, Welcome, Bool), any Error>, outlet: SessionOutlet, id: UInt32) {
         guard case .loggingIn(let pending) = state else {
             // The connection closed while the login was under way.
-            if case .success(let (user, _)) = result {
+            if case .success(let (user, _, _)) = result {
                 services.hub.detach(outlet, key: NameRules.key(for: user.name), reason: leaveReason)
             }
             return
@@ -215,12 +240,13 @@ final class SessionHandler: ChannelInboundHandler {
         case .failure(let error):
             state = .anonymous
             finish(id, .failure(error))
-        case .success(let (user, welcome)):
+        case .success(let (user, welcome, replaced)):
             state = .authenticated(user)
             self.outlet = outlet
-            userKey = NameRules.key(for: user.name)
+            self.user = user
             services.logger.info("logged in", metadata: ["user": "\(user.name)"])
             reply(id, .welcome(welcome))
+            afterWelcome(user, away: welcome.away, cameOnline: !replaced)
             let seen = welcome.history.last?.id ?? .min
             for event in pending {
                 if case .message(let message) = event.event, message.id <= seen { continue }
@@ -230,10 +256,28 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
+    /// The messages that waited are now on their way; friends hear that the
+    /// user is here (unless the user only moved from another session).
+    private func afterWelcome(_ user: StoredUser, away: [ChatMessage], cameOnline: Bool) {
+        let (chat, friends, logger) = (services.chat, services.friends, services.logger)
+        Task {
+            do {
+                try await chat.markDelivered(away)
+                if cameOnline { try await friends.announce(user, online: true) }
+            } catch {
+                logger.error("after login", metadata: ["error": "\(error)"])
+            }
+        }
+    }
+
     private func detach() {
-        if let outlet, let userKey {
-            services.hub.detach(outlet, key: userKey, reason: leaveReason)
-            services.logger.info("left", metadata: ["user": "\(userKey)", "reason": "\(leaveReason)"])
+        if let outlet, let user {
+            let wentOffline = services.hub.detach(outlet, key: NameRules.key(for: user.name), reason: leaveReason)
+            services.logger.info("left", metadata: ["user": "\(user.name)", "reason": "\(leaveReason)"])
+            if wentOffline {
+                let friends = services.friends
+                Task { try? await friends.announce(user, online: false) }
+            }
         }
         outlet = nil
     }

@@ -6,6 +6,7 @@ import ParleyProtocol
 struct SessionServices: Sendable {
     let accounts: AccountService
     let chat: ChatService
+    let friends: FriendService
     let hub: Hub
     let limits: ServerLimits
     let helloFrame: ByteBuffer

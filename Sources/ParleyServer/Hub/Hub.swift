@@ -20,7 +20,8 @@ public protocol SessionSink: AnyObject, Sendable {
 /// in as the `encode` function.
 public final class Hub: Sendable {
     public enum AttachOutcome: Sendable {
-        case attached(online: [String])
+        /// `replaced`: the user was online elsewhere and moved here.
+        case attached(online: [String], replaced: Bool)
         case alreadyOnline
     }
 
@@ -52,11 +53,13 @@ public final class Hub: Sendable {
         } else {
             publish(.joined(conversation: .lobby, user: name), excluding: sink)
         }
-        return .attached(online: names.sorted { $0.lowercased() < $1.lowercased() })
+        return .attached(online: names.sorted { $0.lowercased() < $1.lowercased() }, replaced: replaced != nil)
     }
 
-    /// Marks a user offline unless another session has taken over since.
-    public func detach(_ sink: any SessionSink, key: String, reason: String) {
+    /// Marks a user offline unless another session has taken over since;
+    /// true when the user did go offline.
+    @discardableResult
+    public func detach(_ sink: any SessionSink, key: String, reason: String) -> Bool {
         let name: String? = online.withLock { online in
             guard let entry = online[key], entry.sink === sink else { return nil }
             online[key] = nil
@@ -64,6 +67,21 @@ public final class Hub: Sendable {
         }
         if let name {
             publish(.left(conversation: .lobby, user: name, reason: reason))
+        }
+        return name != nil
+    }
+
+    public func isOnline(key: String) -> Bool {
+        online.withLock { $0[key] != nil }
+    }
+
+    /// Encodes `event` once and hands it to those of `keys` who are online.
+    public func deliver(_ event: Event, to keys: [String]) {
+        let sinks = online.withLock { online in keys.compactMap { online[$0]?.sink } }
+        guard !sinks.isEmpty else { return }
+        let outbound = OutboundEvent(event: event, frame: encode(event))
+        for sink in sinks {
+            sink.deliver(outbound)
         }
     }
 

@@ -95,6 +95,7 @@ public struct AppState: Sendable {
     public var connection = ConnectionState.connecting
     public var conversation = ConversationLog(id: .lobby)
     public var online: [String] = []
+    public var friends = FriendList()
     public var input = LineEditor()
     public var status: StatusMessage?
     public var popup: Popup?

@@ -28,6 +28,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.phase = .chat
         state.me = welcome.user
         state.online = welcome.online
+        state.friends = welcome.friends
         state.connection = .online
         state.maxMessageCharacters = limits.maxMessageCharacters
         if first {
@@ -102,6 +103,8 @@ private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
         state.status = StatusMessage(text: error.message, kind: .error)
     case .ping:
         break
+    case .friendRequest, .friendAdded, .friendRemoved, .friendDeclined, .friendOnline, .friendOffline:
+        return reduceFriendEvent(&state, event)
     }
     return []
 }

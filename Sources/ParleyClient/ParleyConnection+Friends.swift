@@ -1,0 +1,33 @@
+import ParleyProtocol
+
+extension ParleyConnection {
+    /// Asks `name` to be friends (or accepts, if they asked first).
+    public func requestFriend(_ name: String) async throws {
+        try await expectDone(.friendRequest(name: name))
+    }
+
+    public func acceptFriend(_ name: String) async throws {
+        try await expectDone(.friendAccept(name: name))
+    }
+
+    public func declineFriend(_ name: String) async throws {
+        try await expectDone(.friendDecline(name: name))
+    }
+
+    public func removeFriend(_ name: String) async throws {
+        try await expectDone(.friendRemove(name: name))
+    }
+
+    public func friends() async throws -> FriendList {
+        guard case .friends(let list) = try await request(.friends) else {
+            throw ParleyClientError.incompatibleServer("expected a \"friends\" reply")
+        }
+        return list
+    }
+
+    private func expectDone(_ request: Request) async throws {
+        guard case .done = try await self.request(request) else {
+            throw ParleyClientError.incompatibleServer("expected a \"done\" reply")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ParleyProtocol
+import ParleyStore
+
+/// Friend requests, friendships, and friends' presence.
+public struct FriendService: Sendable {
+    let store: any ChatStore
+    let hub: Hub
+
+    /// Asks `name` to be friends; a request that crosses theirs makes
+    /// friends at once.
+    public func request(from user: StoredUser, to name: String) async throws {
+        let other = try await someoneElse(name, than: user)
+        switch try await store.friendLink(user, other) {
+        case .friends:
+            throw ProtocolError(.friendAlready, "You and \(other.name) are friends already.")
+        case .requested(by: user.id):
+            throw ProtocolError(.friendPending, "You asked \(other.name) already; the request is waiting for an answer.")
+        case .requested:
+            try await befriend(user, other)
+        case .strangers:
+            try await store.addFriendRequest(from: user, to: other, at: Timestamp.nowMillis())
+            hub.deliver(.friendRequest(from: user.name), to: [key(other)])
+        }
+    }
+
+    public func accept(from name: String, by user: StoredUser) async throws {
+        let other = try await someoneElse(name, than: user)
+        guard try await store.friendLink(user, other) == .requested(by: other.id) else {
+            throw ProtocolError(.friendNoRequest, "\(other.name) has not asked to be your friend.")
+        }
+        try await befriend(user, other)
+    }
+
+    public func decline(from name: String, by user: StoredUser) async throws {
+        let other = try await someoneElse(name, than: user)
+        guard try await store.removeFriendRequest(from: other, to: user) else {
+            throw ProtocolError(.friendNoRequest, "\(other.name) has not asked to be your friend.")
+        }
+        hub.deliver(.friendDeclined(name: user.name), to: [key(other)])
+    }
+
+    public func remove(_ name: String, by user: StoredUser) async throws {
+        let other = try await someoneElse(name, than: user)
+        guard try await store.unfriend(user, other) else {
+            throw ProtocolError(.friendNotFriends, "You and \(other.name) are not friends.")
+        }
+        hub.deliver(.friendRemoved(name: other.name), to: [key(user)])
+        hub.deliver(.friendRemoved(name: user.name), to: [key(other)])
+    }
+
+    public func list(for user: StoredUser) async throws -> FriendList {
+        FriendList(
+            friends: try await store.friends(of: user).map { Friend(name: $0.name, online: hub.isOnline(key: key($0))) },
+            incoming: try await store.friendRequests(to: user).map(\.name),
+            outgoing: try await store.friendRequests(from: user).map(\.name)
+        )
+    }
+
+    /// Tells the user's friends that the user came or went.
+    public func announce(_ user: StoredUser, online: Bool) async throws {
+        let friends = try await store.friends(of: user).map(key)
+        hub.deliver(online ? .friendOnline(name: user.name) : .friendOffline(name: user.name), to: friends)
+    }
+
+    /// Whether two users are friends, for private messages.
+    public func areFriends(_ a: StoredUser, _ b: StoredUser) async throws -> Bool {
+        try await store.friendLink(a, b) == .friends
+    }
+
+    /// The user called `name`, who must not be `user`.
+    func someoneElse(_ name: String, than user: StoredUser) async throws -> StoredUser {
+        guard let other = try await store.user(nameKey: NameRules.key(for: name)) else {
+            throw ProtocolError(.friendNoSuchUser, "There is no user named \"\(name)\".")
+        }
+        guard other.id != user.id else {
+            throw ProtocolError(.friendSelf, "That is you.")
+        }
+        return other
+    }
+
+    private func befriend(_ a: StoredUser, _ b: StoredUser) async throws {
+        try await store.befriend(a, b, at: Timestamp.nowMillis())
+        hub.deliver(.friendAdded(Friend(name: b.name, online: hub.isOnline(key: key(b)))), to: [key(a)])
+        hub.deliver(.friendAdded(Friend(name: a.name, online: hub.isOnline(key: key(a)))), to: [key(b)])
+    }
+
+    private func key(_ user: StoredUser) -> String {
+        NameRules.key(for: user.name)
+    }
+}

@@ -1,0 +1,140 @@
+import GRDB
+import ParleyProtocol
+
+/// Friendships and requests, and the private conversation of each pair.
+extension SQLiteStore {
+    private static func ordered(_ a: StoredUser, _ b: StoredUser) -> (Int64, Int64) {
+        a.id < b.id ? (a.id, b.id) : (b.id, a.id)
+    }
+
+    public func friendLink(_ a: StoredUser, _ b: StoredUser) async throws -> FriendLink {
+        let (low, high) = Self.ordered(a, b)
+        return try await pool.read { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM friendship WHERE userA = ? AND userB = ?", arguments: [low, high]) != nil {
+                return .friends
+            }
+            let requester = try Int64.fetchOne(db, sql: """
+                SELECT fromId FROM friendRequest
+                WHERE (fromId = ? AND toId = ?) OR (fromId = ? AND toId = ?)
+                ORDER BY createdAt LIMIT 1
+                """, arguments: [a.id, b.id, b.id, a.id])
+            return requester.map { .requested(by: $0) } ?? .strangers
+        }
+    }
+
+    public func addFriendRequest(from: StoredUser, to: StoredUser, at time: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO friendRequest (fromId, toId, createdAt) VALUES (?, ?, ?)",
+                arguments: [from.id, to.id, time]
+            )
+        }
+    }
+
+    public func removeFriendRequest(from: StoredUser, to: StoredUser) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM friendRequest WHERE fromId = ? AND toId = ?", arguments: [from.id, to.id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func befriend(_ a: StoredUser, _ b: StoredUser, at time: Int64) async throws {
+        let (low, high) = Self.ordered(a, b)
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM friendRequest WHERE (fromId = ? AND toId = ?) OR (fromId = ? AND toId = ?)",
+                arguments: [a.id, b.id, b.id, a.id]
+            )
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO friendship (userA, userB, since) VALUES (?, ?, ?)",
+                arguments: [low, high, time]
+            )
+        }
+    }
+
+    public func unfriend(_ a: StoredUser, _ b: StoredUser) async throws -> Bool {
+        let (low, high) = Self.ordered(a, b)
+        return try await pool.write { db in
+            try db.execute(sql: "DELETE FROM friendship WHERE userA = ? AND userB = ?", arguments: [low, high])
+            return db.changesCount > 0
+        }
+    }
+
+    public func friends(of user: StoredUser) async throws -> [StoredUser] {
+        try await pool.read { db in
+            try UserRecord.fetchAll(db, sql: """
+                SELECT u.* FROM user u JOIN friendship f
+                  ON (f.userA = ? AND u.id = f.userB) OR (f.userB = ? AND u.id = f.userA)
+                ORDER BY u.nameKey
+                """, arguments: [user.id, user.id]).map(\.stored)
+        }
+    }
+
+    public func friendRequests(to user: StoredUser) async throws -> [StoredUser] {
+        try await pool.read { db in
+            try UserRecord.fetchAll(db, sql: """
+                SELECT u.* FROM user u JOIN friendRequest r ON r.fromId = u.id
+                WHERE r.toId = ? ORDER BY r.createdAt
+                """, arguments: [user.id]).map(\.stored)
+        }
+    }
+
+    public func friendRequests(from user: StoredUser) async throws -> [StoredUser] {
+        try await pool.read { db in
+            try UserRecord.fetchAll(db, sql: """
+                SELECT u.* FROM user u JOIN friendRequest r ON r.toId = u.id
+                WHERE r.fromId = ? ORDER BY r.createdAt
+                """, arguments: [user.id]).map(\.stored)
+        }
+    }
+
+    public func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom {
+        let (low, high) = Self.ordered(a, b)
+        return try await pool.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO conversation (kind, name, userA, userB, createdAt)
+                VALUES ('direct', ?, ?, ?, ?)
+                """, arguments: ["direct:\(low):\(high)", low, high, Timestamp.nowMillis()])
+            let row = try Row.fetchOne(
+                db, sql: "SELECT id, name FROM conversation WHERE userA = ? AND userB = ?", arguments: [low, high]
+            )!
+            return StoredRoom(id: row["id"], name: row["name"])
+        }
+    }
+
+    public func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom? {
+        let (low, high) = Self.ordered(a, b)
+        return try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name FROM conversation WHERE userA = ? AND userB = ?", arguments: [low, high])
+                .map { StoredRoom(id: $0["id"], name: $0["name"]) }
+        }
+    }
+
+    public func undeliveredMessages(to user: StoredUser) async throws -> [PendingMessage] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.id, u.name AS senderName, m.body, m.createdAt, c.name AS label
+                FROM conversation c
+                JOIN message m ON m.conversationId = c.id AND m.deliveredAt IS NULL
+                JOIN user u ON u.id = m.senderId
+                WHERE c.kind = 'direct' AND (c.userA = ? OR c.userB = ?) AND m.senderId != ?
+                ORDER BY m.id
+                """, arguments: [user.id, user.id, user.id]).map { row in
+                let message = ChatMessage(
+                    id: row["id"], conversation: ConversationID(rawValue: row["label"]),
+                    sender: row["senderName"], text: row["body"], time: row["createdAt"]
+                )
+                return PendingMessage(message: message, from: message.sender)
+            }
+        }
+    }
+
+    public func markDelivered(_ ids: [Int64], at time: Int64) async throws {
+        guard !ids.isEmpty else { return }
+        try await pool.write { db in
+            _ = try MessageRecord
+                .filter(ids.contains(Column("id")) && Column("deliveredAt") == nil)
+                .updateAll(db, Column("deliveredAt").set(to: time))
+        }
+    }
+}
