@@ -73,7 +73,7 @@ public struct TestUser: Sendable {
     public let welcome: Welcome
     public let log: EventLog
 
-    init(connection: ParleyConnection, welcome: Welcome) {
+    public init(connection: ParleyConnection, welcome: Welcome) {
         self.connection = connection
         self.welcome = welcome
         log = EventLog(connection.events)
