@@ -10,7 +10,7 @@ struct History: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "The conversation (default lobby).")
+    @Option(help: "The conversation: lobby, or @NAME for a private one with a friend (default lobby).")
     var to = "lobby"
 
     @Option(help: "How many messages (1 to 200).")

@@ -9,7 +9,7 @@ struct Send: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "The conversation (default lobby).")
+    @Option(help: "The conversation: lobby, or @NAME for a private one with a friend (default lobby).")
     var to = "lobby"
 
     @Argument(help: "The text, or - to read it from standard input.")

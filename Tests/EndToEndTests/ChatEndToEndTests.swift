@@ -113,6 +113,17 @@ import Testing
         #expect(lines[1].hasSuffix("robo: from stdin"))
         #expect(lines[2] == "line two")
 
+        // Friends and private messages from scripts.
+        #expect(try ParleyCommand.script(["friend", "add", "pal"], user: "robo", port: port, configHome: config).0 != 0, "pal does not exist yet")
+        #expect(try ParleyCommand.script(["friend", "list"], user: "pal", port: port, configHome: config).0 == 0)
+        #expect(try ParleyCommand.script(["friend", "add", "pal"], user: "robo", port: port, configHome: config).0 == 0)
+        #expect(try ParleyCommand.script(["friend", "accept", "robo"], user: "pal", port: port, configHome: config).0 == 0)
+        let (_, friends, _) = try ParleyCommand.script(["friend", "list"], user: "robo", port: port, configHome: config)
+        #expect(friends == "pal offline\n")
+        #expect(try ParleyCommand.script(["send", "--to", "@pal", "just us"], user: "robo", port: port, configHome: config).0 == 0)
+        let (_, privately, _) = try ParleyCommand.script(["history", "--to", "@robo"], user: "pal", port: port, configHome: config)
+        #expect(privately.hasSuffix("] robo: just us\n"))
+
         let (badStatus, _, badErrors) = try ParleyCommand.script(["send", "   "], user: "robo", port: port, configHome: config)
         #expect(badStatus != 0)
         #expect(badErrors.contains("white space"))

@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import ParleyClient
+
+struct FriendCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "friend",
+        abstract: "Manage friends: add, accept, decline, remove NAME; list prints one friend per line."
+    )
+
+    enum Action: String, ExpressibleByArgument, CaseIterable {
+        case add, accept, decline, remove, list
+    }
+
+    @OptionGroup var account: AccountOptions
+
+    @Argument(help: "add, accept, decline, remove or list.")
+    var action: Action
+
+    @Argument(help: "The other person (not for list).")
+    var name: String?
+
+    func validate() throws {
+        if action == .list, name != nil { throw ValidationError("list takes no name") }
+        if action != .list, name == nil { throw ValidationError("\(action.rawValue) needs a NAME") }
+    }
+
+    func run() async throws {
+        let (connection, _) = try await account.scriptedLogin()
+        do {
+            switch action {
+            case .add: try await connection.requestFriend(name!)
+            case .accept: try await connection.acceptFriend(name!)
+            case .decline: try await connection.declineFriend(name!)
+            case .remove: try await connection.removeFriend(name!)
+            case .list:
+                let list = try await connection.friends()
+                for friend in list.friends {
+                    print("\(friend.name) \(friend.online ? "online" : "offline")")
+                }
+                for name in list.incoming { print("\(name) asks to be your friend") }
+                for name in list.outgoing { print("\(name) was asked") }
+            }
+        } catch {
+            await connection.close()
+            throw CleanExit.failure("\(error)")
+        }
+        await connection.close()
+    }
+}
