@@ -36,6 +36,7 @@ struct Chat: AsyncParsableCommand {
             server: address.description, user: user, theme: themeName,
             size: Size(columns: 80, rows: 24), now: Timestamp.nowMillis(), keymap: config.keymap
         )
+        state.popupOnMessage = config.popupOnMessage
         if account.register, case .login(var form) = state.phase {
             form.registering = true
             state.phase = .login(form)

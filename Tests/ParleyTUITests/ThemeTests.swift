@@ -56,12 +56,13 @@ import Testing
             theme = "light"
             download_dir = "~/dl"
             bell = false
+            popup = "notify"
             [keys]
             ctrl-q = "quit"
             f2 = "help"
             """, source: "config.toml")
         #expect(config.server == "chat.example:7000" && config.user == "alice" && config.theme == "light")
-        #expect(config.downloadDirectory == "~/dl" && config.bell == false)
+        #expect(config.downloadDirectory == "~/dl" && config.bell == false && config.popupOnMessage == false)
         #expect(config.keymap.command(for: .ctrl("q")) == .quit)
         #expect(config.keymap.command(for: .function(2)) == .help)
         #expect(config.keymap.command(for: .enter) == .send, "unchanged keys keep their binding")
@@ -72,6 +73,7 @@ import Testing
         #expect(throws: ConfigError.self) { try ClientConfig.parse("[keys]\nctrl-q = \"explode\"", source: "c") }
         #expect(throws: ConfigError.self) { try ClientConfig.parse("[keys]\nhyper-q = \"quit\"", source: "c") }
         #expect(throws: ConfigError.self) { try ClientConfig.parse("bell = \"loud\"", source: "c") }
+        #expect(throws: ConfigError.self) { try ClientConfig.parse("popup = \"sometimes\"", source: "c") }
     }
 
     @Test func serverAddresses() {

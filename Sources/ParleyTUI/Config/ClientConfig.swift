@@ -8,6 +8,8 @@ public struct ClientConfig: Sendable {
     public var theme: String?
     public var downloadDirectory: String?
     public var bell = true
+    /// A private message opens its pop-up ("auto") or only counts as unread ("notify").
+    public var popupOnMessage = true
     public var keymap = Keymap.standard
 
     public init() {}
@@ -55,6 +57,12 @@ public struct ClientConfig: Sendable {
             case "bell":
                 guard let flag = value.bool else { throw ConfigError(message: "\(source): bell must be true or false") }
                 config.bell = flag
+            case "popup":
+                switch value.string {
+                case "auto"?: config.popupOnMessage = true
+                case "notify"?: config.popupOnMessage = false
+                default: throw ConfigError(message: "\(source): popup must be \"auto\" or \"notify\"")
+                }
             case "keys":
                 guard let keys = value.table else { throw ConfigError(message: "\(source): [keys] must be a table") }
                 for keyName in keys.keys {

@@ -17,6 +17,10 @@ public enum Action: Sendable {
     case connectionLost(reason: String)
     case reconnectCountdown(attempt: Int, inSeconds: Int)
     case reconnectFailed(attempt: Int, reason: String)
+    /// A command the server refused, in words.
+    case commandFailed(String)
+    /// Something worth a line in the status bar.
+    case notice(String)
     case themeChanged(String)
     case themeFailed(String)
 }
@@ -29,7 +33,12 @@ public enum Effect: Hashable, Sendable {
     /// Waits out the back-off for `attempt`, reconnects, logs in again and
     /// fetches what came after `afterID`.
     case reconnect(attempt: Int, afterID: Int64?)
+    case friend(FriendAction, name: String)
     case loadTheme(String)
     case bell
     case quit
+}
+
+public enum FriendAction: String, Hashable, Sendable, CaseIterable {
+    case add, accept, decline, remove
 }

@@ -45,6 +45,10 @@ public struct ConversationLog: Hashable, Sendable {
     public var newBelow = 0
     public var hasMoreOlder = false
     public var loadingOlder = false
+    /// Messages not yet seen (private chats not on screen).
+    public var unread = 0
+    /// A private chat's own input line; the main screen uses AppState.input.
+    public var input = LineEditor()
 
     public init(id: ConversationID) {
         self.id = id
@@ -96,6 +100,16 @@ public struct AppState: Sendable {
     public var conversation = ConversationLog(id: .lobby)
     public var online: [String] = []
     public var friends = FriendList()
+    /// Private chats, in the order they were opened.
+    public var privateChats: [ConversationLog] = []
+    /// The private chat whose pop-up is on screen and takes the keys; nil:
+    /// the main screen.
+    public var activeChat: ConversationID?
+    /// The friends pane has the keyboard.
+    public var friendsFocused = false
+    public var friendSelection = 0
+    /// "auto": a private message opens its pop-up; "notify": it only counts as unread.
+    public var popupOnMessage = true
     public var input = LineEditor()
     public var status: StatusMessage?
     public var popup: Popup?
@@ -109,6 +123,33 @@ public struct AppState: Sendable {
     public var keymap: Keymap
     public var maxMessageCharacters = 4000
     public var quitting = false
+
+    /// The conversation the keys act on: the active pop-up's, else the lobby.
+    public var current: ConversationLog {
+        get { activeIndex.map { privateChats[$0] } ?? conversation }
+        set {
+            if let index = activeIndex { privateChats[index] = newValue } else { conversation = newValue }
+        }
+    }
+
+    /// The input line the keys edit.
+    public var currentInput: LineEditor {
+        get { activeIndex.map { privateChats[$0].input } ?? input }
+        set {
+            if let index = activeIndex { privateChats[index].input = newValue } else { input = newValue }
+        }
+    }
+
+    var activeIndex: Int? {
+        activeChat.flatMap { id in privateChats.firstIndex { $0.id == id } }
+    }
+
+    /// The private chat with `name`, made if there is none yet.
+    mutating func privateChatIndex(_ id: ConversationID) -> Int {
+        if let index = privateChats.firstIndex(where: { $0.id == id }) { return index }
+        privateChats.append(ConversationLog(id: id))
+        return privateChats.count - 1
+    }
 
     public init(server: String, user: String, theme: String, size: Size, now: Int64,
                 timeZone: TimeZone = .current, keymap: Keymap = .standard) {

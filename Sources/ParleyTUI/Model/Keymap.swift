@@ -12,6 +12,9 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case scrollTop = "scroll-top", scrollBottom = "scroll-bottom"
     case help, closePopup = "close-popup", quit
     case quitIfEmpty = "quit-if-empty"
+    case focusFriends = "focus-friends"
+    case nextChat = "next-chat"
+    case closeChat = "close-chat"
     case nextField = "next-field"
     case toggleRegister = "toggle-register"
 
@@ -38,7 +41,10 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
         case .scrollTop: "oldest message"
         case .scrollBottom: "newest message"
         case .help: "this help"
-        case .closePopup: "close the popup"
+        case .closePopup: "hide the private chat or close the popup"
+        case .focusFriends: "friends pane: arrows move, Enter chats or accepts, a accept, d decline, Esc back"
+        case .nextChat: "show the next private chat (unread first)"
+        case .closeChat: "close the private chat on screen"
         case .quit: "quit"
         case .quitIfEmpty: "quit when the line is empty, else delete under the cursor"
         case .nextField: "next field of the login form"
@@ -60,6 +66,7 @@ public struct Keymap: Sendable {
         .up: .recallPrevious, .down: .recallNext, .tab: .complete,
         .pageUp: .pageUp, .pageDown: .pageDown, .ctrlHome: .scrollTop, .ctrlEnd: .scrollBottom,
         .function(1): .help, .escape: .closePopup,
+        .function(2): .focusFriends, .function(3): .nextChat, .function(4): .closeChat,
         .ctrl("c"): .quit, .ctrl("d"): .quitIfEmpty,
         .ctrl("r"): .toggleRegister, .backTab: .nextField,
     ])

@@ -34,3 +34,56 @@ func reduceFriendEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
     if case .friendOnline = event { return [.bell] }
     return []
 }
+
+/// One row of the friends pane.
+public enum FriendRow: Hashable, Sendable {
+    case friend(Friend)
+    /// Asks to be your friend.
+    case incoming(String)
+    /// You asked.
+    case outgoing(String)
+
+    public var name: String {
+        switch self {
+        case .friend(let friend): friend.name
+        case .incoming(let name), .outgoing(let name): name
+        }
+    }
+}
+
+/// The friends pane top to bottom: requests to answer first, then friends
+/// online, then offline, then requests you sent.
+public func friendRows(_ state: AppState) -> [FriendRow] {
+    let friends = state.friends.friends.sorted { ($0.online ? 0 : 1, $0.name.lowercased()) < ($1.online ? 0 : 1, $1.name.lowercased()) }
+    return state.friends.incoming.map(FriendRow.incoming) + friends.map(FriendRow.friend) + state.friends.outgoing.map(FriendRow.outgoing)
+}
+
+/// Keys while the friends pane has the keyboard.
+func reduceFriendsPaneKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    let rows = friendRows(state)
+    let selected = rows.indices.contains(state.friendSelection) ? rows[state.friendSelection] : nil
+    switch (state.keymap.command(for: key), key) {
+    case (.closePopup?, _), (.focusFriends?, _):
+        state.friendsFocused = false
+    case (.recallPrevious?, _):
+        state.friendSelection = max(0, state.friendSelection - 1)
+    case (.recallNext?, _):
+        state.friendSelection = min(max(0, rows.count - 1), state.friendSelection + 1)
+    case (.send?, _):
+        switch selected {
+        case .friend(let friend)?: open(&state, .direct(friend.name))
+        case .incoming(let name)?: return [.friend(.accept, name: name)]
+        default: break
+        }
+    case (.quit?, _):
+        state.quitting = true
+        return [.quit]
+    case (_, .character("a")):
+        if case .incoming(let name)? = selected { return [.friend(.accept, name: name)] }
+    case (_, .character("d")):
+        if case .incoming(let name)? = selected { return [.friend(.decline, name: name)] }
+    default:
+        break
+    }
+    return []
+}

@@ -39,15 +39,25 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
             state.status = nil
         }
         state.conversation.merge(welcome.history)
+        var effects: [Effect] = []
+        for message in welcome.away {
+            effects += receivePrivate(&state, message, away: true)
+        }
+        return effects
     case .caughtUp(let messages):
         state.conversation.merge(messages)
     case .olderLoaded(let slice):
-        state.conversation.prepend(slice.messages, hasMore: slice.hasMore)
+        if slice.conversation.directPeer != nil {
+            let index = state.privateChatIndex(slice.conversation)
+            state.privateChats[index].prepend(slice.messages, hasMore: slice.hasMore)
+        } else {
+            state.conversation.prepend(slice.messages, hasMore: slice.hasMore)
+        }
     case .event(let event):
         return reduceEvent(&state, event)
     case .sendFailed(let text, let reason):
         state.status = StatusMessage(text: "Not sent: \(reason)", kind: .error)
-        if state.input.isEmpty { state.input.insert(text) }
+        if state.currentInput.isEmpty { state.currentInput.insert(text) }
     case .connectionLost(let reason):
         guard !state.quitting, state.phase == .chat else { return [] }
         if case .offline = state.connection { return [] }
@@ -58,6 +68,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     case .reconnectFailed(let attempt, let reason):
         state.status = StatusMessage(text: "Reconnect failed: \(reason)", kind: .error)
         return startReconnect(&state, attempt: attempt + 1)
+    case .commandFailed(let reason):
+        state.status = StatusMessage(text: reason, kind: .error)
+    case .notice(let text):
+        state.status = StatusMessage(text: text, kind: .hint)
     case .themeChanged(let name):
         state.theme = name
         state.status = StatusMessage(text: "Theme: \(name)", kind: .hint)
@@ -81,6 +95,8 @@ private func startReconnect(_ state: inout AppState, attempt: Int) -> [Effect] {
 
 private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
     switch event {
+    case .message(let message) where message.conversation.directPeer != nil:
+        return receivePrivate(&state, message, away: false)
     case .message(let message):
         let mentioned = message.sender != state.me && Mentions.contains(state.me, in: message.text)
         state.conversation.merge([message])
@@ -109,6 +125,22 @@ private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
     return []
 }
 
+/// A private message: into its chat; from someone else, it opens the chat's
+/// pop-up (popup = "auto") or counts as unread, and says so in the status line.
+private func receivePrivate(_ state: inout AppState, _ message: ChatMessage, away: Bool) -> [Effect] {
+    let index = state.privateChatIndex(message.conversation)
+    state.privateChats[index].merge([message])
+    guard message.sender != state.me, state.activeChat != message.conversation else { return [] }
+    if state.popupOnMessage && !state.friendsFocused {
+        state.activeChat = message.conversation
+    } else {
+        state.privateChats[index].unread += 1
+    }
+    let when = away ? " (while you were away)" : ""
+    state.status = StatusMessage(text: "\(message.sender)\(when): \(message.text)", kind: .hint)
+    return [.bell]
+}
+
 // MARK: Chat keys
 
 private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
@@ -124,53 +156,86 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         }
         return []
     }
+    if state.friendsFocused {
+        return reduceFriendsPaneKey(&state, key)
+    }
     guard let command = state.keymap.command(for: key) else {
         switch key {
         case .character(let c):
-            state.input.insert(String(c))
+            state.currentInput.insert(String(c))
             state.status = nil
         default:
             break
         }
         return []
     }
-    let page = max(1, Layout(size: state.size, inputLines: state.input.lineCount).conversationRows - 1)
+    let page = max(1, Layout(size: state.size, inputLines: state.currentInput.lineCount).conversationRows - 1)
     switch command {
     case .send: return submit(&state)
-    case .newline: state.input.insert("\n")
-    case .cursorLeft: state.input.moveLeft()
-    case .cursorRight: state.input.moveRight()
-    case .lineStart: state.input.moveToLineStart()
-    case .lineEnd: state.input.moveToLineEnd()
-    case .deleteBackward: state.input.deleteBackward()
-    case .deleteForward: state.input.deleteForward()
-    case .deleteWord: state.input.deleteWordBackward()
-    case .deleteToStart: state.input.deleteToStart()
-    case .deleteToEnd: state.input.deleteToEnd()
-    case .recallPrevious: state.input.recallPrevious()
-    case .recallNext: state.input.recallNext()
+    case .newline: state.currentInput.insert("\n")
+    case .cursorLeft: state.currentInput.moveLeft()
+    case .cursorRight: state.currentInput.moveRight()
+    case .lineStart: state.currentInput.moveToLineStart()
+    case .lineEnd: state.currentInput.moveToLineEnd()
+    case .deleteBackward: state.currentInput.deleteBackward()
+    case .deleteForward: state.currentInput.deleteForward()
+    case .deleteWord: state.currentInput.deleteWordBackward()
+    case .deleteToStart: state.currentInput.deleteToStart()
+    case .deleteToEnd: state.currentInput.deleteToEnd()
+    case .recallPrevious: state.currentInput.recallPrevious()
+    case .recallNext: state.currentInput.recallNext()
     case .complete: complete(&state)
     case .pageUp: return scroll(&state, by: page)
     case .pageDown: return scroll(&state, by: -page)
     case .homeOrTop:
-        if state.input.isEmpty { return scroll(&state, by: state.conversation.entries.count) }
-        state.input.moveToLineStart()
+        if state.currentInput.isEmpty { return scroll(&state, by: state.current.entries.count) }
+        state.currentInput.moveToLineStart()
     case .endOrBottom:
-        if state.input.isEmpty { return scroll(&state, by: -state.conversation.entries.count) }
-        state.input.moveToLineEnd()
-    case .scrollTop: return scroll(&state, by: state.conversation.entries.count)
-    case .scrollBottom: return scroll(&state, by: -state.conversation.entries.count)
+        if state.currentInput.isEmpty { return scroll(&state, by: -state.current.entries.count) }
+        state.currentInput.moveToLineEnd()
+    case .scrollTop: return scroll(&state, by: state.current.entries.count)
+    case .scrollBottom: return scroll(&state, by: -state.current.entries.count)
     case .help:
         state.popup = .help
         state.helpScroll = 0
-    case .closePopup: state.status = nil
+    case .closePopup:
+        if state.activeChat != nil { state.activeChat = nil } else { state.status = nil }
+    case .focusFriends:
+        state.friendsFocused = true
+        state.friendSelection = min(state.friendSelection, max(0, friendRows(state).count - 1))
+    case .nextChat: showNextChat(&state)
+    case .closeChat:
+        if let index = state.activeIndex {
+            state.privateChats.remove(at: index)
+            state.activeChat = nil
+        }
     case .quit: return quit(&state)
     case .quitIfEmpty:
-        if state.input.isEmpty { return quit(&state) }
-        state.input.deleteForward()
+        if state.currentInput.isEmpty { return quit(&state) }
+        state.currentInput.deleteForward()
     case .nextField, .toggleRegister: break
     }
     return []
+}
+
+/// Shows the next private chat: one with unread messages first, else the
+/// one after the chat on screen.
+private func showNextChat(_ state: inout AppState) {
+    guard !state.privateChats.isEmpty else {
+        state.status = StatusMessage(text: "No private chats yet: /msg NAME TEXT, or F2 and Enter on a friend.", kind: .hint)
+        return
+    }
+    let index = state.privateChats.firstIndex { $0.unread > 0 }
+        ?? state.activeIndex.map { ($0 + 1) % state.privateChats.count } ?? 0
+    open(&state, state.privateChats[index].id)
+}
+
+/// Puts a private chat's pop-up on screen and gives it the keys.
+func open(_ state: inout AppState, _ id: ConversationID) {
+    let index = state.privateChatIndex(id)
+    state.privateChats[index].unread = 0
+    state.activeChat = id
+    state.friendsFocused = false
 }
 
 private func reducePaste(_ state: inout AppState, _ text: String) -> [Effect] {
@@ -178,7 +243,7 @@ private func reducePaste(_ state: inout AppState, _ text: String) -> [Effect] {
     let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     switch state.phase {
     case .chat:
-        if state.popup == nil { state.input.insert(normalized) }
+        if state.popup == nil { state.currentInput.insert(normalized) }
     case .login(var form):
         form.edit { $0.insert(normalized.split(separator: "\n").first.map(String.init) ?? "") }
         state.phase = .login(form)
@@ -192,23 +257,23 @@ private func quit(_ state: inout AppState) -> [Effect] {
 }
 
 private func scroll(_ state: inout AppState, by entries: Int) -> [Effect] {
-    var log = state.conversation
+    var log = state.current
     log.scrollBack = min(max(0, log.scrollBack + entries), max(0, log.entries.count - 1))
     if log.scrollBack == 0 { log.newBelow = 0 }
-    let rows = Layout(size: state.size, inputLines: state.input.lineCount).conversationRows
+    let rows = Layout(size: state.size, inputLines: state.currentInput.lineCount).conversationRows
     var effects: [Effect] = []
     if entries > 0, log.entries.count - log.scrollBack < rows, log.hasMoreOlder, !log.loadingOlder {
         log.loadingOlder = true
         effects.append(.loadOlder(log.id, before: log.oldestID ?? Int64.max))
     }
-    state.conversation = log
+    state.current = log
     return effects
 }
 
 // MARK: Sending and commands
 
 private func submit(_ state: inout AppState) -> [Effect] {
-    let text = state.input.text
+    let text = state.currentInput.text
     if text.allSatisfy(\.isWhitespace) {
         state.status = StatusMessage(text: "Nothing to send: the line is only white space.", kind: .hint)
         return []
@@ -231,13 +296,13 @@ private func send(_ state: inout AppState, _ text: String) -> [Effect] {
         )
         return []
     }
-    _ = state.input.take()
+    _ = state.currentInput.take()
     state.status = nil
-    return [.send(text: text, to: state.conversation.id)]
+    return [.send(text: text, to: state.current.id)]
 }
 
 public enum SlashCommand: String, CaseIterable, Sendable {
-    case help, quit, who, me, theme, clear
+    case help, quit, who, me, theme, clear, friend, friends, msg
 
     public var usage: String {
         switch self {
@@ -247,12 +312,15 @@ public enum SlashCommand: String, CaseIterable, Sendable {
         case .me: "/me ACTION — say what you do (* you ACTION)"
         case .theme: "/theme NAME — switch colours (default, light, high-contrast, mono)"
         case .clear: "/clear — clear this view (history stays on the server)"
+        case .friend: "/friend add|accept|decline|remove NAME — friends"
+        case .friends: "/friends — your friends and requests"
+        case .msg: "/msg NAME TEXT — a private message (opens the chat)"
         }
     }
 }
 
 private func runCommand(_ state: inout AppState) -> [Effect] {
-    let line = state.input.text
+    let line = state.currentInput.text
     let parts = line.dropFirst().split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
     let name = parts.first.map { String($0).lowercased() } ?? ""
     let argument = parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
@@ -262,15 +330,15 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
     }
     switch command {
     case .help:
-        _ = state.input.take()
+        _ = state.currentInput.take()
         state.popup = .help
         state.helpScroll = 0
     case .quit:
-        _ = state.input.take()
+        _ = state.currentInput.take()
         return quit(&state)
     case .who:
-        _ = state.input.take()
-        state.conversation.append(system: "online (\(state.online.count)): " + state.online.joined(separator: ", "), at: state.now)
+        _ = state.currentInput.take()
+        state.current.append(system: "online (\(state.online.count)): " + state.online.joined(separator: ", "), at: state.now)
     case .me:
         guard !argument.isEmpty else {
             state.status = StatusMessage(text: "Usage: /me ACTION", kind: .hint)
@@ -282,21 +350,48 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
             state.status = StatusMessage(text: "Usage: /theme NAME (now \(state.theme))", kind: .hint)
             return []
         }
-        _ = state.input.take()
+        _ = state.currentInput.take()
         return [.loadTheme(argument)]
     case .clear:
-        _ = state.input.take()
-        state.conversation.entries = []
-        state.conversation.scrollBack = 0
-        state.conversation.newBelow = 0
+        _ = state.currentInput.take()
+        state.current.entries = []
+        state.current.scrollBack = 0
+        state.current.newBelow = 0
+    case .friend:
+        let words = argument.split(separator: " ").map(String.init)
+        guard words.count == 2, let action = FriendAction(rawValue: words[0].lowercased()) else {
+            state.status = StatusMessage(text: "Usage: \(SlashCommand.friend.usage)", kind: .hint)
+            return []
+        }
+        _ = state.currentInput.take()
+        return [.friend(action, name: words[1])]
+    case .friends:
+        _ = state.currentInput.take()
+        state.current.append(system: friendSummary(state.friends), at: state.now)
+    case .msg:
+        let words = argument.split(separator: " ", maxSplits: 1).map(String.init)
+        guard words.count == 2 else {
+            state.status = StatusMessage(text: "Usage: \(SlashCommand.msg.usage)", kind: .hint)
+            return []
+        }
+        _ = state.currentInput.take()
+        open(&state, .direct(words[0]))
+        return send(&state, words[1])
     }
     return []
 }
 
+private func friendSummary(_ list: FriendList) -> String {
+    var parts = list.friends.map { "\($0.name) (\($0.online ? "online" : "offline"))" }
+    parts += list.incoming.map { "\($0) asks to be your friend" }
+    parts += list.outgoing.map { "\($0) was asked" }
+    return parts.isEmpty ? "no friends yet: /friend add NAME" : "friends: " + parts.joined(separator: ", ")
+}
+
 private func complete(_ state: inout AppState) {
-    let word = state.input.wordBeforeCursor
+    let word = state.currentInput.wordBeforeCursor
     guard !word.isEmpty else { return }
-    let atLineStart = state.input.text.count == word.count
+    let atLineStart = state.currentInput.text.count == word.count
     let candidates: [String]
     if word.hasPrefix("/") && atLineStart {
         candidates = SlashCommand.allCases.map { "/" + $0.rawValue }.filter { $0.hasPrefix(word.lowercased()) }
@@ -310,9 +405,9 @@ private func complete(_ state: inout AppState) {
         state.status = StatusMessage(text: "No completion for \(word)", kind: .hint)
     case 1:
         let suffix = word.hasPrefix("/") ? " " : (atLineStart && !word.hasPrefix("@") ? ": " : " ")
-        state.input.replaceWordBeforeCursor(with: candidates[0] + suffix)
+        state.currentInput.replaceWordBeforeCursor(with: candidates[0] + suffix)
     default:
-        state.input.replaceWordBeforeCursor(with: commonPrefix(candidates))
+        state.currentInput.replaceWordBeforeCursor(with: commonPrefix(candidates))
         state.status = StatusMessage(text: candidates.joined(separator: "  "), kind: .hint)
     }
 }

@@ -97,6 +97,24 @@ public final class ChatRuntime: Sendable {
                     inbox.post(.olderLoaded(HistorySlice(conversation: conversation, messages: [], hasMore: true)))
                 }
             }
+        case .friend(let action, let name):
+            Task {
+                guard let connection = session.withLock({ $0.connection }) else {
+                    inbox.post(.commandFailed("Not connected."))
+                    return
+                }
+                do {
+                    switch action {
+                    case .add: try await connection.requestFriend(name)
+                    case .accept: try await connection.acceptFriend(name)
+                    case .decline: try await connection.declineFriend(name)
+                    case .remove: try await connection.removeFriend(name)
+                    }
+                    if action == .add { inbox.post(.notice("Asked \(name) to be your friend.")) }
+                } catch {
+                    inbox.post(.commandFailed("\(error)"))
+                }
+            }
         case .reconnect(let attempt, let afterID):
             Task { await reconnect(attempt: attempt, afterID: afterID) }
         case .quit:

@@ -22,6 +22,9 @@ public func render(_ state: AppState, on screen: Screen) {
         renderStatus(state, layout, on: screen)
         if state.popup == .help {
             renderHelp(state, on: screen)
+        } else if let index = state.activeIndex {
+            renderInput(inputLayout, layout, on: screen)
+            renderChatPopup(state.privateChats[index], state: state, on: screen)
         } else {
             renderInput(inputLayout, layout, on: screen)
         }
@@ -52,7 +55,9 @@ private func connectionText(_ connection: ConnectionState) -> String {
 
 private func renderTopBar(_ state: AppState, _ layout: Layout, on screen: Screen) {
     screen.fill(row: layout.topBarRow, role: .bar)
-    let left = " Parley │ \(state.server) │ \(state.me) │ \(state.conversation.id) │ \(connectionText(state.connection))"
+    let unread = state.privateChats.filter { $0.unread > 0 }.map { "\($0.id)(\($0.unread))" }
+    let chats = unread.isEmpty ? "" : " │ " + unread.joined(separator: " ")
+    let left = " Parley │ \(state.server) │ \(state.me) │ \(state.current.id) │ \(connectionText(state.connection))\(chats)"
     let clock = MessageFormat.clock(state.now, in: state.timeZone) + " "
     let room = layout.size.columns - TextWidth.of(clock) - 1
     screen.write(TextWidth.truncate(left, width: room), row: layout.topBarRow, column: 0, role: .bar)
@@ -60,7 +65,7 @@ private func renderTopBar(_ state: AppState, _ layout: Layout, on screen: Screen
 }
 
 /// One entry as it is drawn: a prefix (the time), the text, the role.
-private func lines(of entry: Entry, state: AppState, width: Int) -> [(text: String, role: Role, stampWidth: Int)] {
+func lines(of entry: Entry, state: AppState, width: Int) -> [(text: String, role: Role, stampWidth: Int)] {
     let stamp = MessageFormat.clock(entry.time, in: state.timeZone) + " "
     let body: String
     let role: Role
@@ -99,28 +104,31 @@ private func lines(of entry: Entry, state: AppState, width: Int) -> [(text: Stri
 }
 
 private func renderConversation(_ state: AppState, _ layout: Layout, on screen: Screen) {
-    let log = state.conversation
-    let width = layout.conversationColumns
-    var rows: [(text: String, role: Role, stampWidth: Int)] = []
+    renderLog(state.conversation, state: state, top: layout.conversationTop, rows: layout.conversationRows,
+              left: 0, width: layout.conversationColumns, on: screen)
+}
+
+/// A conversation's newest lines in a rectangle, the newest at its bottom
+/// as in irssi.
+private func renderLog(_ log: ConversationLog, state: AppState, top: Int, rows: Int, left: Int, width: Int, on screen: Screen) {
+    var lines: [(text: String, role: Role, stampWidth: Int)] = []
     for entry in log.entries.dropLast(log.scrollBack).reversed() {
-        rows.insert(contentsOf: lines(of: entry, state: state, width: width), at: 0)
-        if rows.count >= layout.conversationRows { break }
+        lines.insert(contentsOf: ParleyTUI.lines(of: entry, state: state, width: width), at: 0)
+        if lines.count >= rows { break }
     }
-    // The newest line sits just above the input, as in irssi.
-    let visible = rows.suffix(layout.conversationRows)
-    let top = layout.separatorRow - visible.count
+    let visible = lines.suffix(rows)
+    let first = top + rows - visible.count
     for (offset, line) in visible.enumerated() {
-        let row = top + offset
         let stamp = String(line.text.prefix(line.stampWidth))
-        screen.write(stamp, row: row, column: 0, role: .timestamp)
-        screen.write(String(line.text.dropFirst(line.stampWidth)), row: row, column: line.stampWidth, role: line.role)
+        screen.write(stamp, row: first + offset, column: left, role: .timestamp)
+        screen.write(String(line.text.dropFirst(line.stampWidth)), row: first + offset, column: left + line.stampWidth, role: line.role)
     }
     if log.loadingOlder {
-        screen.write(" loading older messages… ", row: layout.conversationTop, column: 0, role: .highlight)
+        screen.write(" loading older messages… ", row: top, column: left, role: .highlight)
     }
     if log.newBelow > 0 {
         let marker = " \(log.newBelow) new ↓ "
-        screen.write(marker, row: layout.separatorRow - 1, column: width - TextWidth.of(marker), role: .highlight)
+        screen.write(marker, row: top + rows - 1, column: left + width - TextWidth.of(marker), role: .highlight)
     }
 }
 
@@ -132,10 +140,39 @@ private func renderUsers(_ state: AppState, _ layout: Layout, on screen: Screen)
     screen.write(TextWidth.truncate(" Online (\(state.online.count))", width: width), row: layout.conversationTop,
                  column: layout.usersColumn, role: .bar)
     let names = state.online.sorted { $0.lowercased() < $1.lowercased() }
-    for (index, name) in names.prefix(layout.conversationRows - 1).enumerated() {
+    let friends = friendRows(state)
+    // The friends section keeps at least a third of the pane when there are friends.
+    let friendSpace = friends.isEmpty ? 0 : min(friends.count + 1, max(3, layout.conversationRows / 3))
+    let onlineSpace = layout.conversationRows - 1 - friendSpace
+    for (index, name) in names.prefix(max(0, onlineSpace)).enumerated() {
         let me = name == state.me
         screen.write(TextWidth.truncate((me ? " ● " : "   ") + name, width: width),
                      row: layout.conversationTop + 1 + index, column: layout.usersColumn, role: me ? .own : .normal)
+    }
+    guard friendSpace > 0 else { return }
+    var row = layout.separatorRow - friendSpace
+    let title = state.friendsFocused ? " Friends (Esc)" : " Friends (\(state.friends.friends.count))"
+    screen.write(TextWidth.truncate(title, width: width), row: row, column: layout.usersColumn, role: .bar)
+    // Keep the selection in view.
+    let visible = friendSpace - 1
+    let first = max(0, min(state.friendSelection - visible + 1, friends.count - visible))
+    for (index, entry) in friends.enumerated().dropFirst(first).prefix(visible) {
+        row += 1
+        let text: String
+        var role: Role
+        switch entry {
+        case .friend(let friend):
+            text = (friend.online ? " ● " : " ○ ") + friend.name
+            role = friend.online ? .normal : .system
+        case .incoming(let name):
+            text = " ? " + name + " asks"
+            role = .highlight
+        case .outgoing(let name):
+            text = " … " + name
+            role = .system
+        }
+        if state.friendsFocused && index == state.friendSelection { role = .selection }
+        screen.write(TextWidth.truncate(text, width: width), row: row, column: layout.usersColumn, role: role)
     }
 }
 
@@ -190,6 +227,40 @@ private func renderInput(_ input: InputLayout, _ layout: Layout, on screen: Scre
         screen.write(input.rows[first + offset], row: row, column: Layout.prompt.count, role: .input)
     }
     screen.placeCursor(row: layout.inputTop + input.cursorRow - first, column: Layout.prompt.count + input.cursorColumn)
+}
+
+/// A private chat as a bordered window over the main screen, with its own
+/// scrollback and input line.
+private func renderChatPopup(_ chat: ConversationLog, state: AppState, on screen: Screen) {
+    let size = screen.size
+    let width = min(size.columns - 8, 72)
+    let height = min(size.rows - 6, 18)
+    let left = (size.columns - width) / 2
+    let top = max(1, (size.rows - height) / 2 - 1)
+    let inner = width - 2
+    let peer = chat.id.directPeer ?? ""
+    let online = state.friends.friends.first { $0.name.lowercased() == peer.lowercased() }?.online
+    let title = "─ \(peer) · " + (online == true ? "online" : "offline") + " (Esc hides, F4 closes) "
+    screen.write("┌" + TextWidth.truncate(title + String(repeating: "─", count: inner), width: inner) + "┐", row: top, column: left, role: .border)
+    for row in (top + 1)..<(top + height - 1) {
+        screen.write("│", row: row, column: left, role: .border)
+        screen.write(String(repeating: " ", count: inner), row: row, column: left + 1, role: .normal)
+        screen.write("│", row: row, column: left + inner + 1, role: .border)
+    }
+    screen.write("└" + String(repeating: "─", count: inner) + "┘", row: top + height - 1, column: left, role: .border)
+    let inputColumns = inner - Layout.prompt.count
+    let input = InputLayout(chat.input, columns: inputColumns)
+    let inputRows = min(input.rows.count, 3)
+    let logRows = height - 3 - inputRows
+    renderLog(chat, state: state, top: top + 1, rows: logRows, left: left + 1, width: inner, on: screen)
+    let separator = top + 1 + logRows
+    screen.write(String(repeating: "─", count: inner), row: separator, column: left + 1, role: .border)
+    let firstInput = max(0, min(input.cursorRow - inputRows + 1, input.rows.count - inputRows))
+    for offset in 0..<inputRows where firstInput + offset < input.rows.count {
+        screen.write(firstInput + offset == 0 ? Layout.prompt : "  ", row: separator + 1 + offset, column: left + 1, role: .hint)
+        screen.write(input.rows[firstInput + offset], row: separator + 1 + offset, column: left + 1 + Layout.prompt.count, role: .input)
+    }
+    screen.placeCursor(row: separator + 1 + input.cursorRow - firstInput, column: left + 1 + Layout.prompt.count + input.cursorColumn)
 }
 
 private func renderHelp(_ state: AppState, on screen: Screen) {
