@@ -117,6 +117,18 @@ import Testing
         #expect(screen.cursor.map { screen.text(row: $0.row).contains("答え") } == true)
     }
 
+    @Test func aReconnectResumesEveryConversation() {
+        var state = withFriends()
+        _ = reduce(&state, .event(.message(Fixture.message(3, from: "bob", "lobby"))))
+        _ = reduce(&state, .event(.message(dm(5, from: "bob", "private"))))
+        _ = reduce(&state, .key(.escape))
+        #expect(reduce(&state, .connectionLost(reason: "gone")) == [.reconnect(attempt: 1, resume: [.lobby: 3, .direct("bob"): 5])])
+        _ = reduce(&state, .caughtUp([dm(5, from: "bob", "private"), dm(6, from: "bob", "missed"), Fixture.message(7, from: "bob", "lobby 2")]))
+        #expect(state.privateChats[0].entries.compactMap(\.messageID) == [5, 6])
+        #expect(state.privateChats[0].unread == 1)
+        #expect(state.conversation.entries.compactMap(\.messageID) == [3, 7])
+    }
+
     @Test func unreadCountsShowInTheTopBar() {
         var state = withFriends()
         state.popupOnMessage = false

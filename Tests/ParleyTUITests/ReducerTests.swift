@@ -145,13 +145,13 @@ import Testing
     @Test func reconnectResumesAfterTheLastIDWithoutDuplicates() {
         var state = Fixture.chat(history: [Fixture.message(1, from: "bob", "one"), Fixture.message(2, from: "bob", "two")])
         let effects = reduce(&state, .connectionLost(reason: "the server closed the connection"))
-        #expect(effects == [.reconnect(attempt: 1, afterID: 2)])
+        #expect(effects == [.reconnect(attempt: 1, resume: [.lobby: 2])])
         #expect(state.connection == .reconnecting(attempt: 1, inSeconds: 1))
         Fixture.type("kept", into: &state)
         #expect(reduce(&state, .key(.enter)).isEmpty, "nothing is sent while offline")
         #expect(state.input.text == "kept")
 
-        #expect(reduce(&state, .reconnectFailed(attempt: 1, reason: "refused")) == [.reconnect(attempt: 2, afterID: 2)])
+        #expect(reduce(&state, .reconnectFailed(attempt: 1, reason: "refused")) == [.reconnect(attempt: 2, resume: [.lobby: 2])])
         #expect(state.connection == .reconnecting(attempt: 2, inSeconds: 2))
 
         // The welcome repeats the latest messages; the catch-up repeats some too.

@@ -31,8 +31,8 @@ public enum Effect: Hashable, Sendable {
     case send(text: String, to: ConversationID)
     case loadOlder(ConversationID, before: Int64)
     /// Waits out the back-off for `attempt`, reconnects, logs in again and
-    /// fetches what came after `afterID`.
-    case reconnect(attempt: Int, afterID: Int64?)
+    /// fetches what each conversation got after the newest id shown.
+    case reconnect(attempt: Int, resume: [ConversationID: Int64])
     case friend(FriendAction, name: String)
     case loadTheme(String)
     case bell

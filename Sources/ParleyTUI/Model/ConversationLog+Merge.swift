@@ -3,9 +3,13 @@ import ParleyProtocol
 extension ConversationLog {
     /// Adds messages newer than the newest shown, in id order; anything
     /// already shown is skipped, so replays after a reconnect never double.
-    mutating func merge(_ messages: [ChatMessage]) {
+    /// Returns how many were new.
+    @discardableResult
+    mutating func merge(_ messages: [ChatMessage]) -> Int {
         var newest = newestID ?? .min
+        var added = 0
         for message in messages.sorted(by: { $0.id < $1.id }) where message.id > newest {
+            added += 1
             entries.append(Entry(kind: .message(message), time: message.time))
             newest = message.id
             if scrollBack > 0 {
@@ -13,6 +17,7 @@ extension ConversationLog {
                 newBelow += 1
             }
         }
+        return added
     }
 
     /// Puts an older page in front of what is shown.

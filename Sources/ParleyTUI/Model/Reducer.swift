@@ -45,7 +45,17 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
         return effects
     case .caughtUp(let messages):
-        state.conversation.merge(messages)
+        for message in messages {
+            if message.conversation.directPeer != nil {
+                let index = state.privateChatIndex(message.conversation)
+                let added = state.privateChats[index].merge([message])
+                if added > 0 && state.activeChat != message.conversation && message.sender != state.me {
+                    state.privateChats[index].unread += 1
+                }
+            } else {
+                state.conversation.merge([message])
+            }
+        }
     case .olderLoaded(let slice):
         if slice.conversation.directPeer != nil {
             let index = state.privateChatIndex(slice.conversation)
@@ -88,7 +98,11 @@ public func reconnectDelay(attempt: Int) -> Int {
 
 private func startReconnect(_ state: inout AppState, attempt: Int) -> [Effect] {
     state.connection = .reconnecting(attempt: attempt, inSeconds: reconnectDelay(attempt: attempt))
-    return [.reconnect(attempt: attempt, afterID: state.conversation.newestID)]
+    var resume: [ConversationID: Int64] = [:]
+    for log in [state.conversation] + state.privateChats {
+        if let newest = log.newestID { resume[log.id] = newest }
+    }
+    return [.reconnect(attempt: attempt, resume: resume)]
 }
 
 // MARK: Events

@@ -115,8 +115,8 @@ public final class ChatRuntime: Sendable {
                     inbox.post(.commandFailed("\(error)"))
                 }
             }
-        case .reconnect(let attempt, let afterID):
-            Task { await reconnect(attempt: attempt, afterID: afterID) }
+        case .reconnect(let attempt, let resume):
+            Task { await reconnect(attempt: attempt, resume: resume) }
         case .quit:
             Task { await close() }
         case .loadTheme, .bell:
@@ -164,7 +164,7 @@ public final class ChatRuntime: Sendable {
         }
     }
 
-    private func reconnect(attempt: Int, afterID: Int64?) async {
+    private func reconnect(attempt: Int, resume: [ConversationID: Int64]) async {
         for seconds in stride(from: reconnectDelay(attempt: attempt), to: 0, by: -1) {
             inbox.post(.reconnectCountdown(attempt: attempt, inSeconds: seconds))
             try? await Task.sleep(for: .seconds(1))
@@ -175,18 +175,19 @@ public final class ChatRuntime: Sendable {
             // The server may not have noticed the old connection died yet.
             let (welcome, limits) = try await logIn(name: name, password: password, register: false, takeOver: true)
             inbox.post(.loggedIn(welcome, limits: limits))
-            if let afterID, let connection = session.withLock({ $0.connection }) {
-                var missed: [ChatMessage] = []
-                var cursor = afterID
+            guard let connection = session.withLock({ $0.connection }) else { return }
+            var missed: [ChatMessage] = []
+            for (conversation, newest) in resume {
+                var cursor = newest
                 var more = true
                 while more {
-                    let page = try await connection.history(page: .after(id: cursor, limit: limits.historyPageMax))
+                    let page = try await connection.history(of: conversation, page: .after(id: cursor, limit: limits.historyPageMax))
                     missed += page.messages
                     cursor = page.messages.last?.id ?? cursor
                     more = page.hasMore && !page.messages.isEmpty
                 }
-                inbox.post(.caughtUp(missed))
             }
+            inbox.post(.caughtUp(missed))
         } catch {
             inbox.post(.reconnectFailed(attempt: attempt, reason: Self.sentence(for: error, address: address, registering: false)))
         }
