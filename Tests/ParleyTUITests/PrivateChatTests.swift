@@ -62,7 +62,7 @@ import Testing
         #expect(reduce(&state, .key(.enter)).isEmpty)
         #expect(state.status?.text.contains("Usage") == true)
         state.input = LineEditor("/msg bob see you 世界")
-        #expect(reduce(&state, .key(.enter)) == [.send(text: "see you 世界", to: .direct("bob"))])
+        #expect(reduce(&state, .key(.enter)) == [.loadOlder(.direct("bob"), before: Int64.max), .send(text: "see you 世界", to: .direct("bob"))])
         #expect(state.activeChat == .direct("bob"))
         _ = reduce(&state, .key(.escape))
         state.input = LineEditor("/friends")
@@ -79,8 +79,11 @@ import Testing
         #expect(reduce(&state, .key(.character("d"))) == [.friend(.decline, name: "carol")])
         _ = reduce(&state, .key(.down))
         #expect(state.friendSelection == 1)
-        #expect(reduce(&state, .key(.enter)).isEmpty)
+        #expect(reduce(&state, .key(.enter)) == [.loadOlder(.direct("bob"), before: Int64.max)], "its history is fetched")
         #expect(state.activeChat == .direct("bob") && !state.friendsFocused)
+        _ = reduce(&state, .olderLoaded(HistorySlice(conversation: .direct("bob"), messages: [dm(9, from: "bob", "earlier")], hasMore: false)))
+        #expect(state.current.entries.compactMap(\.messageID) == [9])
+        #expect(!state.current.loadingOlder)
     }
 
     @Test(arguments: sizes)

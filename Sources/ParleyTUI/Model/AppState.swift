@@ -144,10 +144,13 @@ public struct AppState: Sendable {
         activeChat.flatMap { id in privateChats.firstIndex { $0.id == id } }
     }
 
-    /// The private chat with `name`, made if there is none yet.
+    /// The private chat `id`, made if there is none yet. A new one may have
+    /// history on the server, which scrolling up or opening it fetches.
     mutating func privateChatIndex(_ id: ConversationID) -> Int {
         if let index = privateChats.firstIndex(where: { $0.id == id }) { return index }
-        privateChats.append(ConversationLog(id: id))
+        var chat = ConversationLog(id: id)
+        chat.hasMoreOlder = true
+        privateChats.append(chat)
         return privateChats.count - 1
     }
 

@@ -71,7 +71,7 @@ func reduceFriendsPaneKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.friendSelection = min(max(0, rows.count - 1), state.friendSelection + 1)
     case (.send?, _):
         switch selected {
-        case .friend(let friend)?: open(&state, .direct(friend.name))
+        case .friend(let friend)?: return open(&state, .direct(friend.name))
         case .incoming(let name)?: return [.friend(.accept, name: name)]
         default: break
         }

@@ -217,7 +217,7 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .focusFriends:
         state.friendsFocused = true
         state.friendSelection = min(state.friendSelection, max(0, friendRows(state).count - 1))
-    case .nextChat: showNextChat(&state)
+    case .nextChat: return showNextChat(&state)
     case .closeChat:
         if let index = state.activeIndex {
             state.privateChats.remove(at: index)
@@ -234,22 +234,28 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
 
 /// Shows the next private chat: one with unread messages first, else the
 /// one after the chat on screen.
-private func showNextChat(_ state: inout AppState) {
+private func showNextChat(_ state: inout AppState) -> [Effect] {
     guard !state.privateChats.isEmpty else {
         state.status = StatusMessage(text: "No private chats yet: /msg NAME TEXT, or F2 and Enter on a friend.", kind: .hint)
-        return
+        return []
     }
     let index = state.privateChats.firstIndex { $0.unread > 0 }
         ?? state.activeIndex.map { ($0 + 1) % state.privateChats.count } ?? 0
-    open(&state, state.privateChats[index].id)
+    return open(&state, state.privateChats[index].id)
 }
 
-/// Puts a private chat's pop-up on screen and gives it the keys.
-func open(_ state: inout AppState, _ id: ConversationID) {
+/// Puts a private chat's pop-up on screen and gives it the keys; a chat
+/// with nothing shown yet asks the server for its latest messages.
+@discardableResult
+func open(_ state: inout AppState, _ id: ConversationID) -> [Effect] {
     let index = state.privateChatIndex(id)
     state.privateChats[index].unread = 0
     state.activeChat = id
     state.friendsFocused = false
+    let chat = state.privateChats[index]
+    guard chat.entries.isEmpty, chat.hasMoreOlder, !chat.loadingOlder else { return [] }
+    state.privateChats[index].loadingOlder = true
+    return [.loadOlder(id, before: Int64.max)]
 }
 
 private func reducePaste(_ state: inout AppState, _ text: String) -> [Effect] {
@@ -389,8 +395,8 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
             return []
         }
         _ = state.currentInput.take()
-        open(&state, .direct(words[0]))
-        return send(&state, words[1])
+        let history = open(&state, .direct(words[0]))
+        return history + send(&state, words[1])
     }
     return []
 }
