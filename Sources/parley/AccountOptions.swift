@@ -56,7 +56,7 @@ struct AccountOptions: ParsableArguments {
                 register: register, createIfMissing: register
             )
         } catch {
-            throw CleanExit.failure(ChatRuntime.sentence(for: error, address: address, registering: register))
+            throw CleanExit.failure(ChatRuntime.sentence(for: error, address: address))
         }
     }
 }

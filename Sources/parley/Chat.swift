@@ -70,7 +70,7 @@ struct Chat: AsyncParsableCommand {
                     try await Task.sleep(for: .seconds(2))
                     continue
                 }
-                var sentence = ChatRuntime.sentence(for: error, address: address, registering: account.register)
+                var sentence = ChatRuntime.sentence(for: error, address: address)
                 if case .cannotConnect = error { sentence += " (add --wait to keep trying)" }
                 throw CleanExit.failure(sentence)
             }

@@ -83,7 +83,7 @@ public final class ChatRuntime: Sendable {
                     let (welcome, limits) = try await logIn(name: name, password: password, register: register)
                     inbox.post(.loggedIn(welcome, limits: limits))
                 } catch {
-                    inbox.post(.loginFailed(Self.sentence(for: error, address: address, registering: register)))
+                    inbox.post(.loginFailed(Self.sentence(for: error, address: address)))
                 }
             }
         case .send(let text, let conversation):
@@ -189,12 +189,12 @@ public final class ChatRuntime: Sendable {
             }
             inbox.post(.caughtUp(missed))
         } catch {
-            inbox.post(.reconnectFailed(attempt: attempt, reason: Self.sentence(for: error, address: address, registering: false)))
+            inbox.post(.reconnectFailed(attempt: attempt, reason: Self.sentence(for: error, address: address)))
         }
     }
 
     /// What to tell a person about a failed login or connection.
-    public static func sentence(for error: any Error, address: ServerAddress, registering: Bool) -> String {
+    public static func sentence(for error: any Error, address: ServerAddress) -> String {
         guard let error = error as? ParleyClientError else { return "\(error)" }
         switch error.code {
         case .authNoSuchUser?:

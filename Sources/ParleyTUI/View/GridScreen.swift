@@ -50,18 +50,16 @@ public final class GridScreen: Screen {
     /// The role of the cell where `needle` starts on the first row holding it.
     public func role(of needle: String) -> Role? {
         for row in 0..<size.rows {
-            var column = 0
-            var prefix = ""
             let line = text(row: row)
             guard let range = line.range(of: needle) else { continue }
-            prefix = String(line[..<range.lowerBound])
-            // Map the character offset back to a cell: count cells, skipping "" continuations.
+            // The needle starts after this many characters; wide characters'
+            // second cells ("") hold none.
+            let offset = line[..<range.lowerBound].count
             var seen = 0
-            for (index, cell) in cells[row].enumerated() where !cell.text.isEmpty {
-                if seen == prefix.count { column = index; break }
+            for cell in cells[row] where !cell.text.isEmpty {
+                if seen == offset { return cell.role }
                 seen += cell.text.count
             }
-            return cells[row][column].role
         }
         return nil
     }

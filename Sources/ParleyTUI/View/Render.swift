@@ -219,14 +219,18 @@ struct InputLayout {
 }
 
 private func renderInput(_ input: InputLayout, _ layout: Layout, on screen: Screen) {
-    // Show the rows around the cursor when the text is taller than the box.
-    let first = max(0, min(input.cursorRow - layout.inputRows + 1, input.rows.count - layout.inputRows))
-    for offset in 0..<layout.inputRows where first + offset < input.rows.count {
-        let row = layout.inputTop + offset
-        screen.write(first + offset == 0 ? Layout.prompt : "  ", row: row, column: 0, role: .hint)
-        screen.write(input.rows[first + offset], row: row, column: Layout.prompt.count, role: .input)
+    drawInput(input, top: layout.inputTop, left: 0, rows: layout.inputRows, on: screen)
+}
+
+/// An input line with its prompt in `rows` rows from `top`, showing the rows
+/// around the cursor when the text is taller, and the cursor in place.
+private func drawInput(_ input: InputLayout, top: Int, left: Int, rows: Int, on screen: Screen) {
+    let first = max(0, min(input.cursorRow - rows + 1, input.rows.count - rows))
+    for offset in 0..<rows where first + offset < input.rows.count {
+        screen.write(first + offset == 0 ? Layout.prompt : "  ", row: top + offset, column: left, role: .hint)
+        screen.write(input.rows[first + offset], row: top + offset, column: left + Layout.prompt.count, role: .input)
     }
-    screen.placeCursor(row: layout.inputTop + input.cursorRow - first, column: Layout.prompt.count + input.cursorColumn)
+    screen.placeCursor(row: top + input.cursorRow - first, column: left + Layout.prompt.count + input.cursorColumn)
 }
 
 /// A private chat as a bordered window over the main screen, with its own
@@ -255,12 +259,7 @@ private func renderChatPopup(_ chat: ConversationLog, state: AppState, on screen
     renderLog(chat, state: state, top: top + 1, rows: logRows, left: left + 1, width: inner, on: screen)
     let separator = top + 1 + logRows
     screen.write(String(repeating: "─", count: inner), row: separator, column: left + 1, role: .border)
-    let firstInput = max(0, min(input.cursorRow - inputRows + 1, input.rows.count - inputRows))
-    for offset in 0..<inputRows where firstInput + offset < input.rows.count {
-        screen.write(firstInput + offset == 0 ? Layout.prompt : "  ", row: separator + 1 + offset, column: left + 1, role: .hint)
-        screen.write(input.rows[firstInput + offset], row: separator + 1 + offset, column: left + 1 + Layout.prompt.count, role: .input)
-    }
-    screen.placeCursor(row: separator + 1 + input.cursorRow - firstInput, column: left + 1 + Layout.prompt.count + input.cursorColumn)
+    drawInput(input, top: separator + 1, left: left + 1, rows: inputRows, on: screen)
 }
 
 private func renderHelp(_ state: AppState, on screen: Screen) {
