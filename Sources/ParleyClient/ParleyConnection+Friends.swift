@@ -25,7 +25,7 @@ extension ParleyConnection {
         return list
     }
 
-    private func expectDone(_ request: Request) async throws {
+    func expectDone(_ request: Request) async throws {
         guard case .done = try await self.request(request) else {
             throw ParleyClientError.incompatibleServer("expected a \"done\" reply")
         }

@@ -49,9 +49,11 @@ public final class ParleyServer: Sendable {
             throw ServerStartError(message: "invalid configuration: \(error)")
         }
         let store = try openStore(configuration)
-        guard let lobby = try await store.room(nameKey: "lobby") else {
+        guard try await store.room(nameKey: "lobby") != nil,
+              let robotUser = try await store.user(nameKey: ProtocolConstants.robotName)
+        else {
             try? store.close()
-            throw ServerStartError(message: "the database \(configuration.databasePath) has no lobby; it was not made by parley-server")
+            throw ServerStartError(message: "the database \(configuration.databasePath) has no lobby or robot; it was not made by parley-server")
         }
 
         let threads = configuration.eventLoopThreads == 0 ? System.coreCount : configuration.eventLoopThreads
@@ -60,10 +62,13 @@ public final class ParleyServer: Sendable {
         hashingPool.start()
         let hub = Hub(encode: { WireCodec.encode(ServerMessage.event($0)) })
         let friends = FriendService(store: store, hub: hub)
+        let robot = configuration.robotEnabled ? Robot(store: store, hub: hub, user: robotUser, logger: logger) : nil
+        let rooms = RoomService(store: store, hub: hub, limits: configuration.limits, robotName: robot?.user.name)
         let services = SessionServices(
             accounts: AccountService(store: store, hasher: PasswordHasher(cost: configuration.passwordCost), hashingPool: hashingPool),
-            chat: ChatService(store: store, hub: hub, friends: friends, limits: configuration.limits, lobby: lobby),
+            chat: ChatService(store: store, hub: hub, friends: friends, rooms: rooms, robot: robot, limits: configuration.limits),
             friends: friends,
+            rooms: rooms,
             hub: hub,
             limits: configuration.limits,
             helloFrame: WireCodec.encode(ServerMessage.hello(ServerHello(server: "parley-server", limits: configuration.limits))),

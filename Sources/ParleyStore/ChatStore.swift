@@ -15,10 +15,26 @@ public struct StoredRoom: Hashable, Sendable {
     public let id: Int64
     /// A room's name; for a private conversation, an internal label.
     public let name: String
-    public init(id: Int64, name: String) {
+    public var topic: String
+    /// Anyone in the room may change the topic, not only its creator.
+    public var openTopic: Bool
+    public var createdBy: Int64?
+
+    public init(id: Int64, name: String, topic: String = "", openTopic: Bool = false, createdBy: Int64? = nil) {
         self.id = id
         self.name = name
+        self.topic = topic
+        self.openTopic = openTopic
+        self.createdBy = createdBy
     }
+
+    public var conversation: ConversationID { ConversationID(rawValue: name) }
+}
+
+/// A room and how many people are in it, for the room list.
+public struct RoomCount: Hashable, Sendable {
+    public let room: StoredRoom
+    public let members: Int
 }
 
 /// How two users stand with each other.
@@ -53,7 +69,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 /// Everything the server keeps. SQLite is the embedded implementation; the
 /// protocol is the seam where a PostgreSQL store will plug in.
 public protocol ChatStore: Sendable {
-    /// Throws `StoreError.nameTaken` when the name's case-insensitive key exists.
+    /// Throws `StoreError.nameTaken` when the name's case-insensitive key
+    /// exists. A new user is a member of the lobby.
     func createUser(name: String, nameKey: String, passwordHash: String, at time: Int64) async throws -> StoredUser
     func user(nameKey: String) async throws -> StoredUser?
 
@@ -77,6 +94,26 @@ public protocol ChatStore: Sendable {
     func messages(in room: StoredRoom, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool)
 
     func user(id: Int64) async throws -> StoredUser?
+
+    // MARK: Rooms
+
+    /// Creates a room with its creator as first member; throws
+    /// `StoreError.nameTaken` when a room has that key.
+    func createRoom(name: String, nameKey: String, topic: String, openTopic: Bool, creator: StoredUser, at time: Int64) async throws -> StoredRoom
+    /// False when the user was a member already.
+    func addMember(_ user: StoredUser, to room: StoredRoom, at time: Int64) async throws -> Bool
+    /// False when the user was not a member.
+    func removeMember(_ user: StoredUser, from room: StoredRoom) async throws -> Bool
+    func isMember(_ user: StoredUser, of room: StoredRoom) async throws -> Bool
+    /// The user's rooms: the lobby first, then by name.
+    func rooms(of user: StoredUser) async throws -> [StoredRoom]
+    /// Every room with its number of members: the lobby first, then by name.
+    func allRooms() async throws -> [RoomCount]
+    /// The names of a room's members, by name.
+    func memberNames(of room: StoredRoom) async throws -> [String]
+    func setTopic(_ topic: String, of room: StoredRoom) async throws
+    /// How many messages the room got from `time` on.
+    func messageCount(in room: StoredRoom, since time: Int64) async throws -> Int
 
     // MARK: Friends
 

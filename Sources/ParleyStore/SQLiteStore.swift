@@ -29,6 +29,10 @@ public final class SQLiteStore: ChatStore {
             return try await pool.write { db in
                 var record = UserRecord(name: name, nameKey: nameKey, passwordHash: passwordHash, createdAt: time)
                 try record.insert(db)
+                try db.execute(sql: """
+                    INSERT INTO membership (conversationId, userId, joinedAt)
+                    SELECT id, ?, ? FROM conversation WHERE kind = 'room' AND nameKey = 'lobby'
+                    """, arguments: [record.id, time])
                 return record.stored
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -39,16 +43,6 @@ public final class SQLiteStore: ChatStore {
     public func user(nameKey: String) async throws -> StoredUser? {
         try await pool.read { db in
             try UserRecord.filter(Column("nameKey") == nameKey).fetchOne(db)?.stored
-        }
-    }
-
-    public func room(nameKey: String) async throws -> StoredRoom? {
-        try await pool.read { db in
-            try Row.fetchOne(
-                db,
-                sql: "SELECT id, name FROM conversation WHERE kind = 'room' AND nameKey = ?",
-                arguments: [nameKey]
-            ).map { StoredRoom(id: $0["id"], name: $0["name"]) }
         }
     }
 

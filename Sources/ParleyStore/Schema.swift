@@ -70,6 +70,30 @@ enum Schema {
             try db.execute(sql: "UPDATE message SET deliveredAt = createdAt")
             try db.execute(sql: "CREATE INDEX message_undelivered ON message(conversationId, id) WHERE deliveredAt IS NULL")
         }
+        migrator.registerMigration("v3: rooms and the robot") { db in
+            try db.create(table: "membership") { t in
+                t.column("conversationId", .integer).notNull().references("conversation")
+                t.column("userId", .integer).notNull().references("user")
+                t.column("joinedAt", .integer).notNull()
+                t.primaryKey(["conversationId", "userId"])
+            }
+            // A user's rooms, read at every login.
+            try db.create(index: "membership_by_user", on: "membership", columns: ["userId"])
+            try db.alter(table: "conversation") { t in
+                t.add(column: "openTopic", .boolean).notNull().defaults(to: false)
+            }
+            try db.execute(sql: "UPDATE conversation SET topic = '' WHERE kind = 'room' AND topic IS NULL")
+            try db.execute(sql: """
+                INSERT INTO membership (conversationId, userId, joinedAt)
+                SELECT c.id, u.id, u.createdAt FROM conversation c, user u WHERE c.kind = 'room' AND c.nameKey = 'lobby'
+                """)
+            // The robot signs its answers like any sender. Its name is
+            // reserved and "!" is no password hash, so nobody logs in as it.
+            try db.execute(
+                sql: "INSERT INTO user (name, nameKey, passwordHash, createdAt) VALUES (?, ?, '!', ?)",
+                arguments: [ProtocolConstants.robotName, ProtocolConstants.robotName, Timestamp.nowMillis()]
+            )
+        }
         return migrator
     }
 }

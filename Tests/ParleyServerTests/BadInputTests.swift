@@ -143,13 +143,13 @@ import Testing
         // Far more than the kernel's socket buffers and the 64 KiB allowance.
         let text = String(repeating: "z", count: 4000)
         var sent = 0
-        while !alice.log.events.contains(where: { if case .left(_, "sloth", _) = $0 { true } else { false } }) {
+        while !alice.log.events.contains(where: { if case .left(_, "sloth", _, _) = $0 { true } else { false } }) {
             try await alice.connection.send(text)
             sent += 1
             try #require(sent < 20_000, "the slow reader was never cut off")
         }
         let reason = try await alice.log.first("sloth left") { event in
-            if case .left(_, "sloth", let reason) = event { reason } else { nil }
+            if case .left(_, "sloth", let reason, _) = event { reason } else { nil }
         }
         #expect(reason == "too slow")
         try await alice.log.waitForMessages(sent)

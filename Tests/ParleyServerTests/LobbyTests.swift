@@ -65,11 +65,11 @@ import Testing
         let server = try await TestServer.start()
         let alice = try await server.user("alice")
         let bob = try await server.user("bob")
-        #expect(bob.welcome.online == ["alice", "bob"])
-        try await alice.log.first("bob joined") { if case .joined(.lobby, "bob") = $0 { true } else { nil } }
+        #expect(bob.welcome.lobby?.members.filter(\.online).map(\.name) == ["alice", "bob", "robot"])
+        try await alice.log.first("bob joined") { if case .joined(.lobby, "bob", false) = $0 { true } else { nil } }
         await bob.connection.close()
         let reason = try await alice.log.first("bob left") { event in
-            if case .left(.lobby, "bob", let reason) = event { reason } else { nil }
+            if case .left(.lobby, "bob", let reason, true) = event { reason } else { nil }
         }
         #expect(reason == "quit")
         await server.finish()
@@ -82,7 +82,7 @@ import Testing
         silent.answersPings = false
         _ = try await server.user("ghost", options: silent)
         let reason = try await alice.log.first("ghost left", timeout: .seconds(10)) { event in
-            if case .left(.lobby, "ghost", let reason) = event { reason } else { nil }
+            if case .left(.lobby, "ghost", let reason, true) = event { reason } else { nil }
         }
         #expect(reason == "timed out")
         // alice answers pings, so she outlived several timeouts.
@@ -108,8 +108,8 @@ import Testing
         #expect(resumed.messages == Array(sent.suffix(20)))
 
         let bob = try await server.user("bob")
-        #expect(bob.welcome.history == Array(sent.suffix(50)))
-        #expect(bob.welcome.hasMoreHistory)
+        #expect(bob.welcome.lobby?.history == Array(sent.suffix(50)))
+        #expect(bob.welcome.lobby?.hasMore == true)
 
         await #expect(throws: ParleyClientError.self) {
             try await alice.connection.history(page: .latest(limit: 201))
@@ -128,7 +128,7 @@ import Testing
         server = try await TestServer.start(dataDirectory: directory)
         let again = try await server.connect()
         let welcome = try await again.login(name: "alice", password: "correct horse")
-        #expect(welcome.history == sent)
+        #expect(welcome.lobby?.history == sent)
         let next = try await again.send("after restart")
         #expect(next.id > sent.last!.id)
         await server.finish()

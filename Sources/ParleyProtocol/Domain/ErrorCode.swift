@@ -33,6 +33,16 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let friendNoRequest = ErrorCode(rawValue: "friend.no_request")
     public static let friendNotFriends = ErrorCode(rawValue: "friend.not_friends")
 
+    public static let roomNotFound = ErrorCode(rawValue: "room.not_found")
+    public static let roomExists = ErrorCode(rawValue: "room.exists")
+    public static let roomNotMember = ErrorCode(rawValue: "room.not_member")
+    public static let roomAlreadyMember = ErrorCode(rawValue: "room.already_member")
+    public static let roomCannotLeave = ErrorCode(rawValue: "room.cannot_leave")
+    public static let roomTooMany = ErrorCode(rawValue: "room.too_many")
+    public static let topicTooLong = ErrorCode(rawValue: "topic.too_long")
+    public static let topicInvalid = ErrorCode(rawValue: "topic.invalid")
+    public static let topicForbidden = ErrorCode(rawValue: "topic.forbidden")
+
     public static let conversationUnknown = ErrorCode(rawValue: "conversation.unknown")
     public static let historyInvalid = ErrorCode(rawValue: "history.invalid")
 

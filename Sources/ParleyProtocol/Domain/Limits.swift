@@ -2,9 +2,11 @@
 /// operator may tune live in the server configuration and are announced to
 /// clients in the server hello.
 public enum ProtocolConstants {
-    public static let version = 1
+    public static let version = 2
 
     public static let nameMaxCharacters = 32
+    /// The built-in member of every room that answers `@robot`.
+    public static let robotName = "robot"
     public static let reservedNames: Set<String> = ["robot", "system", "server", "admin", "parley"]
     public static let passwordMinCharacters = 8
     /// Long enough for any passphrase, short enough that hashing it is cheap.
@@ -27,6 +29,9 @@ public struct ServerLimits: Codable, Hashable, Sendable {
     public var rateBurst: Int
     public var ratePerSecond: Double
     public var heartbeatTimeoutSeconds: Double
+    public var maxTopicCharacters: Int
+    /// Rooms one user may be a member of, the lobby included.
+    public var maxRoomsPerUser: Int
 
     public init(
         maxFrameBytes: Int = ProtocolConstants.defaultServerMaxFrameBytes,
@@ -35,7 +40,9 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         historyPageMax: Int = 200,
         rateBurst: Int = 20,
         ratePerSecond: Double = 5,
-        heartbeatTimeoutSeconds: Double = 60
+        heartbeatTimeoutSeconds: Double = 60,
+        maxTopicCharacters: Int = 300,
+        maxRoomsPerUser: Int = 100
     ) {
         self.maxFrameBytes = maxFrameBytes
         self.maxMessageCharacters = maxMessageCharacters
@@ -44,6 +51,8 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         self.rateBurst = rateBurst
         self.ratePerSecond = ratePerSecond
         self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
+        self.maxTopicCharacters = maxTopicCharacters
+        self.maxRoomsPerUser = maxRoomsPerUser
     }
 
     enum CodingKeys: String, CodingKey {
@@ -54,5 +63,7 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         case rateBurst = "rate_burst"
         case ratePerSecond = "rate_per_second"
         case heartbeatTimeoutSeconds = "heartbeat_timeout_seconds"
+        case maxTopicCharacters = "max_topic_chars"
+        case maxRoomsPerUser = "max_rooms_per_user"
     }
 }

@@ -13,7 +13,7 @@ extension ClientMessage: Codable {
             case "pong":
                 self = .pong
             case "register", "login", "send", "history", "friend_request", "friend_accept", "friend_decline",
-                 "friend_remove", "friends":
+                 "friend_remove", "friends", "room_create", "room_join", "room_leave", "rooms", "topic":
                 guard let id else {
                     throw WireDecodingFailure(
                         requestID: nil,
@@ -76,7 +76,21 @@ extension Request {
         case "friend_accept": self = .friendAccept(name: try container.decode(String.self, forKey: "name"))
         case "friend_decline": self = .friendDecline(name: try container.decode(String.self, forKey: "name"))
         case "friend_remove": self = .friendRemove(name: try container.decode(String.self, forKey: "name"))
-        default: self = .friends
+        case "friends": self = .friends
+        case "room_create":
+            self = .roomCreate(
+                name: try container.decode(String.self, forKey: "name"),
+                topic: try container.decodeIfPresent(String.self, forKey: "topic") ?? "",
+                openTopic: try container.decodeIfPresent(Bool.self, forKey: "open_topic") ?? false
+            )
+        case "room_join": self = .roomJoin(name: try container.decode(String.self, forKey: "name"))
+        case "room_leave": self = .roomLeave(name: try container.decode(String.self, forKey: "name"))
+        case "rooms": self = .rooms
+        default:
+            self = .setTopic(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                topic: try container.decode(String.self, forKey: "topic")
+            )
         }
     }
 
@@ -104,6 +118,17 @@ extension Request {
         case .friendDecline(let name): try encodeNamed("friend_decline", name, into: &container)
         case .friendRemove(let name): try encodeNamed("friend_remove", name, into: &container)
         case .friends: try container.encode("friends", forKey: "type")
+        case .roomCreate(let name, let topic, let openTopic):
+            try encodeNamed("room_create", name, into: &container)
+            try container.encode(topic, forKey: "topic")
+            try container.encode(openTopic, forKey: "open_topic")
+        case .roomJoin(let name): try encodeNamed("room_join", name, into: &container)
+        case .roomLeave(let name): try encodeNamed("room_leave", name, into: &container)
+        case .rooms: try container.encode("rooms", forKey: "type")
+        case .setTopic(let conversation, let topic):
+            try container.encode("topic", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(topic, forKey: "topic")
         }
     }
 }

@@ -31,6 +31,11 @@ public enum Request: Hashable, Sendable {
     case friendDecline(name: String)
     case friendRemove(name: String)
     case friends
+    case roomCreate(name: String, topic: String, openTopic: Bool)
+    case roomJoin(name: String)
+    case roomLeave(name: String)
+    case rooms
+    case setTopic(conversation: ConversationID, topic: String)
 }
 
 public enum ClientMessage: Hashable, Sendable {
@@ -40,7 +45,8 @@ public enum ClientMessage: Hashable, Sendable {
     case pong
 }
 
-public struct Friend: Hashable, Sendable, Codable {
+/// Someone and whether they are online: a friend, or a member of a room.
+public struct Person: Hashable, Sendable, Codable {
     public var name: String
     public var online: Bool
     public init(name: String, online: Bool) {
@@ -48,6 +54,9 @@ public struct Friend: Hashable, Sendable, Codable {
         self.online = online
     }
 }
+
+public typealias Friend = Person
+public typealias Member = Person
 
 /// Friends with their presence, and requests waiting either way.
 public struct FriendList: Hashable, Sendable, Codable {
@@ -63,27 +72,24 @@ public struct FriendList: Hashable, Sendable, Codable {
     }
 }
 
-/// The reply to a successful login: who you are, who is here, what was said.
+/// The reply to a successful login: who you are, your rooms with who is in
+/// them and what was said, your friends.
 public struct Welcome: Hashable, Sendable {
     public var user: String
-    public var online: [String]
-    public var conversation: ConversationID
-    public var history: [ChatMessage]
-    public var hasMoreHistory: Bool
+    /// The lobby first, then the other rooms by name.
+    public var rooms: [RoomSnapshot]
     public var friends: FriendList
     /// Private messages that arrived while you were away, oldest first;
     /// each is delivered once.
     public var away: [ChatMessage]
-    public init(user: String, online: [String], conversation: ConversationID, history: [ChatMessage], hasMoreHistory: Bool,
-                friends: FriendList = FriendList(), away: [ChatMessage] = []) {
+    public init(user: String, rooms: [RoomSnapshot], friends: FriendList = FriendList(), away: [ChatMessage] = []) {
         self.user = user
-        self.online = online
-        self.conversation = conversation
-        self.history = history
-        self.hasMoreHistory = hasMoreHistory
+        self.rooms = rooms
         self.friends = friends
         self.away = away
     }
+
+    public var lobby: RoomSnapshot? { rooms.first { $0.name == .lobby } }
 }
 
 public struct HistorySlice: Hashable, Sendable {
@@ -104,6 +110,9 @@ public enum Reply: Hashable, Sendable {
     case sent(ChatMessage)
     case history(HistorySlice)
     case friends(FriendList)
+    /// A room just created or joined.
+    case room(RoomSnapshot)
+    case rooms([RoomInfo])
     /// A request that needs no answer beyond success.
     case done
     case error(ProtocolError)
@@ -112,8 +121,13 @@ public enum Reply: Hashable, Sendable {
 /// What the server pushes without being asked.
 public enum Event: Hashable, Sendable {
     case message(ChatMessage)
-    case joined(conversation: ConversationID, user: String)
-    case left(conversation: ConversationID, user: String, reason: String)
+    /// `user` is now present in a room: came online (`newMember` false) or
+    /// joined it.
+    case joined(conversation: ConversationID, user: String, newMember: Bool)
+    /// `user` is no longer present: went offline (`stillMember` true), or
+    /// left the room.
+    case left(conversation: ConversationID, user: String, reason: String, stillMember: Bool)
+    case topic(conversation: ConversationID, topic: String, by: String)
     case friendRequest(from: String)
     case friendAdded(Friend)
     case friendRemoved(name: String)

@@ -41,10 +41,7 @@ extension Reply {
         case "welcome":
             self = .welcome(Welcome(
                 user: try container.decode(String.self, forKey: "user"),
-                online: try container.decode([String].self, forKey: "online"),
-                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
-                history: try container.decode([ChatMessage].self, forKey: "history"),
-                hasMoreHistory: try container.decode(Bool.self, forKey: "has_more"),
+                rooms: try container.decode([RoomSnapshot].self, forKey: "rooms"),
                 friends: try container.decode(FriendList.self, forKey: "friends"),
                 away: try container.decode([ChatMessage].self, forKey: "away")
             ))
@@ -58,6 +55,10 @@ extension Reply {
             ))
         case "friends":
             self = .friends(try FriendList(from: container))
+        case "room":
+            self = .room(try container.decode(RoomSnapshot.self, forKey: "room"))
+        case "rooms":
+            self = .rooms(try container.decode([RoomInfo].self, forKey: "rooms"))
         case "done":
             self = .done
         case "error":
@@ -77,10 +78,7 @@ extension Reply {
         case .welcome(let welcome):
             try container.encode("welcome", forKey: "type")
             try container.encode(welcome.user, forKey: "user")
-            try container.encode(welcome.online, forKey: "online")
-            try container.encode(welcome.conversation, forKey: "conversation")
-            try container.encode(welcome.history, forKey: "history")
-            try container.encode(welcome.hasMoreHistory, forKey: "has_more")
+            try container.encode(welcome.rooms, forKey: "rooms")
             try container.encode(welcome.friends, forKey: "friends")
             try container.encode(welcome.away, forKey: "away")
         case .sent(let message):
@@ -94,6 +92,12 @@ extension Reply {
         case .friends(let list):
             try container.encode("friends", forKey: "type")
             try list.encode(into: &container)
+        case .room(let room):
+            try container.encode("room", forKey: "type")
+            try container.encode(room, forKey: "room")
+        case .rooms(let rooms):
+            try container.encode("rooms", forKey: "type")
+            try container.encode(rooms, forKey: "rooms")
         case .done:
             try container.encode("done", forKey: "type")
         case .error(let error):
@@ -127,13 +131,21 @@ extension Event {
         case "joined":
             self = .joined(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
-                user: try container.decode(String.self, forKey: "user")
+                user: try container.decode(String.self, forKey: "user"),
+                newMember: try container.decode(Bool.self, forKey: "new_member")
             )
         case "left":
             self = .left(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
                 user: try container.decode(String.self, forKey: "user"),
-                reason: try container.decode(String.self, forKey: "reason")
+                reason: try container.decode(String.self, forKey: "reason"),
+                stillMember: try container.decode(Bool.self, forKey: "still_member")
+            )
+        case "topic":
+            self = .topic(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                topic: try container.decode(String.self, forKey: "topic"),
+                by: try container.decode(String.self, forKey: "by")
             )
         case "friend_request": self = .friendRequest(from: try container.decode(String.self, forKey: "from"))
         case "friend_added":
@@ -163,15 +175,22 @@ extension Event {
         case .message(let message):
             try container.encode("message", forKey: "type")
             try container.encode(message, forKey: "message")
-        case .joined(let conversation, let user):
+        case .joined(let conversation, let user, let newMember):
             try container.encode("joined", forKey: "type")
             try container.encode(conversation, forKey: "conversation")
             try container.encode(user, forKey: "user")
-        case .left(let conversation, let user, let reason):
+            try container.encode(newMember, forKey: "new_member")
+        case .left(let conversation, let user, let reason, let stillMember):
             try container.encode("left", forKey: "type")
             try container.encode(conversation, forKey: "conversation")
             try container.encode(user, forKey: "user")
             try container.encode(reason, forKey: "reason")
+            try container.encode(stillMember, forKey: "still_member")
+        case .topic(let conversation, let topic, let by):
+            try container.encode("topic", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(topic, forKey: "topic")
+            try container.encode(by, forKey: "by")
         case .friendRequest(let from):
             try container.encode("friend_request", forKey: "type")
             try container.encode(from, forKey: "from")

@@ -1,14 +1,16 @@
 import ParleyProtocol
 import ParleyStore
 
-/// Posting and reading messages: the lobby, and private conversations
-/// between friends (`@name`).
+/// Posting and reading messages: rooms the user is in, and private
+/// conversations between friends (`@name`).
 public struct ChatService: Sendable {
     let store: any ChatStore
     let hub: Hub
     let friends: FriendService
+    let rooms: RoomService
+    /// Nil when the server runs without the robot.
+    let robot: Robot?
     let limits: ServerLimits
-    let lobby: StoredRoom
 
     /// Commits the message, fans it out after the commit, and returns it as
     /// the sender names its conversation.
@@ -28,11 +30,13 @@ public struct ChatService: Sendable {
             }
             return message.addressed(to: .direct(other.name))
         }
-        let room = try room(for: conversation)
+        let room = try await rooms.membership(conversation, of: sender)
         let hub = self.hub
-        return try await store.appendMessage(room: room, sender: sender, text: text, at: now, deliveredAt: now) { message in
-            hub.publish(.message(message))
+        let message = try await store.appendMessage(room: room, sender: sender, text: text, at: now, deliveredAt: now) { message in
+            hub.publish(.message(message), in: room.id)
         }
+        robot?.hear(message, in: room)
+        return message
     }
 
     public func history(of conversation: ConversationID, for user: StoredUser, page: HistoryPage) async throws -> HistorySlice {
@@ -49,7 +53,7 @@ public struct ChatService: Sendable {
             }
             room = existing
         } else {
-            room = try self.room(for: conversation)
+            room = try await rooms.membership(conversation, of: user)
         }
         let (messages, hasMore) = try await store.messages(in: room, page: page)
         return HistorySlice(conversation: conversation, messages: messages.map { $0.addressed(to: conversation) }, hasMore: hasMore)
@@ -72,19 +76,5 @@ public struct ChatService: Sendable {
 
     private func notFriends(_ name: String) -> ProtocolError {
         ProtocolError(.friendNotFriends, "You and \(name) are not friends; private messages are for friends (/friend add \(name)).")
-    }
-
-    /// The latest messages a user sees on login.
-    public func loginHistory() async throws -> HistorySlice {
-        guard limits.historyOnLogin > 0 else { return HistorySlice(conversation: .lobby, messages: [], hasMore: true) }
-        let (messages, hasMore) = try await store.messages(in: lobby, page: .latest(limit: limits.historyOnLogin))
-        return HistorySlice(conversation: .lobby, messages: messages, hasMore: hasMore)
-    }
-
-    private func room(for conversation: ConversationID) throws(ProtocolError) -> StoredRoom {
-        guard conversation == .lobby else {
-            throw ProtocolError(.conversationUnknown, "There is no conversation \"\(conversation)\"; there is \"lobby\", and @name for a friend.")
-        }
-        return lobby
     }
 }

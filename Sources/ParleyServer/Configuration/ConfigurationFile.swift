@@ -42,6 +42,8 @@ public enum ConfigurationFile {
             try limits.double("rate_per_second").map { config.limits.ratePerSecond = $0 }
             try limits.double("heartbeat_timeout_seconds").map { config.limits.heartbeatTimeoutSeconds = $0 }
             try limits.int("max_outbound_bytes").map { config.maxOutboundBytes = $0 }
+            try limits.int("max_topic_chars").map { config.limits.maxTopicCharacters = $0 }
+            try limits.int("max_rooms_per_user").map { config.limits.maxRoomsPerUser = $0 }
             try limits.rejectUnknown()
         }
         if var hash = try top.table("password_hash") {
@@ -49,6 +51,10 @@ public enum ConfigurationFile {
             try hash.int("block_size").map { config.passwordCost.blockSize = $0 }
             try hash.int("parallelism").map { config.passwordCost.parallelism = $0 }
             try hash.rejectUnknown()
+        }
+        if var robot = try top.table("robot") {
+            try robot.bool("enabled").map { config.robotEnabled = $0 }
+            try robot.rejectUnknown()
         }
         try top.rejectUnknown()
         return logLevel
@@ -83,6 +89,7 @@ private struct SettingsTable {
     }
 
     mutating func string(_ key: String) throws(ConfigurationError) -> String? { try value(key, "a string") { $0.string } }
+    mutating func bool(_ key: String) throws(ConfigurationError) -> Bool? { try value(key, "true or false") { $0.bool } }
     mutating func int(_ key: String) throws(ConfigurationError) -> Int? { try value(key, "a whole number") { $0.int } }
     mutating func double(_ key: String) throws(ConfigurationError) -> Double? {
         try value(key, "a number") { $0.double ?? $0.int.map(Double.init) }

@@ -10,6 +10,8 @@ public struct ServerConfiguration: Sendable {
     /// Bytes queued for one slow reader before its connection is closed.
     public var maxOutboundBytes = 4 * 1024 * 1024
     public var passwordCost = PasswordHasher.Cost.interactive
+    /// The robot answers `@robot` in every room.
+    public var robotEnabled = true
     /// Event-loop threads; 0 means one per core.
     public var eventLoopThreads = 0
 
@@ -41,6 +43,8 @@ public struct ServerConfiguration: Sendable {
             limits.heartbeatTimeoutSeconds > 0 && limits.heartbeatTimeoutSeconds.isFinite,
             "limits.heartbeat_timeout_seconds", "must be a positive number"
         )
+        try require(limits.maxTopicCharacters >= 1, "limits.max_topic_chars", "must be at least 1")
+        try require(limits.maxRoomsPerUser >= 1, "limits.max_rooms_per_user", "must be at least 1 (the lobby)")
         try require(maxOutboundBytes >= 64 * 1024, "limits.max_outbound_bytes", "must be at least 65536")
         try require((10...24).contains(passwordCost.logN), "password_hash.log_n", "must be from 10 to 24")
         try require((1...32).contains(passwordCost.blockSize), "password_hash.block_size", "must be from 1 to 32")

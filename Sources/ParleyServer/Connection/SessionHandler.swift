@@ -146,6 +146,22 @@ final class SessionHandler: ChannelInboundHandler {
             withUser(id) { user, _ in
                 run(id) { .friends(try await friends.list(for: user)) }
             }
+        case .roomCreate(let name, let topic, let openTopic):
+            withRooms(id) { user, rooms in .room(try await rooms.create(name, topic: topic, openTopic: openTopic, by: user)) }
+        case .roomJoin(let name):
+            withRooms(id) { user, rooms in .room(try await rooms.join(name, by: user)) }
+        case .roomLeave(let name):
+            withRooms(id) { user, rooms in
+                try await rooms.leave(name, by: user)
+                return .done
+            }
+        case .rooms:
+            withRooms(id) { user, rooms in .rooms(try await rooms.list(for: user)) }
+        case .setTopic(let conversation, let topic):
+            withRooms(id) { user, rooms in
+                try await rooms.setTopic(topic, of: conversation, by: user)
+                return .done
+            }
         }
     }
 
@@ -181,6 +197,13 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
+    private func withRooms(_ id: UInt32, _ work: @escaping @Sendable (StoredUser, RoomService) async throws -> Reply) {
+        let rooms = services.rooms
+        withUser(id) { user, _ in
+            run(id) { try await work(user, rooms) }
+        }
+    }
+
     private func setReading(_ on: Bool) {
         guard let options = context?.channel.syncOptions else { return }
         if (try? options.getOption(.autoRead)) != on {
@@ -203,17 +226,20 @@ final class SessionHandler: ChannelInboundHandler {
         promise.completeWithTask {
             let user = try await services.accounts.authenticate(name: name, password: password)
             let key = NameRules.key(for: user.name)
-            guard case .attached(let online, let replaced) = services.hub.attach(outlet, name: user.name, key: key, takeOver: takeOver) else {
+            let rooms = try await services.rooms.rooms(of: user)
+            guard case .attached(let replaced) = services.hub.attach(outlet, name: user.name, key: key, rooms: rooms, takeOver: takeOver) else {
                 throw ProtocolError(
                     .authAlreadyOnline,
                     "\"\(user.name)\" is already logged in elsewhere; log in with take-over to move the session here."
                 )
             }
             do {
-                let history = try await services.chat.loginHistory()
+                var snapshots: [RoomSnapshot] = []
+                for room in rooms {
+                    snapshots.append(try await services.rooms.snapshot(of: room))
+                }
                 let welcome = Welcome(
-                    user: user.name, online: online, conversation: history.conversation,
-                    history: history.messages, hasMoreHistory: history.hasMore,
+                    user: user.name, rooms: snapshots,
                     friends: try await services.friends.list(for: user),
                     away: try await services.chat.awayMessages(for: user)
                 )
@@ -247,9 +273,11 @@ final class SessionHandler: ChannelInboundHandler {
             services.logger.info("logged in", metadata: ["user": "\(user.name)"])
             reply(id, .welcome(welcome))
             afterWelcome(user, away: welcome.away, cameOnline: !replaced)
-            let seen = welcome.history.last?.id ?? .min
+            // Messages the welcome's history holds already are not sent twice.
+            var seen: [ConversationID: Int64] = [:]
+            for room in welcome.rooms { seen[room.name] = room.history.last?.id }
             for event in pending {
-                if case .message(let message) = event.event, message.id <= seen { continue }
+                if case .message(let message) = event.event, message.id <= seen[message.conversation] ?? .min { continue }
                 write(event.frame)
             }
             requestDone()

@@ -7,6 +7,7 @@ struct SessionServices: Sendable {
     let accounts: AccountService
     let chat: ChatService
     let friends: FriendService
+    let rooms: RoomService
     let hub: Hub
     let limits: ServerLimits
     let helloFrame: ByteBuffer

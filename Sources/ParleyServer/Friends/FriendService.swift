@@ -69,7 +69,8 @@ public struct FriendService: Sendable {
 
     /// The user called `name`, who must not be `user`.
     func someoneElse(_ name: String, than user: StoredUser) async throws -> StoredUser {
-        guard let other = try await store.user(nameKey: NameRules.key(for: name)) else {
+        let key = NameRules.key(for: name)
+        guard key != ProtocolConstants.robotName, let other = try await store.user(nameKey: key) else {
             throw ProtocolError(.friendNoSuchUser, "There is no user named \"\(name)\".")
         }
         guard other.id != user.id else {

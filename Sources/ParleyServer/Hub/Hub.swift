@@ -1,5 +1,6 @@
 import NIOCore
 import ParleyProtocol
+import ParleyStore
 import Synchronization
 
 /// An event encoded once for every recipient that speaks the same wire
@@ -15,85 +16,145 @@ public protocol SessionSink: AnyObject, Sendable {
     func close(because error: ProtocolError)
 }
 
-/// The single owner of who is online. Presence changes and every fan-out
-/// go through it; it knows domain events, not the wire format, which comes
-/// in as the `encode` function.
+/// The single owner of who is online and in which rooms. Presence changes
+/// and every fan-out go through it; it knows domain events, not the wire
+/// format, which comes in as the `encode` function.
 public final class Hub: Sendable {
     public enum AttachOutcome: Sendable {
         /// `replaced`: the user was online elsewhere and moved here.
-        case attached(online: [String], replaced: Bool)
+        case attached(replaced: Bool)
         case alreadyOnline
     }
 
-    private struct Entry {
+    private struct Session {
         let name: String
         let sink: any SessionSink
+        /// The user's rooms by name key, so that posting needs no lookup.
+        var rooms: [String: StoredRoom]
     }
 
-    private let online = Mutex<[String: Entry]>([:])
+    private struct State {
+        var sessions: [String: Session] = [:]
+        /// Online members of each room, by user key.
+        var present: [Int64: Set<String>] = [:]
+
+        mutating func enter(_ key: String, _ room: StoredRoom) {
+            present[room.id, default: []].insert(key)
+            sessions[key]?.rooms[NameRules.key(for: room.name)] = room
+        }
+
+        mutating func leave(_ key: String, _ room: StoredRoom) {
+            present[room.id]?.remove(key)
+            if present[room.id]?.isEmpty == true { present[room.id] = nil }
+            sessions[key]?.rooms[NameRules.key(for: room.name)] = nil
+        }
+
+        func sinks(in room: Int64, excluding: String?) -> [any SessionSink] {
+            (present[room] ?? []).compactMap { $0 == excluding ? nil : sessions[$0]?.sink }
+        }
+    }
+
+    private let state = Mutex(State())
     private let encode: @Sendable (Event) -> ByteBuffer
 
     public init(encode: @escaping @Sendable (Event) -> ByteBuffer) {
         self.encode = encode
     }
 
-    /// Marks a user online through `sink`. With `takeOver`, a session the
-    /// user already has is told why and closed; the user never appears to
-    /// leave, so nobody else hears about it.
-    public func attach(_ sink: any SessionSink, name: String, key: String, takeOver: Bool) -> AttachOutcome {
-        let (replaced, names): ((any SessionSink)?, [String]?) = online.withLock { online in
-            let previous = online[key]?.sink
-            if previous != nil && !takeOver { return (nil, nil) }
-            online[key] = Entry(name: name, sink: sink)
-            return (previous, online.values.map(\.name))
+    /// Marks a user online through `sink`, present in `rooms`. With
+    /// `takeOver`, a session the user already has is told why and closed;
+    /// the user never appears to leave, so nobody else hears about it.
+    public func attach(_ sink: any SessionSink, name: String, key: String, rooms: [StoredRoom], takeOver: Bool) -> AttachOutcome {
+        let outcome: (replaced: (any SessionSink)?, attached: Bool) = state.withLock { state in
+            let previous = state.sessions[key]
+            if previous != nil && !takeOver { return (nil, false) }
+            if let previous {
+                for room in previous.rooms.values { state.leave(key, room) }
+            }
+            state.sessions[key] = Session(name: name, sink: sink, rooms: [:])
+            for room in rooms { state.enter(key, room) }
+            return (previous?.sink, true)
         }
-        guard let names else { return .alreadyOnline }
-        if let replaced {
+        guard outcome.attached else { return .alreadyOnline }
+        if let replaced = outcome.replaced {
             replaced.close(because: ProtocolError(.sessionReplaced, "You logged in elsewhere; this session is closed."))
         } else {
-            publish(.joined(conversation: .lobby, user: name), excluding: sink)
+            for room in rooms {
+                publish(.joined(conversation: room.conversation, user: name, newMember: false), in: room.id, excluding: key)
+            }
         }
-        return .attached(online: names.sorted { $0.lowercased() < $1.lowercased() }, replaced: replaced != nil)
+        return .attached(replaced: outcome.replaced != nil)
     }
 
     /// Marks a user offline unless another session has taken over since;
     /// true when the user did go offline.
     @discardableResult
     public func detach(_ sink: any SessionSink, key: String, reason: String) -> Bool {
-        let name: String? = online.withLock { online in
-            guard let entry = online[key], entry.sink === sink else { return nil }
-            online[key] = nil
-            return entry.name
+        let gone: Session? = state.withLock { state in
+            guard let session = state.sessions[key], session.sink === sink else { return nil }
+            for room in session.rooms.values { state.leave(key, room) }
+            state.sessions[key] = nil
+            return session
         }
-        if let name {
-            publish(.left(conversation: .lobby, user: name, reason: reason))
+        guard let gone else { return false }
+        for room in gone.rooms.values {
+            publish(.left(conversation: room.conversation, user: gone.name, reason: reason, stillMember: true), in: room.id)
         }
-        return name != nil
+        return true
+    }
+
+    /// An online user joined `room`; its other online members hear it.
+    public func enter(_ room: StoredRoom, key: String, name: String) {
+        state.withLock { $0.enter(key, room) }
+        publish(.joined(conversation: room.conversation, user: name, newMember: true), in: room.id, excluding: key)
+    }
+
+    /// An online user left `room`; its remaining online members hear it.
+    public func leave(_ room: StoredRoom, key: String, name: String) {
+        state.withLock { $0.leave(key, room) }
+        publish(.left(conversation: room.conversation, user: name, reason: "left the room", stillMember: false), in: room.id)
+    }
+
+    /// The room called `roomKey` if the online user `key` is in it: the
+    /// fast path of posting, with no database read.
+    public func room(_ roomKey: String, of key: String) -> StoredRoom? {
+        state.withLock { $0.sessions[key]?.rooms[roomKey] }
+    }
+
+    /// The rooms an online user is in.
+    public func rooms(of key: String) -> [StoredRoom] {
+        state.withLock { $0.sessions[key].map { Array($0.rooms.values) } ?? [] }
     }
 
     public func isOnline(key: String) -> Bool {
-        online.withLock { $0[key] != nil }
+        state.withLock { $0.sessions[key] != nil }
+    }
+
+    /// Names of the online members of a room.
+    public func onlineNames(in room: Int64) -> [String] {
+        state.withLock { state in (state.present[room] ?? []).compactMap { state.sessions[$0]?.name } }
+    }
+
+    public func onlineCount(in room: Int64) -> Int {
+        state.withLock { $0.present[room]?.count ?? 0 }
     }
 
     /// Encodes `event` once and hands it to those of `keys` who are online.
     public func deliver(_ event: Event, to keys: [String]) {
-        let sinks = online.withLock { online in keys.compactMap { online[$0]?.sink } }
+        let sinks = state.withLock { state in keys.compactMap { state.sessions[$0]?.sink } }
+        hand(event, to: sinks)
+    }
+
+    /// Encodes `event` once and hands the same bytes to every online member
+    /// of a room.
+    public func publish(_ event: Event, in room: Int64, excluding key: String? = nil) {
+        hand(event, to: state.withLock { $0.sinks(in: room, excluding: key) })
+    }
+
+    private func hand(_ event: Event, to sinks: [any SessionSink]) {
         guard !sinks.isEmpty else { return }
         let outbound = OutboundEvent(event: event, frame: encode(event))
         for sink in sinks {
-            sink.deliver(outbound)
-        }
-    }
-
-    public func onlineNames() -> [String] {
-        online.withLock { $0.values.map(\.name) }
-    }
-
-    /// Encodes `event` once and hands the same bytes to every online session.
-    public func publish(_ event: Event, excluding: (any SessionSink)? = nil) {
-        let outbound = OutboundEvent(event: event, frame: encode(event))
-        let sinks = online.withLock { $0.values.map(\.sink) }
-        for sink in sinks where sink !== excluding {
             sink.deliver(outbound)
         }
     }

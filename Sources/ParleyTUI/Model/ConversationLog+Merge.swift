@@ -34,13 +34,3 @@ extension ConversationLog {
         if scrollBack > 0 { scrollBack += 1 }
     }
 }
-
-/// Whether a text mentions a user: the name as a word, in any case, or @name.
-public enum Mentions {
-    public static func contains(_ name: String, in text: String) -> Bool {
-        guard !name.isEmpty else { return false }
-        let key = name.lowercased()
-        let words = text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
-        return words.contains { $0 == key }
-    }
-}

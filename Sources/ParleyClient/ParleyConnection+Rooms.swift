@@ -1,0 +1,36 @@
+import ParleyProtocol
+
+extension ParleyConnection {
+    /// Creates a room and enters it.
+    public func createRoom(_ name: String, topic: String = "", openTopic: Bool = false) async throws -> RoomSnapshot {
+        try await expectRoom(.roomCreate(name: name, topic: topic, openTopic: openTopic))
+    }
+
+    public func joinRoom(_ name: String) async throws -> RoomSnapshot {
+        try await expectRoom(.roomJoin(name: name))
+    }
+
+    public func leaveRoom(_ name: String) async throws {
+        try await expectDone(.roomLeave(name: name))
+    }
+
+    /// Every room, the lobby first, with counts and whether you are in it.
+    public func rooms() async throws -> [RoomInfo] {
+        guard case .rooms(let rooms) = try await request(.rooms) else {
+            throw ParleyClientError.incompatibleServer("expected a \"rooms\" reply")
+        }
+        return rooms
+    }
+
+    /// An empty topic clears it.
+    public func setTopic(_ topic: String, of room: ConversationID) async throws {
+        try await expectDone(.setTopic(conversation: room, topic: topic))
+    }
+
+    private func expectRoom(_ request: Request) async throws -> RoomSnapshot {
+        guard case .room(let room) = try await self.request(request) else {
+            throw ParleyClientError.incompatibleServer("expected a \"room\" reply")
+        }
+        return room
+    }
+}

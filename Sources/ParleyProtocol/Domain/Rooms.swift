@@ -1,0 +1,71 @@
+/// A room as its member sees it on joining or logging in: its topic, who is
+/// in it, and its latest messages.
+public struct RoomSnapshot: Hashable, Sendable, Codable {
+    public var name: ConversationID
+    public var topic: String
+    /// Anyone in the room may change the topic, not only its creator.
+    public var openTopic: Bool
+    /// Online members first, each part by name; the robot is one of them
+    /// when the server runs it.
+    public var members: [Member]
+    public var history: [ChatMessage]
+    /// Older messages exist before `history`.
+    public var hasMore: Bool
+
+    public init(name: ConversationID, topic: String = "", openTopic: Bool = false, members: [Member] = [],
+                history: [ChatMessage] = [], hasMore: Bool = false) {
+        self.name = name
+        self.topic = topic
+        self.openTopic = openTopic
+        self.members = members
+        self.history = history
+        self.hasMore = hasMore
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, topic, openTopic = "open_topic", members, history, hasMore = "has_more"
+    }
+}
+
+/// One line of the room list.
+public struct RoomInfo: Hashable, Sendable, Codable {
+    public var name: ConversationID
+    public var topic: String
+    public var members: Int
+    public var online: Int
+    /// The asking user is a member.
+    public var joined: Bool
+
+    public init(name: ConversationID, topic: String, members: Int, online: Int, joined: Bool) {
+        self.name = name
+        self.topic = topic
+        self.members = members
+        self.online = online
+        self.joined = joined
+    }
+}
+
+public enum TopicRules {
+    /// A topic is one line of at most `maxCharacters`; empty clears it.
+    public static func validate(_ topic: String, maxCharacters: Int) throws(ProtocolError) {
+        if topic.count > maxCharacters {
+            throw ProtocolError(.topicTooLong, "A topic is at most \(maxCharacters) characters; this one has \(topic.count).")
+        }
+        if let bad = topic.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+            throw ProtocolError(
+                .topicInvalid,
+                "A topic is one line without control characters; it has U+\(String(bad.value, radix: 16, uppercase: true))."
+            )
+        }
+    }
+}
+
+/// Whether a text mentions someone: the name as a word, in any case, or `@name`.
+public enum Mentions {
+    public static func contains(_ name: String, in text: String) -> Bool {
+        guard !name.isEmpty else { return false }
+        let key = NameRules.key(for: name)
+        let words = NameRules.key(for: text).split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }
+        return words.contains { $0 == key }
+    }
+}

@@ -1,0 +1,128 @@
+import ParleyProtocol
+import ParleyStore
+
+/// Rooms: creating, joining, leaving, listing, topics, and who may post
+/// where.
+public struct RoomService: Sendable {
+    let store: any ChatStore
+    let hub: Hub
+    let limits: ServerLimits
+    /// Shown as a member of every room when the robot answers.
+    let robotName: String?
+
+    public func create(_ name: String, topic: String, openTopic: Bool, by user: StoredUser) async throws -> RoomSnapshot {
+        let key = try NameRules.validate(name)
+        try TopicRules.validate(topic, maxCharacters: limits.maxTopicCharacters)
+        try await checkRoomCount(of: user)
+        let room: StoredRoom
+        do {
+            room = try await store.createRoom(
+                name: name, nameKey: key, topic: topic, openTopic: openTopic, creator: user, at: Timestamp.nowMillis()
+            )
+        } catch StoreError.nameTaken {
+            let existing = try await store.room(nameKey: key)
+            throw ProtocolError(.roomExists, "A room \"\(existing?.name ?? name)\" exists already; /join \(existing?.name ?? name) to go in.")
+        }
+        hub.enter(room, key: Self.key(user), name: user.name)
+        return try await snapshot(of: room)
+    }
+
+    public func join(_ name: String, by user: StoredUser) async throws -> RoomSnapshot {
+        let room = try await existing(name)
+        try await checkRoomCount(of: user)
+        guard try await store.addMember(user, to: room, at: Timestamp.nowMillis()) else {
+            throw ProtocolError(.roomAlreadyMember, "You are in \(room.name) already.")
+        }
+        // Present before the history is read: a message committed meanwhile
+        // arrives as an event or in the history, and the client merges by id.
+        hub.enter(room, key: Self.key(user), name: user.name)
+        return try await snapshot(of: room)
+    }
+
+    public func leave(_ name: String, by user: StoredUser) async throws {
+        let room = try await existing(name)
+        guard room.conversation != .lobby else {
+            throw ProtocolError(.roomCannotLeave, "Everybody stays in the lobby; it is where people find each other.")
+        }
+        guard try await store.removeMember(user, from: room) else {
+            throw ProtocolError(.roomNotMember, "You are not in \(room.name).")
+        }
+        hub.leave(room, key: Self.key(user), name: user.name)
+    }
+
+    public func list(for user: StoredUser) async throws -> [RoomInfo] {
+        let mine = Set(hub.rooms(of: Self.key(user)).map(\.id))
+        return try await store.allRooms().map { count in
+            RoomInfo(
+                name: count.room.conversation, topic: count.room.topic, members: count.members,
+                online: hub.onlineCount(in: count.room.id), joined: mine.contains(count.room.id)
+            )
+        }
+    }
+
+    public func setTopic(_ topic: String, of conversation: ConversationID, by user: StoredUser) async throws {
+        try TopicRules.validate(topic, maxCharacters: limits.maxTopicCharacters)
+        let room = try await membership(conversation, of: user)
+        // The hub's copy of the room may be older than the last topic change.
+        guard let current = try await store.room(nameKey: NameRules.key(for: room.name)) else {
+            throw notFound(conversation.rawValue)
+        }
+        guard current.openTopic || current.createdBy == user.id else {
+            throw ProtocolError(.topicForbidden, "Only the creator of \(room.name) may change its topic.")
+        }
+        try await store.setTopic(topic, of: room)
+        hub.publish(.topic(conversation: room.conversation, topic: topic, by: user.name), in: room.id)
+    }
+
+    /// The room `conversation` names, which `user` must be in to read or post.
+    func membership(_ conversation: ConversationID, of user: StoredUser) async throws -> StoredRoom {
+        let key = NameRules.key(for: conversation.rawValue)
+        if let room = hub.room(key, of: Self.key(user)) { return room }
+        let room = try await existing(conversation.rawValue)
+        guard try await store.isMember(user, of: room) else {
+            throw ProtocolError(.roomNotMember, "You are not in \(room.name); /join \(room.name) first.")
+        }
+        return room
+    }
+
+    /// The user's rooms, to be present in when logging in.
+    func rooms(of user: StoredUser) async throws -> [StoredRoom] {
+        try await store.rooms(of: user)
+    }
+
+    /// A room as a member sees it on arriving: topic, members (online
+    /// first), latest messages.
+    func snapshot(of room: StoredRoom) async throws -> RoomSnapshot {
+        let online = Set(hub.onlineNames(in: room.id))
+        var members = try await store.memberNames(of: room).map { Member(name: $0, online: online.contains($0)) }
+        if let robotName { members.append(Member(name: robotName, online: true)) }
+        let sorted = members.filter(\.online) + members.filter { !$0.online }
+        let (history, hasMore) = limits.historyOnLogin > 0
+            ? try await store.messages(in: room, page: .latest(limit: limits.historyOnLogin))
+            : ([], true)
+        return RoomSnapshot(
+            name: room.conversation, topic: room.topic, openTopic: room.openTopic,
+            members: sorted, history: history, hasMore: hasMore
+        )
+    }
+
+    private func existing(_ name: String) async throws -> StoredRoom {
+        guard let room = try await store.room(nameKey: NameRules.key(for: name)) else { throw notFound(name) }
+        return room
+    }
+
+    private func notFound(_ name: String) -> ProtocolError {
+        ProtocolError(.roomNotFound, "There is no room \"\(name)\"; /rooms lists them, /create \(name) makes it.")
+    }
+
+    private func checkRoomCount(of user: StoredUser) async throws {
+        let count = try await store.rooms(of: user).count
+        guard count < limits.maxRoomsPerUser else {
+            throw ProtocolError(.roomTooMany, "You are in \(count) rooms, the most this server allows; /part one first.")
+        }
+    }
+
+    static func key(_ user: StoredUser) -> String {
+        NameRules.key(for: user.name)
+    }
+}

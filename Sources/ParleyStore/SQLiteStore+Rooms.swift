@@ -1,0 +1,126 @@
+import GRDB
+import ParleyProtocol
+
+/// A room row as the room queries read it.
+struct RoomRow: Decodable, FetchableRecord {
+    var id: Int64
+    var name: String
+    var topic: String?
+    var openTopic: Bool
+    var createdBy: Int64?
+
+    var stored: StoredRoom {
+        StoredRoom(id: id, name: name, topic: topic ?? "", openTopic: openTopic, createdBy: createdBy)
+    }
+}
+
+extension SQLiteStore {
+    /// Rooms in the order people see them: the lobby, then by name.
+    private static let roomOrder: SQL = "(c.nameKey != 'lobby'), c.nameKey"
+
+    public func room(nameKey: String) async throws -> StoredRoom? {
+        try await pool.read { db in
+            try RoomRow.fetchOne(db, sql: """
+                SELECT id, name, topic, openTopic, createdBy FROM conversation
+                WHERE kind = 'room' AND nameKey = ?
+                """, arguments: [nameKey])?.stored
+        }
+    }
+
+    public func createRoom(
+        name: String, nameKey: String, topic: String, openTopic: Bool, creator: StoredUser, at time: Int64
+    ) async throws -> StoredRoom {
+        do {
+            return try await pool.write { db in
+                try db.execute(sql: """
+                    INSERT INTO conversation (kind, name, nameKey, topic, openTopic, createdBy, createdAt)
+                    VALUES ('room', ?, ?, ?, ?, ?, ?)
+                    """, arguments: [name, nameKey, topic, openTopic, creator.id, time])
+                let id = db.lastInsertedRowID
+                try db.execute(
+                    sql: "INSERT INTO membership (conversationId, userId, joinedAt) VALUES (?, ?, ?)",
+                    arguments: [id, creator.id, time]
+                )
+                return StoredRoom(id: id, name: name, topic: topic, openTopic: openTopic, createdBy: creator.id)
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.nameTaken(name)
+        }
+    }
+
+    public func addMember(_ user: StoredUser, to room: StoredRoom, at time: Int64) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO membership (conversationId, userId, joinedAt) VALUES (?, ?, ?)",
+                arguments: [room.id, user.id, time]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    public func removeMember(_ user: StoredUser, from room: StoredRoom) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM membership WHERE conversationId = ? AND userId = ?",
+                arguments: [room.id, user.id]
+            )
+            return db.changesCount > 0
+        }
+    }
+
+    public func isMember(_ user: StoredUser, of room: StoredRoom) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM membership WHERE conversationId = ? AND userId = ?)
+                """, arguments: [room.id, user.id]) ?? false
+        }
+    }
+
+    public func rooms(of user: StoredUser) async throws -> [StoredRoom] {
+        let request: SQLRequest<RoomRow> = """
+            SELECT c.id, c.name, c.topic, c.openTopic, c.createdBy
+            FROM membership m JOIN conversation c ON c.id = m.conversationId
+            WHERE m.userId = \(user.id)
+            ORDER BY \(Self.roomOrder)
+            """
+        return try await pool.read { db in try request.fetchAll(db).map(\.stored) }
+    }
+
+    public func allRooms() async throws -> [RoomCount] {
+        let request: SQLRequest<Row> = """
+            SELECT c.id, c.name, c.topic, c.openTopic, c.createdBy,
+                   (SELECT COUNT(*) FROM membership m WHERE m.conversationId = c.id) AS members
+            FROM conversation c
+            WHERE c.kind = 'room'
+            ORDER BY \(Self.roomOrder)
+            """
+        return try await pool.read { db in
+            try request.fetchAll(db).map { row in
+                RoomCount(room: try RoomRow(row: row).stored, members: row["members"])
+            }
+        }
+    }
+
+    public func memberNames(of room: StoredRoom) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT u.name FROM membership m JOIN user u ON u.id = m.userId
+                WHERE m.conversationId = ? ORDER BY u.nameKey
+                """, arguments: [room.id])
+        }
+    }
+
+    public func setTopic(_ topic: String, of room: StoredRoom) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE conversation SET topic = ? WHERE id = ?", arguments: [topic, room.id])
+        }
+    }
+
+    public func messageCount(in room: StoredRoom, since time: Int64) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM message WHERE conversationId = ? AND createdAt >= ?
+                """, arguments: [room.id, time]) ?? 0
+        }
+    }
+}
