@@ -61,6 +61,21 @@ struct AccountOptions: ParsableArguments {
     }
 }
 
+extension AccountOptions {
+    /// Logs in, does `work`, and closes; a refusal ends the program with
+    /// its sentence (prefixed by `failure`, when given).
+    func withConnection(failure: String = "", _ work: (ParleyConnection, Welcome) async throws -> Void) async throws {
+        let (connection, welcome) = try await scriptedLogin()
+        do {
+            try await work(connection, welcome)
+        } catch {
+            await connection.close()
+            throw CleanExit.failure(failure + "\(error)")
+        }
+        await connection.close()
+    }
+}
+
 /// Ends the program with a sentence on stderr and a non-zero status.
 enum CleanExit {
     static func failure(_ message: String) -> ExitCode {

@@ -26,8 +26,7 @@ struct FriendCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (connection, _) = try await account.scriptedLogin()
-        do {
+        try await account.withConnection { connection, _ in
             switch action {
             case .add: try await connection.requestFriend(name!)
             case .accept: try await connection.acceptFriend(name!)
@@ -41,10 +40,6 @@ struct FriendCommand: AsyncParsableCommand {
                 for name in list.incoming { print("\(name) asks to be your friend") }
                 for name in list.outgoing { print("\(name) was asked") }
             }
-        } catch {
-            await connection.close()
-            throw CleanExit.failure("\(error)")
         }
-        await connection.close()
     }
 }

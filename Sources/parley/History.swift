@@ -10,23 +10,18 @@ struct History: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "The conversation: lobby, or @NAME for a private one with a friend (default lobby).")
+    @Option(help: "The conversation: a room you are in (default lobby), or @NAME for a friend.")
     var to = "lobby"
 
     @Option(help: "How many messages (1 to 200).")
     var limit = 50
 
     func run() async throws {
-        let (connection, _) = try await account.scriptedLogin()
-        do {
+        try await account.withConnection { connection, _ in
             let slice = try await connection.history(of: ConversationID(rawValue: to), page: .latest(limit: limit))
             for message in slice.messages {
                 print(MessageFormat.historyLine(message, in: .current))
             }
-        } catch {
-            await connection.close()
-            throw CleanExit.failure("\(error)")
         }
-        await connection.close()
     }
 }

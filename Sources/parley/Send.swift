@@ -9,7 +9,7 @@ struct Send: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "The conversation: lobby, or @NAME for a private one with a friend (default lobby).")
+    @Option(help: "The conversation: a room you are in (default lobby), or @NAME for a friend.")
     var to = "lobby"
 
     @Argument(help: "The text, or - to read it from standard input.")
@@ -21,13 +21,8 @@ struct Send: AsyncParsableCommand {
             message = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
             if message.hasSuffix("\n") { message.removeLast() }
         }
-        let (connection, _) = try await account.scriptedLogin()
-        do {
+        try await account.withConnection(failure: "not sent: ") { connection, _ in
             try await connection.send(message, to: ConversationID(rawValue: to))
-        } catch {
-            await connection.close()
-            throw CleanExit.failure("not sent: \(error)")
         }
-        await connection.close()
     }
 }

@@ -28,13 +28,13 @@ import Testing
         let configHome = directory + "/config"
 
         try tmux.start("alice", command: ParleyCommand.chat(user: "alice", port: port, configHome: configHome))
-        try await tmux.wait("alice", for: "│ alice │ lobby │ online")
+        try await tmux.wait("alice", for: "alice@127.0.0.1:\(port) · online")
         try tmux.start("bob", command: ParleyCommand.chat(user: "bob", port: port, configHome: configHome))
-        try await tmux.wait("bob", for: "│ bob │ lobby │ online")
+        try await tmux.wait("bob", for: "bob@127.0.0.1:\(port) · online")
 
         // bob appears in alice's users pane.
-        try await tmux.wait("alice", for: "│   bob")
-        try await tmux.wait("alice", for: "-- bob joined")
+        try await tmux.wait("alice", for: "│ ● bob")
+        try await tmux.wait("alice", for: "-- bob is here")
 
         try tmux.type("alice", "hello 世界 🎉")
         try tmux.send("alice", "Enter")
@@ -66,7 +66,7 @@ import Testing
         try tmux.send("bob", "Enter")
         try await tmux.wait("bob", for: "[exited 0]")
         try await tmux.wait("alice", for: "-- bob left (quit)")
-        #expect(!(try tmux.screen("alice")).contains("│   bob"))
+        #expect(try tmux.screen("alice").contains("│ ○ bob"), "bob is a member, offline")
 
         // Smaller: the input box and the last message are still there.
         try tmux.resize("alice", columns: 80, rows: 24)
@@ -85,7 +85,7 @@ import Testing
         let (status, _, errors) = try ParleyCommand.script(["send", "sent while you were away"], user: "carol", port: port, configHome: configHome)
         #expect(status == 0, "parley send: \(errors)")
         try await tmux.wait("alice", for: "carol: sent while you were away", timeout: .seconds(40))
-        try await tmux.wait("alice", for: "│ lobby │ online")
+        try await tmux.wait("alice", for: "· online ·")
 
         server.process.terminate()
         _ = server.finish()

@@ -14,9 +14,9 @@ import Testing
         let configHome = directory + "/config"
 
         try tmux.start("alice", command: ParleyCommand.chat(user: "alice", port: port, configHome: configHome))
-        try await tmux.wait("alice", for: "│ alice │ lobby │ online")
+        try await tmux.wait("alice", for: "alice@127.0.0.1:\(port) · online")
         try tmux.start("bob", command: ParleyCommand.chat(user: "bob", port: port, configHome: configHome))
-        try await tmux.wait("bob", for: "│ bob │ lobby │ online")
+        try await tmux.wait("bob", for: "bob@127.0.0.1:\(port) · online")
 
         // alice asks with a command; bob answers from the friends pane.
         try tmux.type("alice", "/friend add bob")
@@ -26,8 +26,8 @@ import Testing
         try await tmux.wait("bob", for: "Friends (Esc)")
         try tmux.type("bob", "a")
         try await tmux.wait("alice", for: "You and bob are friends now.")
-        try await tmux.wait("bob", for: "● alice")
         try tmux.send("bob", "Escape")
+        try await tmux.wait("bob", for: "Friends (1)")
 
         // A private message opens its window on bob's screen by itself.
         try tmux.type("alice", "/msg bob psst 🤫")

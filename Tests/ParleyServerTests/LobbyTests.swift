@@ -141,7 +141,7 @@ import Testing
             try await alice.connection.send("hi", to: ConversationID(rawValue: "nowhere"))
             Issue.record("a message went to a conversation that does not exist")
         } catch let error as ParleyClientError {
-            #expect(error.code == .conversationUnknown)
+            #expect(error.code == .roomNotFound)
         }
         await server.finish()
     }

@@ -104,7 +104,7 @@ import Testing
     }
 
     @Test func afterLoginYouAreBackInYourRoomsWithTheirLatestMessages() async throws {
-        let server = try await TestServer.start()
+        let server = try await TestServer.start { $0.limits.rateBurst = 100 }
         let alice = try await server.user("alice")
         let bob = try await server.user("bob")
         _ = try await alice.connection.createRoom("dev", topic: "kept")

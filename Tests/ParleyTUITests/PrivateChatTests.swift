@@ -46,7 +46,7 @@ import Testing
 
     @Test func messagesFromWhileAwayArriveOnceAtLogin() {
         var state = AppState(server: "s:1", user: "carol", theme: "default", size: Size(columns: 80, rows: 24), now: Fixture.now, timeZone: Fixture.utc)
-        let welcome = Welcome(user: "carol", online: ["carol"], conversation: .lobby, history: [], hasMoreHistory: false,
+        let welcome = Welcome(user: "carol", rooms: [RoomSnapshot(name: .lobby)],
                               away: [dm(4, from: "alice", "while you slept"), dm(5, from: "alice", "and this")])
         _ = reduce(&state, .loggedIn(welcome, limits: ServerLimits()))
         #expect(state.activeChat == .direct("alice"))
@@ -94,7 +94,9 @@ import Testing
         let screen = GridScreen(columns: size.columns, rows: size.rows)
         render(state, on: screen)
         #expect(screen.lines.contains { $0.contains("│ ? carol asks") })
-        #expect(screen.role(of: " ● bob") == .selection)
+        let friendsTitle = try! #require(screen.lines.firstIndex { $0.contains("Friends (Esc)") })
+        let bob = try! #require(screen.lines.indices.first { $0 > friendsTitle && screen.lines[$0].contains(" ● bob") })
+        #expect(screen.role(ofRow: bob, " ● bob") == .selection)
         #expect(screen.role(of: " ○ dave") == .system)
         #expect(screen.lines.contains { $0.contains("Friends (Esc)") })
     }
@@ -116,7 +118,8 @@ import Testing
         #expect(Set(borderColumns).count == 1, "the right border is straight: \(borderColumns)")
         #expect(screen.lines.contains { $0.contains("> 答え") })
         // Behind it the main screen is still drawn.
-        #expect(screen.text(row: 0).hasPrefix(" Parley │ 127.0.0.1:7070 │ alice │ @bob │ online"))
+        #expect(screen.text(row: 0).hasPrefix(" Parley │ 1:lobby 2:@bob "))
+        #expect(screen.role(of: "2:@bob") == .selection, "the chat with the keys")
         #expect(screen.cursor.map { screen.text(row: $0.row).contains("答え") } == true)
     }
 

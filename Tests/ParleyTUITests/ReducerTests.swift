@@ -56,7 +56,7 @@ import Testing
         #expect(state.popup == nil)
         state.input = LineEditor("/who")
         _ = reduce(&state, .key(.enter))
-        #expect(state.conversation.entries.last?.kind == .system("online (2): alice, bob"))
+        #expect(state.conversation.entries.last?.kind == .system("online in lobby (3): alice, bob, robot"))
         state.input = LineEditor("/quit")
         #expect(reduce(&state, .key(.enter)) == [.quit])
     }
@@ -128,11 +128,12 @@ import Testing
 
     @Test func joinedAndLeftUpdateTheUsersAndTheConversation() {
         var state = Fixture.chat()
-        _ = reduce(&state, .event(.joined(conversation: .lobby, user: "carol")))
-        #expect(state.online == ["alice", "bob", "carol"])
-        _ = reduce(&state, .event(.left(conversation: .lobby, user: "bob", reason: "quit")))
-        #expect(state.online == ["alice", "carol"])
-        #expect(state.conversation.entries.map(\.kind) == [.system("carol joined"), .system("bob left (quit)")])
+        _ = reduce(&state, .event(.joined(conversation: .lobby, user: "carol", newMember: false)))
+        #expect(state.online == ["alice", "bob", "carol", "robot"])
+        _ = reduce(&state, .event(.left(conversation: .lobby, user: "bob", reason: "quit", stillMember: true)))
+        #expect(state.online == ["alice", "carol", "robot"])
+        #expect(state.conversation.members.map(\.name) == ["alice", "carol", "robot", "bob"], "online first; bob is still a member")
+        #expect(state.conversation.entries.map(\.kind) == [.system("carol is here"), .system("bob left (quit)")])
     }
 
     @Test func aMentionRingsTheBellAndOwnMessagesDoNot() {
@@ -155,8 +156,7 @@ import Testing
         #expect(state.connection == .reconnecting(attempt: 2, inSeconds: 2))
 
         // The welcome repeats the latest messages; the catch-up repeats some too.
-        let welcome = Welcome(user: "alice", online: ["alice"], conversation: .lobby,
-                              history: [Fixture.message(2, from: "bob", "two"), Fixture.message(3, from: "carol", "three")], hasMoreHistory: true)
+        let welcome = Welcome(user: "alice", rooms: [Fixture.lobby([Fixture.message(2, from: "bob", "two"), Fixture.message(3, from: "carol", "three")], hasMore: true)])
         _ = reduce(&state, .loggedIn(welcome, limits: ServerLimits()))
         _ = reduce(&state, .caughtUp([Fixture.message(3, from: "carol", "three"), Fixture.message(4, from: "carol", "four")]))
         _ = reduce(&state, .event(.message(Fixture.message(4, from: "carol", "four"))))

@@ -18,7 +18,7 @@ import Testing
             Fixture.message(2, from: "bob", "hi there"),
             Fixture.message(3, from: "bob", "alice: look at this"),
         ])
-        _ = reduce(&state, .event(.left(conversation: .lobby, user: "carol", reason: "quit")))
+        _ = reduce(&state, .event(.left(conversation: .lobby, user: "carol", reason: "quit", stillMember: true)))
         return state
     }
 
@@ -27,11 +27,14 @@ import Testing
         let state = scene(size)
         let screen = draw(state)
         let layout = Layout(size: size, inputLines: 1)
-        #expect(screen.text(row: 0).hasPrefix(" Parley │ 127.0.0.1:7070 │ alice │ lobby │ online"))
-        #expect(screen.text(row: 0).hasSuffix("12:34 "))
-        #expect(screen.text(row: layout.conversationTop).contains("Online (2)"))
+        #expect(screen.text(row: 0).hasPrefix(" Parley │ 1:lobby "))
+        #expect(screen.text(row: 0).hasSuffix(" alice@127.0.0.1:7070 · online · 12:34 "))
+        #expect(screen.text(row: 1).hasPrefix(" lobby: no topic"))
+        #expect(screen.text(row: layout.conversationTop).contains("Here 3/4"))
         #expect(screen.text(row: layout.conversationTop + 1).hasSuffix("│ ● alice" + String(repeating: " ", count: layout.usersWidth - 8)))
-        #expect(screen.text(row: layout.conversationTop + 2).contains("   bob"))
+        #expect(screen.text(row: layout.conversationTop + 2).contains(" ● bob"))
+        #expect(screen.text(row: layout.conversationTop + 3).contains(" ● robot"))
+        #expect(screen.text(row: layout.conversationTop + 4).contains(" ○ carol"))
         #expect(screen.text(row: layout.separatorRow).allSatisfy { $0 == "─" })
         #expect(screen.text(row: layout.inputTop).hasPrefix("> "))
         #expect(screen.text(row: size.rows - 1).contains("F1 help"))
@@ -127,12 +130,14 @@ import Testing
     }
 
     @Test func helpListsEveryBoundCommand() {
-        var state = Fixture.chat(size: Size(columns: 120, rows: 40))
+        var state = Fixture.chat(size: Size(columns: 120, rows: 60))
         _ = reduce(&state, .key(.function(1)))
         let text = draw(state).lines.joined(separator: "\n")
         #expect(text.contains("─ Help "))
         #expect(text.contains("alt-enter") && text.contains("new line in the message"))
-        #expect(text.contains("/theme NAME"))
+        #expect(text.contains("/theme NAME") && text.contains("/rooms"))
+        #expect(text.contains("alt-1 … alt-9") && !text.contains("alt-2"), "nine numbered keys on one line")
+        #expect(text.contains("ctrl-n") && text.contains("alt-a"))
     }
 }
 

@@ -43,7 +43,6 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let topicInvalid = ErrorCode(rawValue: "topic.invalid")
     public static let topicForbidden = ErrorCode(rawValue: "topic.forbidden")
 
-    public static let conversationUnknown = ErrorCode(rawValue: "conversation.unknown")
     public static let historyInvalid = ErrorCode(rawValue: "history.invalid")
 
     public static let frameTooLarge = ErrorCode(rawValue: "frame.too_large")

@@ -12,6 +12,11 @@ public enum Action: Sendable {
     /// Messages fetched after a reconnect, newer than what the view had.
     case caughtUp([ChatMessage])
     case olderLoaded(HistorySlice)
+    /// A room created or joined.
+    case roomEntered(RoomSnapshot)
+    case roomLeft(ConversationID)
+    /// The server's room list; `show` opens the pop-up.
+    case roomsListed([RoomInfo], show: Bool)
     case event(Event)
     case sendFailed(text: String, reason: String)
     case connectionLost(reason: String)
@@ -34,6 +39,11 @@ public enum Effect: Hashable, Sendable {
     /// fetches what each conversation got after the newest id shown.
     case reconnect(attempt: Int, resume: [ConversationID: Int64])
     case friend(FriendAction, name: String)
+    case createRoom(name: String, topic: String)
+    case joinRoom(String)
+    case leaveRoom(String)
+    case listRooms(show: Bool)
+    case setTopic(String, of: ConversationID)
     case loadTheme(String)
     case bell
     case quit

@@ -45,8 +45,16 @@ public struct ConversationLog: Hashable, Sendable {
     public var newBelow = 0
     public var hasMoreOlder = false
     public var loadingOlder = false
-    /// Messages not yet seen (private chats not on screen).
+    /// Messages that arrived while another conversation had the keys.
     public var unread = 0
+    /// Of those, the ones that mention you.
+    public var mentions = 0
+    /// The newest message when you last left this conversation: the line
+    /// "new since you left" goes after it.
+    public var readMarker: Int64?
+    /// A room's topic and members; empty for private chats.
+    public var topic = ""
+    public var members: [Member] = []
     /// A private chat's own input line; the main screen uses AppState.input.
     public var input = LineEditor()
 
@@ -78,6 +86,8 @@ public struct LoginForm: Hashable, Sendable {
 
 public enum Popup: Hashable, Sendable {
     case help
+    /// The room list (`/rooms`): arrows move, Enter joins.
+    case rooms
 }
 
 public struct StatusMessage: Hashable, Sendable {
@@ -97,8 +107,13 @@ public struct AppState: Sendable {
     public var server: String
     public var me = ""
     public var connection = ConnectionState.connecting
-    public var conversation = ConversationLog(id: .lobby)
-    public var online: [String] = []
+    /// The rooms you are in: the lobby first, then by name.
+    public var rooms = [ConversationLog(id: .lobby)]
+    /// The room on the main screen.
+    public var room = ConversationID.lobby
+    /// Every room on the server, from the last room list; `/rooms` shows it.
+    public var directory: [RoomInfo] = []
+    public var directorySelection = 0
     public var friends = FriendList()
     /// Private chats, in the order they were opened.
     public var privateChats: [ConversationLog] = []
@@ -124,7 +139,23 @@ public struct AppState: Sendable {
     public var maxMessageCharacters = 4000
     public var quitting = false
 
-    /// The conversation the keys act on: the active pop-up's, else the lobby.
+    /// The room on the main screen.
+    public var conversation: ConversationLog {
+        get { rooms[roomIndex] }
+        set { rooms[roomIndex] = newValue }
+    }
+
+    var roomIndex: Int { rooms.firstIndex { $0.id == room } ?? 0 }
+
+    /// Rooms, then private chats: the order of Alt+1..9 and the top bar.
+    public var conversations: [ConversationLog] { rooms + privateChats }
+
+    /// People online in any of your rooms, for completion and /who.
+    public var online: [String] {
+        Set(rooms.flatMap { $0.members.filter(\.online).map(\.name) }).sorted { $0.lowercased() < $1.lowercased() }
+    }
+
+    /// The conversation the keys act on: the active pop-up's, else the room.
     public var current: ConversationLog {
         get { activeIndex.map { privateChats[$0] } ?? conversation }
         set {
@@ -142,6 +173,12 @@ public struct AppState: Sendable {
 
     var activeIndex: Int? {
         activeChat.flatMap { id in privateChats.firstIndex { $0.id == id } }
+    }
+
+    /// The room `id` if you are in it.
+    func roomIndex(_ id: ConversationID) -> Int? {
+        let key = NameRules.key(for: id.rawValue)
+        return rooms.firstIndex { NameRules.key(for: $0.id.rawValue) == key }
     }
 
     /// The private chat `id`, made if there is none yet. A new one may have

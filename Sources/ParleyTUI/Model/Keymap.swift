@@ -15,6 +15,11 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case focusFriends = "focus-friends"
     case nextChat = "next-chat"
     case closeChat = "close-chat"
+    case conversation1 = "conversation-1", conversation2 = "conversation-2", conversation3 = "conversation-3"
+    case conversation4 = "conversation-4", conversation5 = "conversation-5", conversation6 = "conversation-6"
+    case conversation7 = "conversation-7", conversation8 = "conversation-8", conversation9 = "conversation-9"
+    case nextConversation = "next-conversation", previousConversation = "previous-conversation"
+    case nextUnread = "next-unread"
     case nextField = "next-field"
     case toggleRegister = "toggle-register"
 
@@ -45,6 +50,12 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
         case .focusFriends: "friends pane: arrows move, Enter chats or accepts, a accept, d decline, Esc back"
         case .nextChat: "show the next private chat (unread first)"
         case .closeChat: "close the private chat on screen"
+        case .conversation1, .conversation2, .conversation3, .conversation4, .conversation5,
+             .conversation6, .conversation7, .conversation8, .conversation9:
+            "go to conversation \(conversationNumber!) of the top bar"
+        case .nextConversation: "next conversation (rooms, then private chats)"
+        case .previousConversation: "previous conversation"
+        case .nextUnread: "next conversation with something unread, mentions first"
         case .quit: "quit"
         case .quitIfEmpty: "quit when the line is empty, else delete under the cursor"
         case .nextField: "next field of the login form"
@@ -53,11 +64,22 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     }
 }
 
+extension Command {
+    /// 1...9 for the `conversation-N` commands.
+    public var conversationNumber: Int? {
+        rawValue.hasPrefix("conversation-") ? Int(rawValue.dropFirst("conversation-".count)) : nil
+    }
+}
+
 /// The one table of keys. The config file's `[keys]` may rebind any.
 public struct Keymap: Sendable {
     public private(set) var bindings: [Key: Command]
 
     public static let standard = Keymap(bindings: [
+        .alt("1"): .conversation1, .alt("2"): .conversation2, .alt("3"): .conversation3,
+        .alt("4"): .conversation4, .alt("5"): .conversation5, .alt("6"): .conversation6,
+        .alt("7"): .conversation7, .alt("8"): .conversation8, .alt("9"): .conversation9,
+        .ctrl("n"): .nextConversation, .ctrl("p"): .previousConversation, .alt("a"): .nextUnread,
         .enter: .send, .altEnter: .newline,
         .left: .cursorLeft, .right: .cursorRight,
         .home: .homeOrTop, .end: .endOrBottom, .ctrl("a"): .lineStart, .ctrl("e"): .lineEnd,

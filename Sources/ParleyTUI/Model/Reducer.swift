@@ -27,19 +27,18 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         let first = state.phase != .chat
         state.phase = .chat
         state.me = welcome.user
-        state.online = welcome.online
         state.friends = welcome.friends
         state.connection = .online
         state.maxMessageCharacters = limits.maxMessageCharacters
+        adoptRooms(&state, welcome.rooms, fresh: first)
         if first {
-            state.conversation.hasMoreOlder = welcome.hasMoreHistory
             state.status = StatusMessage(text: "F1 or /help: keys and commands", kind: .hint)
         } else {
             state.conversation.append(system: "reconnected", at: state.now)
             state.status = nil
         }
-        state.conversation.merge(welcome.history)
-        var effects: [Effect] = []
+        // The room list, for /join's completion.
+        var effects: [Effect] = [.listRooms(show: false)]
         for message in welcome.away {
             effects += receivePrivate(&state, message, away: true)
         }
@@ -53,16 +52,24 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
                     state.privateChats[index].unread += 1
                 }
             } else {
-                state.conversation.merge([message])
+                _ = receiveRoomMessage(&state, message)
             }
         }
     case .olderLoaded(let slice):
         if slice.conversation.directPeer != nil {
             let index = state.privateChatIndex(slice.conversation)
             state.privateChats[index].prepend(slice.messages, hasMore: slice.hasMore)
-        } else {
-            state.conversation.prepend(slice.messages, hasMore: slice.hasMore)
+        } else if let index = state.roomIndex(slice.conversation) {
+            state.rooms[index].prepend(slice.messages, hasMore: slice.hasMore)
         }
+    case .roomEntered(let snapshot):
+        enterRoom(&state, snapshot)
+    case .roomLeft(let id):
+        leaveRoom(&state, id)
+    case .roomsListed(let rooms, let show):
+        state.directory = rooms
+        state.directorySelection = min(state.directorySelection, max(0, rooms.count - 1))
+        if show { state.popup = .rooms }
     case .event(let event):
         return reduceEvent(&state, event)
     case .sendFailed(let text, let reason):
@@ -99,7 +106,7 @@ public func reconnectDelay(attempt: Int) -> Int {
 private func startReconnect(_ state: inout AppState, attempt: Int) -> [Effect] {
     state.connection = .reconnecting(attempt: attempt, inSeconds: reconnectDelay(attempt: attempt))
     var resume: [ConversationID: Int64] = [:]
-    for log in [state.conversation] + state.privateChats {
+    for log in state.conversations {
         if let newest = log.newestID { resume[log.id] = newest }
     }
     return [.reconnect(attempt: attempt, resume: resume)]
@@ -112,18 +119,9 @@ private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .message(let message) where message.conversation.directPeer != nil:
         return receivePrivate(&state, message, away: false)
     case .message(let message):
-        let mentioned = message.sender != state.me && Mentions.contains(state.me, in: message.text)
-        state.conversation.merge([message])
-        return mentioned ? [.bell] : []
-    case .joined(_, let user):
-        if !state.online.contains(user) {
-            state.online.append(user)
-            state.online.sort { $0.lowercased() < $1.lowercased() }
-        }
-        state.conversation.append(system: "\(user) joined", at: state.now)
-    case .left(_, let user, let reason):
-        state.online.removeAll { $0 == user }
-        state.conversation.append(system: "\(user) left (\(reason))", at: state.now)
+        return receiveRoomMessage(&state, message) ? [.bell] : []
+    case .joined, .left, .topic:
+        reduceRoomEvent(&state, event)
     case .closing(let error):
         state.conversation.append(system: error.message, at: state.now)
         if error.code == .sessionReplaced {
@@ -146,7 +144,7 @@ private func receivePrivate(_ state: inout AppState, _ message: ChatMessage, awa
     state.privateChats[index].merge([message])
     guard message.sender != state.me, state.activeChat != message.conversation else { return [] }
     if state.popupOnMessage && !state.friendsFocused {
-        state.activeChat = message.conversation
+        show(&state, message.conversation)
     } else {
         state.privateChats[index].unread += 1
     }
@@ -158,6 +156,9 @@ private func receivePrivate(_ state: inout AppState, _ message: ChatMessage, awa
 // MARK: Chat keys
 
 private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
+    if state.popup == .rooms {
+        return reduceRoomsPopupKey(&state, key)
+    }
     if state.popup != nil {
         switch state.keymap.command(for: key) {
         case .closePopup?, .help?, .send?: state.popup = nil
@@ -213,7 +214,7 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.popup = .help
         state.helpScroll = 0
     case .closePopup:
-        if state.activeChat != nil { state.activeChat = nil } else { state.status = nil }
+        if state.activeChat != nil { show(&state, state.room) } else { state.status = nil }
     case .focusFriends:
         state.friendsFocused = true
         state.friendSelection = min(state.friendSelection, max(0, friendRows(state).count - 1))
@@ -223,6 +224,9 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
             state.privateChats.remove(at: index)
             state.activeChat = nil
         }
+    case .conversation1, .conversation2, .conversation3, .conversation4, .conversation5, .conversation6,
+         .conversation7, .conversation8, .conversation9, .nextConversation, .previousConversation, .nextUnread:
+        return navigate(&state, command)
     case .quit: return quit(&state)
     case .quitIfEmpty:
         if state.currentInput.isEmpty { return quit(&state) }
@@ -249,9 +253,7 @@ private func showNextChat(_ state: inout AppState) -> [Effect] {
 @discardableResult
 func open(_ state: inout AppState, _ id: ConversationID) -> [Effect] {
     let index = state.privateChatIndex(id)
-    state.privateChats[index].unread = 0
-    state.activeChat = id
-    state.friendsFocused = false
+    show(&state, id)
     let chat = state.privateChats[index]
     guard chat.entries.isEmpty, chat.hasMoreOlder, !chat.loadingOlder else { return [] }
     state.privateChats[index].loadingOlder = true
@@ -271,7 +273,7 @@ private func reducePaste(_ state: inout AppState, _ text: String) -> [Effect] {
     return []
 }
 
-private func quit(_ state: inout AppState) -> [Effect] {
+func quit(_ state: inout AppState) -> [Effect] {
     state.quitting = true
     return [.quit]
 }
@@ -322,16 +324,21 @@ private func send(_ state: inout AppState, _ text: String) -> [Effect] {
 }
 
 public enum SlashCommand: String, CaseIterable, Sendable {
-    case help, quit, who, me, theme, clear, friend, friends, msg
+    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, msg
 
     public var usage: String {
         switch self {
         case .help: "/help — keys and commands"
         case .quit: "/quit — leave Parley"
-        case .who: "/who — who is online"
+        case .who: "/who — who is online in this room"
         case .me: "/me ACTION — say what you do (* you ACTION)"
         case .theme: "/theme NAME — switch colours (default, light, high-contrast, mono)"
         case .clear: "/clear — clear this view (history stays on the server)"
+        case .create: "/create NAME [TOPIC] — make a room and go in"
+        case .join: "/join NAME — go into a room (Tab completes)"
+        case .part: "/part [NAME] — leave a room (this one without NAME)"
+        case .rooms: "/rooms — every room: arrows move, Enter joins"
+        case .topic: "/topic [TEXT] — show this room's topic, or set it"
         case .friend: "/friend add|accept|decline|remove NAME — friends"
         case .friends: "/friends — your friends and requests"
         case .msg: "/msg NAME TEXT — a private message (opens the chat)"
@@ -358,7 +365,10 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
         return quit(&state)
     case .who:
         _ = state.currentInput.take()
-        state.current.append(system: "online (\(state.online.count)): " + state.online.joined(separator: ", "), at: state.now)
+        let here = state.conversation.members.filter(\.online).map(\.name)
+        state.current.append(system: "online in \(state.room) (\(here.count)): " + here.joined(separator: ", "), at: state.now)
+    case .create, .join, .part, .rooms, .topic:
+        return runRoomCommand(&state, command, argument)
     case .me:
         guard !argument.isEmpty else {
             state.status = StatusMessage(text: "Usage: /me ACTION", kind: .hint)
@@ -413,8 +423,12 @@ private func complete(_ state: inout AppState) {
     guard !word.isEmpty else { return }
     let atLineStart = state.currentInput.text.count == word.count
     let candidates: [String]
+    let line = state.currentInput.text.lowercased()
     if word.hasPrefix("/") && atLineStart {
         candidates = SlashCommand.allCases.map { "/" + $0.rawValue }.filter { $0.hasPrefix(word.lowercased()) }
+    } else if line.hasPrefix("/join ") || line.hasPrefix("/part ") {
+        let names = line.hasPrefix("/join ") ? state.directory.map(\.name.rawValue) : state.rooms.map(\.id.rawValue)
+        candidates = names.filter { $0.lowercased().hasPrefix(word.lowercased()) }
     } else {
         let prefix = word.hasPrefix("@") ? String(word.dropFirst()) : word
         candidates = state.online.filter { $0.lowercased().hasPrefix(prefix.lowercased()) }

@@ -98,22 +98,30 @@ public final class ChatRuntime: Sendable {
                 }
             }
         case .friend(let action, let name):
-            Task {
-                guard let connection = session.withLock({ $0.connection }) else {
-                    inbox.post(.commandFailed("Not connected."))
-                    return
+            command { connection in
+                switch action {
+                case .add: try await connection.requestFriend(name)
+                case .accept: try await connection.acceptFriend(name)
+                case .decline: try await connection.declineFriend(name)
+                case .remove: try await connection.removeFriend(name)
                 }
-                do {
-                    switch action {
-                    case .add: try await connection.requestFriend(name)
-                    case .accept: try await connection.acceptFriend(name)
-                    case .decline: try await connection.declineFriend(name)
-                    case .remove: try await connection.removeFriend(name)
-                    }
-                    if action == .add { inbox.post(.notice("Asked \(name) to be your friend.")) }
-                } catch {
-                    inbox.post(.commandFailed("\(error)"))
-                }
+                return action == .add ? .notice("Asked \(name) to be your friend.") : nil
+            }
+        case .createRoom(let name, let topic):
+            command { .roomEntered(try await $0.createRoom(name, topic: topic)) }
+        case .joinRoom(let name):
+            command { .roomEntered(try await $0.joinRoom(name)) }
+        case .leaveRoom(let name):
+            command { connection in
+                try await connection.leaveRoom(name)
+                return .roomLeft(ConversationID(rawValue: name))
+            }
+        case .listRooms(let show):
+            command { .roomsListed(try await $0.rooms(), show: show) }
+        case .setTopic(let topic, let room):
+            command { connection in
+                try await connection.setTopic(topic, of: room)
+                return nil
             }
         case .reconnect(let attempt, let resume):
             Task { await reconnect(attempt: attempt, resume: resume) }
@@ -121,6 +129,22 @@ public final class ChatRuntime: Sendable {
             Task { await close() }
         case .loadTheme, .bell:
             break
+        }
+    }
+
+    /// Runs a request of a command; what it returns, or why it failed,
+    /// comes back as an action.
+    private func command(_ work: @escaping @Sendable (ParleyConnection) async throws -> Action?) {
+        Task {
+            guard let connection = session.withLock({ $0.connection }) else {
+                inbox.post(.commandFailed("Not connected."))
+                return
+            }
+            do {
+                if let action = try await work(connection) { inbox.post(action) }
+            } catch {
+                inbox.post(.commandFailed("\(error)"))
+            }
         }
     }
 

@@ -49,17 +49,20 @@ public final class GridScreen: Screen {
 
     /// The role of the cell where `needle` starts on the first row holding it.
     public func role(of needle: String) -> Role? {
-        for row in 0..<size.rows {
-            let line = text(row: row)
-            guard let range = line.range(of: needle) else { continue }
-            // The needle starts after this many characters; wide characters'
-            // second cells ("") hold none.
-            let offset = line[..<range.lowerBound].count
-            var seen = 0
-            for cell in cells[row] where !cell.text.isEmpty {
-                if seen == offset { return cell.role }
-                seen += cell.text.count
-            }
+        (0..<size.rows).lazy.compactMap { self.role(ofRow: $0, needle) }.first
+    }
+
+    /// The role of the cell where `needle` starts on `row`.
+    public func role(ofRow row: Int, _ needle: String) -> Role? {
+        let line = text(row: row)
+        guard let range = line.range(of: needle) else { return nil }
+        // The needle starts after this many characters; wide characters'
+        // second cells ("") hold none.
+        let offset = line[..<range.lowerBound].count
+        var seen = 0
+        for cell in cells[row] where !cell.text.isEmpty {
+            if seen == offset { return cell.role }
+            seen += cell.text.count
         }
         return nil
     }

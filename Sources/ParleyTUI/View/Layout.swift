@@ -20,9 +20,11 @@ public struct Layout: Hashable, Sendable {
     public var usersColumn: Int { conversationColumns + 1 }
 
     public let topBarRow = 0
-    public let conversationTop = 1
-    /// Rows for messages: all but the top bar, the separator, the input and the status line.
-    public var conversationRows: Int { max(1, size.rows - 3 - inputRows) }
+    /// The room's name and topic.
+    public let topicRow = 1
+    public let conversationTop = 2
+    /// Rows for messages: all but the top bar, the topic, the separator, the input and the status line.
+    public var conversationRows: Int { max(1, size.rows - 4 - inputRows) }
     public var separatorRow: Int { conversationTop + conversationRows }
     public var inputTop: Int { separatorRow + 1 }
     public var statusRow: Int { size.rows - 1 }

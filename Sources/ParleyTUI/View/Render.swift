@@ -16,12 +16,16 @@ public func render(_ state: AppState, on screen: Screen) {
         let inputLayout = InputLayout(state.input, columns: Layout(size: size, inputLines: 1).inputColumns)
         let layout = Layout(size: size, inputLines: inputLayout.rows.count)
         renderTopBar(state, layout, on: screen)
+        renderTopic(state, layout, on: screen)
         renderConversation(state, layout, on: screen)
         renderUsers(state, layout, on: screen)
         screen.write(String(repeating: "─", count: size.columns), row: layout.separatorRow, column: 0, role: .border)
         renderStatus(state, layout, on: screen)
         if state.popup == .help {
             renderHelp(state, on: screen)
+        } else if state.popup == .rooms {
+            renderInput(inputLayout, layout, on: screen)
+            renderRoomList(state, on: screen)
         } else if let index = state.activeIndex {
             renderInput(inputLayout, layout, on: screen)
             renderChatPopup(state.privateChats[index], state: state, on: screen)
@@ -53,15 +57,36 @@ private func connectionText(_ connection: ConnectionState) -> String {
     }
 }
 
+/// The conversations in the order of Alt+1..9, with unread counts; the one
+/// with the keys stands out, and so do those that mention you.
 private func renderTopBar(_ state: AppState, _ layout: Layout, on screen: Screen) {
     screen.fill(row: layout.topBarRow, role: .bar)
-    let unread = state.privateChats.filter { $0.unread > 0 }.map { "\($0.id)(\($0.unread))" }
-    let chats = unread.isEmpty ? "" : " │ " + unread.joined(separator: " ")
-    let left = " Parley │ \(state.server) │ \(state.me) │ \(state.current.id) │ \(connectionText(state.connection))\(chats)"
-    let clock = MessageFormat.clock(state.now, in: state.timeZone) + " "
-    let room = layout.size.columns - TextWidth.of(clock) - 1
-    screen.write(TextWidth.truncate(left, width: room), row: layout.topBarRow, column: 0, role: .bar)
-    screen.write(clock, row: layout.topBarRow, column: layout.size.columns - TextWidth.of(clock), role: .bar)
+    let right = "\(state.me)@\(state.server) · \(connectionText(state.connection)) · " + MessageFormat.clock(state.now, in: state.timeZone) + " "
+    let end = layout.size.columns - TextWidth.of(right)
+    var segments: [(String, Role)] = [(" Parley │", .bar)]
+    for (index, log) in state.conversations.enumerated() {
+        var label = "\(index + 1):\(log.id)"
+        if log.mentions > 0 {
+            label += "(\(log.unread) @\(log.mentions))"
+        } else if log.unread > 0 {
+            label += "(\(log.unread))"
+        }
+        segments.append((" ", .bar))
+        segments.append((label, log.id == state.current.id ? .selection : log.mentions > 0 ? .mention : .bar))
+    }
+    var column = 0
+    for (text, role) in segments where column < end - 1 {
+        let shown = TextWidth.truncate(text, width: end - 1 - column)
+        screen.write(shown, row: layout.topBarRow, column: column, role: role)
+        column += TextWidth.of(shown)
+    }
+    screen.write(right, row: layout.topBarRow, column: max(column + 1, end), role: .bar)
+}
+
+private func renderTopic(_ state: AppState, _ layout: Layout, on screen: Screen) {
+    let topic = state.conversation.topic
+    let text = " \(state.room): " + (topic.isEmpty ? "no topic (/topic TEXT sets one)" : topic)
+    screen.write(TextWidth.truncate(text, width: layout.size.columns), row: layout.topicRow, column: 0, role: .hint)
 }
 
 /// One entry as it is drawn: a prefix (the time), the text, the role.
@@ -74,6 +99,8 @@ func lines(of entry: Entry, state: AppState, width: Int) -> [(text: String, role
         body = MessageFormat.body(message)
         if message.sender == state.me {
             role = .own
+        } else if message.sender == ProtocolConstants.robotName {
+            role = .robot
         } else if Mentions.contains(state.me, in: message.text) {
             role = .mention
         } else {
@@ -112,7 +139,13 @@ private func renderConversation(_ state: AppState, _ layout: Layout, on screen: 
 /// as in irssi.
 private func renderLog(_ log: ConversationLog, state: AppState, top: Int, rows: Int, left: Int, width: Int, on screen: Screen) {
     var lines: [(text: String, role: Role, stampWidth: Int)] = []
+    // The marker goes after the newest message read, when newer ones follow.
+    let marker: Int64? = if let read = log.readMarker, let newest = log.newestID, newest > read { read } else { nil }
     for entry in log.entries.dropLast(log.scrollBack).reversed() {
+        if let marker, entry.messageID == marker, !lines.isEmpty {
+            let label = "── new since you left "
+            lines.insert((TextWidth.truncate(label + String(repeating: "─", count: width), width: width), .hint, 0), at: 0)
+        }
         lines.insert(contentsOf: ParleyTUI.lines(of: entry, state: state, width: width), at: 0)
         if lines.count >= rows { break }
     }
@@ -132,22 +165,26 @@ private func renderLog(_ log: ConversationLog, state: AppState, top: Int, rows: 
     }
 }
 
+/// The members of the room on screen, online first, and the friends below.
 private func renderUsers(_ state: AppState, _ layout: Layout, on screen: Screen) {
     for row in layout.conversationTop..<layout.separatorRow {
         screen.write("│", row: row, column: layout.borderColumn, role: .border)
     }
     let width = layout.usersWidth - 1
-    screen.write(TextWidth.truncate(" Online (\(state.online.count))", width: width), row: layout.conversationTop,
+    let members = state.conversation.members
+    let online = members.filter(\.online).count
+    screen.write(TextWidth.truncate(" Here \(online)/\(members.count)", width: width), row: layout.conversationTop,
                  column: layout.usersColumn, role: .bar)
-    let names = state.online.sorted { $0.lowercased() < $1.lowercased() }
     let friends = friendRows(state)
     // The friends section keeps at least a third of the pane when there are friends.
     let friendSpace = friends.isEmpty ? 0 : min(friends.count + 1, max(3, layout.conversationRows / 3))
-    let onlineSpace = layout.conversationRows - 1 - friendSpace
-    for (index, name) in names.prefix(max(0, onlineSpace)).enumerated() {
-        let me = name == state.me
-        screen.write(TextWidth.truncate((me ? " ● " : "   ") + name, width: width),
-                     row: layout.conversationTop + 1 + index, column: layout.usersColumn, role: me ? .own : .normal)
+    let memberSpace = layout.conversationRows - 1 - friendSpace
+    for (index, member) in members.prefix(max(0, memberSpace)).enumerated() {
+        let role: Role = member.name == state.me ? .own
+            : member.name == ProtocolConstants.robotName ? .robot
+            : member.online ? .normal : .system
+        screen.write(TextWidth.truncate((member.online ? " ● " : " ○ ") + member.name, width: width),
+                     row: layout.conversationTop + 1 + index, column: layout.usersColumn, role: role)
     }
     guard friendSpace > 0 else { return }
     var row = layout.separatorRow - friendSpace
@@ -264,7 +301,14 @@ private func renderChatPopup(_ chat: ConversationLog, state: AppState, on screen
 
 private func renderHelp(_ state: AppState, on screen: Screen) {
     var lines = ["Keys"]
+    // Nine lines of "go to conversation N" say less than one.
+    let numbered = (1...9).map { state.keymap.keys(for: Command(rawValue: "conversation-\($0)")!) }
+    let standardNumbers = numbered == (1...9).map { ["alt-\($0)"] }
     for command in Command.allCases where command != .nextField && command != .toggleRegister {
+        if standardNumbers, let number = command.conversationNumber {
+            if number == 1 { lines.append("  " + "alt-1 … alt-9".padding(toLength: 18, withPad: " ", startingAt: 0) + "go to conversation N of the top bar") }
+            continue
+        }
         let keys = state.keymap.keys(for: command)
         if !keys.isEmpty {
             lines.append("  " + keys.joined(separator: ", ").padding(toLength: 18, withPad: " ", startingAt: 0) + command.summary)
@@ -284,8 +328,31 @@ private func renderHelp(_ state: AppState, on screen: Screen) {
     drawBox(title: "Help", lines: lines, on: screen)
 }
 
-/// A bordered box in the middle of the screen.
-func drawBox(title: String, lines: [String], on screen: Screen) {
+/// The room list of `/rooms`, the selected room highlighted and in view.
+private func renderRoomList(_ state: AppState, on screen: Screen) {
+    let nameWidth = min(20, state.directory.map { TextWidth.of($0.name.rawValue) }.max() ?? 0)
+    let rows = state.directory.map { room in
+        let name = TextWidth.truncate(room.name.rawValue, width: nameWidth)
+        let counts = "\(room.online)/\(room.members)".padding(toLength: 8, withPad: " ", startingAt: 0)
+        return (room.joined ? "✓ " : "  ") + name + String(repeating: " ", count: nameWidth - TextWidth.of(name) + 2) + counts + room.topic
+    }
+    let room = screen.size.rows - 5  // the box's borders, a row above and below, and the hint
+    let first = max(0, min(state.directorySelection - room + 1, rows.count - room))
+    var lines = Array(rows.dropFirst(first).prefix(room))
+    if lines.isEmpty { lines = ["(no rooms yet: /create NAME)"] }
+    lines.append("↑↓ move · Enter join · Esc close · ✓ you are in it · online/members")
+    let box = drawBox(title: "Rooms", lines: lines, on: screen)
+    let selected = state.directorySelection - first
+    if rows.indices.contains(state.directorySelection), selected < lines.count - 1 {
+        let text = TextWidth.truncate(" " + lines[selected], width: box.width)
+        screen.write(text + String(repeating: " ", count: box.width - TextWidth.of(text)),
+                     row: box.top + 1 + selected, column: box.left + 1, role: .selection)
+    }
+}
+
+/// A bordered box in the middle of the screen; returns where its inside is.
+@discardableResult
+func drawBox(title: String, lines: [String], on screen: Screen) -> (top: Int, left: Int, width: Int) {
     let size = screen.size
     let width = min(size.columns - 4, max(40, lines.map { TextWidth.of($0) }.max() ?? 0) + 4)
     let height = min(size.rows - 2, lines.count + 2)
@@ -300,6 +367,7 @@ func drawBox(title: String, lines: [String], on screen: Screen) {
         screen.write("│" + text + padding + "│", row: top + 1 + index, column: left, role: .popup)
     }
     screen.write("└" + String(repeating: "─", count: inner) + "┘", row: top + height - 1, column: left, role: .popup)
+    return (top, left, inner)
 }
 
 private func renderLogin(_ form: LoginForm, state: AppState, on screen: Screen) {
