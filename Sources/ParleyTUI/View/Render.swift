@@ -61,8 +61,6 @@ private func connectionText(_ connection: ConnectionState) -> String {
 /// with the keys stands out, and so do those that mention you.
 private func renderTopBar(_ state: AppState, _ layout: Layout, on screen: Screen) {
     screen.fill(row: layout.topBarRow, role: .bar)
-    let right = "\(state.me)@\(state.server) · \(connectionText(state.connection)) · " + MessageFormat.clock(state.now, in: state.timeZone) + " "
-    let end = layout.size.columns - TextWidth.of(right)
     var segments: [(String, Role)] = [(" Parley │", .bar)]
     for (index, log) in state.conversations.enumerated() {
         var label = "\(index + 1):\(log.id)"
@@ -74,6 +72,12 @@ private func renderTopBar(_ state: AppState, _ layout: Layout, on screen: Screen
         segments.append((" ", .bar))
         segments.append((label, log.id == state.current.id ? .selection : log.mentions > 0 ? .mention : .bar))
     }
+    // Who and where give way to the conversations when the bar is narrow.
+    let short = "\(connectionText(state.connection)) · " + MessageFormat.clock(state.now, in: state.timeZone) + " "
+    let full = "\(state.me)@\(state.server) · " + short
+    let needed = segments.reduce(0) { $0 + TextWidth.of($1.0) } + 1
+    let right = needed + TextWidth.of(full) <= layout.size.columns ? full : short
+    let end = layout.size.columns - TextWidth.of(right)
     var column = 0
     for (text, role) in segments where column < end - 1 {
         let shown = TextWidth.truncate(text, width: end - 1 - column)
