@@ -12,15 +12,6 @@ import Testing
         return (server, bound)
     }
 
-    /// The escape sequences between the time stamp and `text` on the line holding it.
-    func colourBefore(_ text: String, in screen: String) -> String? {
-        guard let line = screen.split(separator: "\n").first(where: { $0.contains(text) }),
-              let end = line.range(of: text)?.lowerBound,
-              let stamp = line.range(of: #"\d\d:\d\d "#, options: .regularExpression)?.upperBound,
-              stamp <= end else { return nil }
-        return String(line[stamp..<end])
-    }
-
     @Test func twoPeopleChatLeaveResizeAndSurviveARestart() async throws {
         let tmux = Tmux()
         defer { tmux.kill() }
@@ -123,6 +114,19 @@ import Testing
         #expect(try ParleyCommand.script(["send", "--to", "@pal", "just us"], user: "robo", port: port, configHome: config).0 == 0)
         let (_, privately, _) = try ParleyCommand.script(["history", "--to", "@robo"], user: "pal", port: port, configHome: config)
         #expect(privately.hasSuffix("] robo: just us\n"))
+
+        // Rooms: made, joined and used from scripts; refusals exit non-zero with their sentence.
+        #expect(try ParleyCommand.script(["room", "create", "dev", "--topic", "builds"], user: "robo", port: port, configHome: config).0 == 0)
+        #expect(try ParleyCommand.script(["send", "--to", "dev", "in dev"], user: "robo", port: port, configHome: config).0 == 0)
+        let (outsider, _, outsiderErrors) = try ParleyCommand.script(["send", "--to", "dev", "let me in"], user: "pal", port: port, configHome: config)
+        #expect(outsider != 0 && outsiderErrors.contains("/join dev"), "\(outsiderErrors)")
+        #expect(try ParleyCommand.script(["room", "join", "dev"], user: "pal", port: port, configHome: config).0 == 0)
+        let (_, devHistory, _) = try ParleyCommand.script(["history", "--to", "dev"], user: "pal", port: port, configHome: config)
+        #expect(devHistory.hasSuffix("] robo: in dev\n"), "\(devHistory)")
+        let (_, rooms, _) = try ParleyCommand.script(["rooms"], user: "pal", port: port, configHome: config)
+        #expect(rooms == "lobby\t1/2\tjoined\t\ndev\t1/2\tjoined\tbuilds\n", "\(rooms.debugDescription)")
+        let (partLobby, _, partErrors) = try ParleyCommand.script(["room", "part", "lobby"], user: "pal", port: port, configHome: config)
+        #expect(partLobby != 0 && partErrors.contains("stays in the lobby"))
 
         let (badStatus, _, badErrors) = try ParleyCommand.script(["send", "   "], user: "robo", port: port, configHome: config)
         #expect(badStatus != 0)

@@ -53,3 +53,12 @@ final class Tmux: @unchecked Sendable {
         _ = try? run(["kill-server"])
     }
 }
+
+/// The escape sequences between the time stamp and `text` on the line holding it.
+func colourBefore(_ text: String, in screen: String) -> String? {
+    guard let line = screen.split(separator: "\n").first(where: { $0.contains(text) }),
+          let end = line.range(of: text)?.lowerBound,
+          let stamp = line.range(of: #"\d\d:\d\d "#, options: .regularExpression)?.upperBound,
+          stamp <= end else { return nil }
+    return String(line[stamp..<end])
+}

@@ -1,0 +1,54 @@
+import Foundation
+import ParleyTestSupport
+import Testing
+
+/// Rooms, switching and the robot through the real client in tmux.
+@Suite struct RoomsEndToEndTests {
+    let directory = TestServer.makeDataDirectory()
+
+    @Test func aRoomOfTheirOwnAltAAndTheRobot() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let server = try ServerProcess(["--port", "0", "--data-dir", directory + "/data", "--log-level", "warning"])
+        let port = try #require(try server.waitForListeningPort())
+        let configHome = directory + "/config"
+        try tmux.start("alice", command: ParleyCommand.chat(user: "alice", port: port, configHome: configHome))
+        try await tmux.wait("alice", for: "alice@127.0.0.1:\(port) · online")
+        try tmux.start("bob", command: ParleyCommand.chat(user: "bob", port: port, configHome: configHome))
+        try await tmux.wait("bob", for: "bob@127.0.0.1:\(port) · online")
+
+        try tmux.type("alice", "/create dev builds and bugs")
+        try tmux.send("alice", "Enter")
+        try await tmux.wait("alice", for: " dev: builds and bugs")
+        try await tmux.wait("alice", for: "2:dev")
+
+        try tmux.type("bob", "/join dev")
+        try tmux.send("bob", "Enter")
+        try await tmux.wait("bob", for: " dev: builds and bugs")
+        try await tmux.wait("alice", for: "-- bob joined dev")
+        // Back to the lobby with Alt+1.
+        try tmux.send("bob", "M-1")
+        try await tmux.wait("bob", for: " lobby: no topic")
+
+        try tmux.type("alice", "only for dev 🚧")
+        try tmux.send("alice", "Enter")
+        try await tmux.wait("bob", for: "2:dev(1)")
+        #expect(!(try tmux.screen("bob")).contains("only for dev"), "not on bob's lobby view")
+
+        try tmux.send("bob", "M-a")
+        try await tmux.wait("bob", for: "alice: only for dev 🚧")
+        try await tmux.wait("bob", for: " dev: builds and bugs")
+
+        try tmux.type("bob", "@robot roll 2d6")
+        try tmux.send("bob", "Enter")
+        try await tmux.wait("bob", for: "robot: bob rolls 2d6:")
+        try await tmux.wait("alice", for: "robot: bob rolls 2d6:")
+        let screen = try tmux.screen("bob", colours: true)
+        let robot = try #require(colourBefore("robot: bob rolls", in: screen))
+        let other = try #require(colourBefore("alice: only for dev", in: screen))
+        #expect(robot != other, "robot \(robot.debugDescription) vs alice \(other.debugDescription)")
+        #expect(robot.contains("34"), "blue in the default theme: \(robot.debugDescription)")
+        server.process.terminate()
+        _ = server.finish()
+    }
+}
