@@ -68,7 +68,7 @@ func enterRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
         state.directory[index].joined = true
     }
     show(&state, snapshot.name)
-    state.status = StatusMessage(text: snapshot.topic.isEmpty ? "You are in \(snapshot.name)." : "\(snapshot.name): \(snapshot.topic)", kind: .hint)
+    state.status = StatusMessage(text: "You are in \(snapshot.name); Alt+1 is the lobby, /part leaves.", kind: .hint)
 }
 
 /// A room you left: gone from the list; the lobby takes its place on screen.
@@ -76,7 +76,10 @@ func leaveRoom(_ state: inout AppState, _ id: ConversationID) {
     guard let index = state.roomIndex(id) else { return }
     let onScreen = state.room == state.rooms[index].id
     state.rooms.remove(at: index)
-    if let entry = state.directory.firstIndex(where: { $0.name == id }) { state.directory[entry].joined = false }
+    let key = NameRules.key(for: id.rawValue)
+    if let entry = state.directory.firstIndex(where: { NameRules.key(for: $0.name.rawValue) == key }) {
+        state.directory[entry].joined = false
+    }
     if onScreen { state.room = .lobby }
     state.status = StatusMessage(text: "You left \(id).", kind: .hint)
 }

@@ -201,7 +201,9 @@ public final class ChatRuntime: Sendable {
             inbox.post(.loggedIn(welcome, limits: limits))
             guard let connection = session.withLock({ $0.connection }) else { return }
             var missed: [ChatMessage] = []
-            for (conversation, newest) in resume {
+            // A room left meanwhile (from a script, say) has nothing to resume.
+            let rooms = Set(welcome.rooms.map(\.name))
+            for (conversation, newest) in resume where conversation.directPeer != nil || rooms.contains(conversation) {
                 var cursor = newest
                 var more = true
                 while more {
