@@ -6,22 +6,13 @@ import Testing
 @Suite(.serialized) struct ChatEndToEndTests {
     let directory = TestServer.makeDataDirectory()
 
-    func startServer(port: Int = 0) throws -> (ServerProcess, Int) {
-        let server = try ServerProcess(["--port", "\(port)", "--data-dir", directory + "/data", "--log-level", "warning"])
-        let bound = try #require(try server.waitForListeningPort())
-        return (server, bound)
-    }
-
     @Test func twoPeopleChatLeaveResizeAndSurviveARestart() async throws {
         let tmux = Tmux()
         defer { tmux.kill() }
-        var (server, port) = try startServer()
+        var (server, port) = try ServerProcess.started(in: directory)
         let configHome = directory + "/config"
 
-        try tmux.start("alice", command: ParleyCommand.chat(user: "alice", port: port, configHome: configHome))
-        try await tmux.wait("alice", for: "alice@127.0.0.1:\(port) · online")
-        try tmux.start("bob", command: ParleyCommand.chat(user: "bob", port: port, configHome: configHome))
-        try await tmux.wait("bob", for: "bob@127.0.0.1:\(port) · online")
+        try await tmux.logIn("alice", "bob", port: port, configHome: configHome)
 
         // bob appears in alice's users pane.
         try await tmux.wait("alice", for: "│ ● bob")
@@ -72,7 +63,7 @@ import Testing
         server.process.terminate()
         #expect(server.finish().status == 0)
         try await tmux.wait("alice", for: "reconnecting")
-        (server, port) = try startServer(port: port)
+        (server, port) = try ServerProcess.started(in: directory, port: port)
         let (status, _, errors) = try ParleyCommand.script(["send", "sent while you were away"], user: "carol", port: port, configHome: configHome)
         #expect(status == 0, "parley send: \(errors)")
         try await tmux.wait("alice", for: "carol: sent while you were away", timeout: .seconds(40))

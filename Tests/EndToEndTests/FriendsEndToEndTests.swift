@@ -9,14 +9,10 @@ import Testing
     @Test func friendsThroughTheUIAPopupThatOpensByItselfAndAMessageWhileAway() async throws {
         let tmux = Tmux()
         defer { tmux.kill() }
-        let server = try ServerProcess(["--port", "0", "--data-dir", directory + "/data", "--log-level", "warning"])
-        let port = try #require(try server.waitForListeningPort())
+        let (server, port) = try ServerProcess.started(in: directory)
         let configHome = directory + "/config"
 
-        try tmux.start("alice", command: ParleyCommand.chat(user: "alice", port: port, configHome: configHome))
-        try await tmux.wait("alice", for: "alice@127.0.0.1:\(port) · online")
-        try tmux.start("bob", command: ParleyCommand.chat(user: "bob", port: port, configHome: configHome))
-        try await tmux.wait("bob", for: "bob@127.0.0.1:\(port) · online")
+        try await tmux.logIn("alice", "bob", port: port, configHome: configHome)
 
         // alice asks with a command; bob answers from the friends pane.
         try tmux.type("alice", "/friend add bob")
@@ -46,7 +42,7 @@ import Testing
         try tmux.send("alice", "Enter")
         try await tmux.wait("alice", for: "alice: while you were out 🌙")
 
-        try tmux.start("carol", command: ParleyCommand.chat(user: "carol", port: port, configHome: configHome))
+        try await tmux.logIn("carol", port: port, configHome: configHome)
         try await tmux.wait("carol", for: "─ alice · online")
         try await tmux.wait("carol", for: "alice: while you were out 🌙")
 

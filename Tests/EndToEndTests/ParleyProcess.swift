@@ -1,5 +1,6 @@
 import Foundation
 import ParleyTestSupport
+import Testing
 
 /// Command lines for the real `parley` binary.
 enum ParleyCommand {
@@ -29,5 +30,26 @@ enum ParleyCommand {
         let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, output, errors)
+    }
+}
+
+extension Tmux {
+    /// Starts the chat of each user in a session named after them, and waits
+    /// until each is logged in.
+    func logIn(_ users: String..., port: Int, configHome: String) async throws {
+        for user in users {
+            try start(user, command: ParleyCommand.chat(user: user, port: port, configHome: configHome))
+            try await wait(user, for: "\(user)@127.0.0.1:\(port) · online")
+        }
+    }
+}
+
+extension ServerProcess {
+    /// The real `parley-server` on `port` (0: a free one) with its data in
+    /// `directory`/data, and the port it listens on.
+    static func started(in directory: String, port: Int = 0) throws -> (ServerProcess, Int) {
+        let server = try ServerProcess(["--port", "\(port)", "--data-dir", directory + "/data", "--log-level", "warning"])
+        let bound = try #require(try server.waitForListeningPort())
+        return (server, bound)
     }
 }

@@ -9,13 +9,9 @@ import Testing
     @Test func aRoomOfTheirOwnAltAAndTheRobot() async throws {
         let tmux = Tmux()
         defer { tmux.kill() }
-        let server = try ServerProcess(["--port", "0", "--data-dir", directory + "/data", "--log-level", "warning"])
-        let port = try #require(try server.waitForListeningPort())
+        let (server, port) = try ServerProcess.started(in: directory)
         let configHome = directory + "/config"
-        try tmux.start("alice", command: ParleyCommand.chat(user: "alice", port: port, configHome: configHome))
-        try await tmux.wait("alice", for: "alice@127.0.0.1:\(port) · online")
-        try tmux.start("bob", command: ParleyCommand.chat(user: "bob", port: port, configHome: configHome))
-        try await tmux.wait("bob", for: "bob@127.0.0.1:\(port) · online")
+        try await tmux.logIn("alice", "bob", port: port, configHome: configHome)
 
         try tmux.type("alice", "/create dev builds and bugs")
         try tmux.send("alice", "Enter")
