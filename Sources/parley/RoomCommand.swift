@@ -22,14 +22,17 @@ struct RoomCommand: AsyncParsableCommand {
     @Option(help: "The topic of a room being created.")
     var topic = ""
 
+    @Flag(help: "Every member of the room being created may change its topic, not only you.")
+    var openTopic = false
+
     func validate() throws {
-        if action != .create, !topic.isEmpty { throw ValidationError("--topic is for create") }
+        if action != .create, !topic.isEmpty || openTopic { throw ValidationError("--topic and --open-topic are for create") }
     }
 
     func run() async throws {
         try await account.withConnection { connection, _ in
             switch action {
-            case .create: _ = try await connection.createRoom(name, topic: topic)
+            case .create: _ = try await connection.createRoom(name, topic: topic, openTopic: openTopic)
             case .join: _ = try await connection.joinRoom(name)
             case .part: try await connection.leaveRoom(name)
             }

@@ -132,7 +132,9 @@ import Testing
             state.input = LineEditor(line)
             return reduce(&state, .key(.enter))
         }
-        #expect(run("/create qa tests and more") == [.createRoom(name: "qa", topic: "tests and more")])
+        #expect(run("/create qa tests and more") == [.createRoom(name: "qa", topic: "tests and more", openTopic: false)])
+        #expect(run("/create +open cafe anyone's topic") == [.createRoom(name: "cafe", topic: "anyone's topic", openTopic: true)])
+        #expect(run("/create +open").isEmpty && state.status?.text.hasPrefix("Usage: /create") == true)
         #expect(run("/join qa") == [.joinRoom("qa")])
         #expect(run("/join DEV").isEmpty && state.room == dev, "a room you are in is only shown")
         #expect(run("/topic").isEmpty)

@@ -39,7 +39,7 @@ public enum Effect: Hashable, Sendable {
     /// fetches what each conversation got after the newest id shown.
     case reconnect(attempt: Int, resume: [ConversationID: Int64])
     case friend(FriendAction, name: String)
-    case createRoom(name: String, topic: String)
+    case createRoom(name: String, topic: String, openTopic: Bool)
     case joinRoom(String)
     case leaveRoom(String)
     case listRooms(show: Bool)

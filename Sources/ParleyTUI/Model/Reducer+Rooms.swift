@@ -206,16 +206,19 @@ func join(_ state: inout AppState, _ name: String) -> [Effect] {
 // MARK: Room commands
 
 func runRoomCommand(_ state: inout AppState, _ command: SlashCommand, _ argument: String) -> [Effect] {
-    let words = argument.split(separator: " ", maxSplits: 1).map(String.init)
+    var words = argument.split(separator: " ", maxSplits: 1).map(String.init)
     func usage() -> [Effect] {
         state.status = StatusMessage(text: "Usage: \(command.usage)", kind: .hint)
         return []
     }
     switch command {
     case .create:
+        // "+open" cannot be a room's name: "+" is not allowed in names.
+        let open = words.first == "+open"
+        if open { words = words.dropFirst().joined(separator: " ").split(separator: " ", maxSplits: 1).map(String.init) }
         guard let name = words.first else { return usage() }
         _ = state.currentInput.take()
-        return [.createRoom(name: name, topic: words.count > 1 ? words[1] : "")]
+        return [.createRoom(name: name, topic: words.count > 1 ? words[1] : "", openTopic: open)]
     case .join:
         guard words.count == 1 else { return usage() }
         _ = state.currentInput.take()

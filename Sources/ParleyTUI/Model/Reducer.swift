@@ -334,7 +334,7 @@ public enum SlashCommand: String, CaseIterable, Sendable {
         case .me: "/me ACTION — say what you do (* you ACTION)"
         case .theme: "/theme NAME — switch colours (default, light, high-contrast, mono)"
         case .clear: "/clear — clear this view (history stays on the server)"
-        case .create: "/create NAME [TOPIC] — make a room and go in"
+        case .create: "/create [+open] NAME [TOPIC] — make a room and go in (+open: anyone may change its topic)"
         case .join: "/join NAME — go into a room (Tab completes)"
         case .part: "/part [NAME] — leave a room (this one without NAME)"
         case .rooms: "/rooms — every room: arrows move, Enter joins"

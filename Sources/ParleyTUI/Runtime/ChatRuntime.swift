@@ -107,8 +107,8 @@ public final class ChatRuntime: Sendable {
                 }
                 return action == .add ? .notice("Asked \(name) to be your friend.") : nil
             }
-        case .createRoom(let name, let topic):
-            command { .roomEntered(try await $0.createRoom(name, topic: topic)) }
+        case .createRoom(let name, let topic, let openTopic):
+            command { .roomEntered(try await $0.createRoom(name, topic: topic, openTopic: openTopic)) }
         case .joinRoom(let name):
             command { .roomEntered(try await $0.joinRoom(name)) }
         case .leaveRoom(let name):
