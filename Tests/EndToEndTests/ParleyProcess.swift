@@ -7,9 +7,11 @@ enum ParleyCommand {
     static let binary = buildProductsDirectory.appendingPathComponent("parley").path
 
     /// A shell command that runs the chat for `user` in a UTF-8 terminal,
-    /// with a config home of its own so nobody's real settings interfere.
+    /// with a config home of its own so nobody's real settings interfere,
+    /// and in colour even when NO_COLOR is in the tests' environment (it was
+    /// in a run of `.ci/run` with its output in a file).
     static func chat(user: String, port: Int, configHome: String) -> String {
-        "env LANG=C.UTF-8 XDG_CONFIG_HOME=\(configHome) PARLEY_PASSWORD=password-of-\(user) "
+        "env -u NO_COLOR LANG=C.UTF-8 XDG_CONFIG_HOME=\(configHome) PARLEY_PASSWORD=password-of-\(user) "
             + "\(binary) --server 127.0.0.1:\(port) --user \(user) --register"
     }
 
