@@ -114,8 +114,11 @@ import Testing
         #expect(try ParleyCommand.script(["room", "join", "dev"], user: "pal", port: port, configHome: config).0 == 0)
         let (_, devHistory, _) = try ParleyCommand.script(["history", "--to", "dev"], user: "pal", port: port, configHome: config)
         #expect(devHistory.hasSuffix("] robo: in dev\n"), "\(devHistory)")
+        let (notCreator, _, notCreatorErrors) = try ParleyCommand.script(["room", "topic", "dev", "--topic", "mine now"], user: "pal", port: port, configHome: config)
+        #expect(notCreator != 0 && notCreatorErrors.contains("Only the creator"), "\(notCreatorErrors)")
+        #expect(try ParleyCommand.script(["room", "topic", "dev", "--topic", "builds and bugs"], user: "robo", port: port, configHome: config).0 == 0)
         let (_, rooms, _) = try ParleyCommand.script(["rooms"], user: "pal", port: port, configHome: config)
-        #expect(rooms == "lobby\t1/2\tjoined\t\ndev\t1/2\tjoined\tbuilds\n", "\(rooms.debugDescription)")
+        #expect(rooms == "lobby\t1/2\tjoined\t\ndev\t1/2\tjoined\tbuilds and bugs\n", "\(rooms.debugDescription)")
         let (partLobby, _, partErrors) = try ParleyCommand.script(["room", "part", "lobby"], user: "pal", port: port, configHome: config)
         #expect(partLobby != 0 && partErrors.contains("stays in the lobby"))
 
