@@ -54,6 +54,7 @@ let package = Package(
                 "ParleyProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),

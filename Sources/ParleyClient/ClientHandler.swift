@@ -12,20 +12,28 @@ final class ClientHandler: ChannelInboundHandler {
 
     private let hello: EventLoopPromise<ServerHello>
     private let pending: PendingRequests
+    private let transfers: TransferRouter
     private let events: AsyncStream<Event>.Continuation
     private let answersPings: Bool
 
-    init(hello: EventLoopPromise<ServerHello>, pending: PendingRequests, events: AsyncStream<Event>.Continuation, answersPings: Bool) {
+    init(hello: EventLoopPromise<ServerHello>, pending: PendingRequests, transfers: TransferRouter,
+         events: AsyncStream<Event>.Continuation, answersPings: Bool) {
         self.hello = hello
         self.pending = pending
+        self.transfers = transfers
         self.events = events
         self.answersPings = answersPings
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        if let chunk = Chunk(frame) {
+            transfers.receive(chunk)
+            return
+        }
         let message: ServerMessage
         do {
-            message = try WireCodec.decodeServerMessage(unwrapInboundIn(data))
+            message = try WireCodec.decodeServerMessage(frame)
         } catch {
             let reason = "the server sent a message this client cannot read (\(error))"
             hello.fail(ParleyClientError.incompatibleServer(reason))
@@ -46,6 +54,7 @@ final class ClientHandler: ChannelInboundHandler {
             if case .closing(let error) = event {
                 pending.close(reason: error.message)
             }
+            transfers.hear(event)
             events.yield(event)
         }
     }
@@ -54,6 +63,7 @@ final class ClientHandler: ChannelInboundHandler {
         let reason = "the server closed the connection"
         hello.fail(ParleyClientError.disconnected(reason: reason))
         pending.close(reason: reason)
+        transfers.close(reason: reason)
         events.finish()
         context.fireChannelInactive()
     }

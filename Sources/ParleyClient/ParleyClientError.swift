@@ -11,6 +11,8 @@ public enum ParleyClientError: Error, Equatable, Sendable, CustomStringConvertib
     case disconnected(reason: String)
     /// The server said something this client does not understand.
     case incompatibleServer(String)
+    /// A file on this machine could not be read or written.
+    case localFile(String)
 
     public var description: String {
         switch self {
@@ -18,6 +20,7 @@ public enum ParleyClientError: Error, Equatable, Sendable, CustomStringConvertib
         case .rejected(let error): error.message
         case .disconnected(let reason): "disconnected: \(reason)"
         case .incompatibleServer(let detail): "the server speaks another protocol: \(detail)"
+        case .localFile(let sentence): sentence
         }
     }
 

@@ -21,19 +21,22 @@ public final class ParleyConnection: Sendable {
     /// Pushed events, in the order the server sent them; finishes when the
     /// connection ends.
     public let events: AsyncStream<Event>
-    private let channel: any Channel
+    let channel: any Channel
     private let pending: PendingRequests
+    let transfers: TransferRouter
 
-    private init(serverHello: ServerHello, events: AsyncStream<Event>, channel: any Channel, pending: PendingRequests) {
+    private init(serverHello: ServerHello, events: AsyncStream<Event>, channel: any Channel, pending: PendingRequests, transfers: TransferRouter) {
         self.serverHello = serverHello
         self.events = events
         self.channel = channel
         self.pending = pending
+        self.transfers = transfers
     }
 
     public static func connect(host: String, port: Int, options: Options = Options()) async throws -> ParleyConnection {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
         let pending = PendingRequests()
+        let transfers = TransferRouter()
         let group = MultiThreadedEventLoopGroup.singleton
         let hello = group.next().makePromise(of: ServerHello.self)
         let channel: any Channel
@@ -45,7 +48,7 @@ public final class ParleyConnection: Sendable {
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(FrameDecoder(maxFrameBytes: options.maxFrameBytes)),
-                            ClientHandler(hello: hello, pending: pending, events: continuation, answersPings: options.answersPings),
+                            ClientHandler(hello: hello, pending: pending, transfers: transfers, events: continuation, answersPings: options.answersPings),
                         ])
                     }
                 }
@@ -74,7 +77,7 @@ public final class ParleyConnection: Sendable {
                 "it speaks protocol version \(serverHello.version), this client \(ProtocolConstants.version)"
             )
         }
-        return ParleyConnection(serverHello: serverHello, events: events, channel: channel, pending: pending)
+        return ParleyConnection(serverHello: serverHello, events: events, channel: channel, pending: pending, transfers: transfers)
     }
 
     /// Creates an account; it does not log in.
@@ -114,8 +117,14 @@ public final class ParleyConnection: Sendable {
     /// Sends any request and waits for its reply; an error reply throws
     /// `ParleyClientError.rejected`.
     public func request(_ request: Request) async throws -> Reply {
+        try await self.request(request, onReply: nil)
+    }
+
+    /// `onReply` runs on the event loop as the reply arrives, before the
+    /// frames after it are read: where a download's first bytes find their sink.
+    func request(_ request: Request, onReply: (@Sendable (Reply) -> Void)?) async throws -> Reply {
         let reply = try await withCheckedThrowingContinuation { continuation in
-            guard let id = pending.add(continuation) else { return }
+            guard let id = pending.add(continuation, onReply: onReply) else { return }
             channel.writeAndFlush(WireCodec.encode(ClientMessage.request(id: id, request))).whenFailure { [pending] error in
                 pending.complete(id, with: .failure(ParleyClientError.disconnected(reason: "\(error)")))
             }

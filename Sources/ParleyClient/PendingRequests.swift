@@ -6,19 +6,25 @@ import Synchronization
 final class PendingRequests: Sendable {
     private struct State {
         var nextID: UInt32 = 1
-        var waiting: [UInt32: CheckedContinuation<Reply, any Error>] = [:]
+        var waiting: [UInt32: Waiting] = [:]
         var closedReason: String?
+    }
+
+    private struct Waiting {
+        let continuation: CheckedContinuation<Reply, any Error>
+        /// Runs on the event loop as the reply arrives, before any later frame.
+        let onReply: (@Sendable (Reply) -> Void)?
     }
 
     private let state = Mutex(State())
 
     /// Registers a continuation and returns its id, or nil when closed.
-    func add(_ continuation: CheckedContinuation<Reply, any Error>) -> UInt32? {
+    func add(_ continuation: CheckedContinuation<Reply, any Error>, onReply: (@Sendable (Reply) -> Void)? = nil) -> UInt32? {
         let id: UInt32? = state.withLock { state in
             guard state.closedReason == nil else { return nil }
             let id = state.nextID
             state.nextID &+= 1
-            state.waiting[id] = continuation
+            state.waiting[id] = Waiting(continuation: continuation, onReply: onReply)
             return id
         }
         if id == nil { continuation.resume(throwing: ParleyClientError.disconnected(reason: closedReason ?? "closed")) }
@@ -26,7 +32,9 @@ final class PendingRequests: Sendable {
     }
 
     func complete(_ id: UInt32, with result: Result<Reply, any Error>) {
-        state.withLock { $0.waiting.removeValue(forKey: id) }?.resume(with: result)
+        guard let waiting = state.withLock({ $0.waiting.removeValue(forKey: id) }) else { return }
+        if case .success(let reply) = result { waiting.onReply?(reply) }
+        waiting.continuation.resume(with: result)
     }
 
     var closedReason: String? { state.withLock { $0.closedReason } }
@@ -38,8 +46,8 @@ final class PendingRequests: Sendable {
             defer { state.waiting = [:] }
             return (state.waiting.values, state.closedReason!)
         }
-        for continuation in waiting {
-            continuation.resume(throwing: ParleyClientError.disconnected(reason: reason))
+        for waiting in waiting {
+            waiting.continuation.resume(throwing: ParleyClientError.disconnected(reason: reason))
         }
     }
 }

@@ -21,6 +21,7 @@ public final class ParleyServer: Sendable {
 
     private let group: MultiThreadedEventLoopGroup
     private let hashingPool: NIOThreadPool
+    private let fileIO: NIOThreadPool
     private let store: SQLiteStore
     /// Released before the event loops stop: its deinit completes a promise
     /// on one of them.
@@ -29,8 +30,9 @@ public final class ParleyServer: Sendable {
 
     private init(
         configuration: ServerConfiguration, localAddress: SocketAddress, group: MultiThreadedEventLoopGroup,
-        hashingPool: NIOThreadPool, store: SQLiteStore, quiesce: ServerQuiescingHelper, logger: Logger
+        hashingPool: NIOThreadPool, fileIO: NIOThreadPool, store: SQLiteStore, quiesce: ServerQuiescingHelper, logger: Logger
     ) {
+        self.fileIO = fileIO
         self.configuration = configuration
         self.localAddress = localAddress
         self.group = group
@@ -56,19 +58,33 @@ public final class ParleyServer: Sendable {
             throw ServerStartError(message: "the database \(configuration.databasePath) has no lobby or robot; it was not made by parley-server")
         }
 
+        let storage = FileStorage(dataDirectory: configuration.dataDirectory)
+        do {
+            try storage.prepare()
+        } catch {
+            try? store.close()
+            throw ServerStartError(message: "cannot create \(storage.directory): \(error.localizedDescription) — check the data directory's permissions")
+        }
+
         let threads = configuration.eventLoopThreads == 0 ? System.coreCount : configuration.eventLoopThreads
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let hashingPool = NIOThreadPool(numberOfThreads: System.coreCount)
         hashingPool.start()
+        // Its own threads, so that a burst of logins never stalls file bytes.
+        let fileIO = NIOThreadPool(numberOfThreads: 2)
+        fileIO.start()
         let hub = Hub(encode: { WireCodec.encode(ServerMessage.event($0)) })
         let friends = FriendService(store: store, hub: hub)
         let robot = configuration.robotEnabled ? Robot(store: store, hub: hub, user: robotUser, logger: logger) : nil
         let rooms = RoomService(store: store, hub: hub, limits: configuration.limits, robotName: robot?.user.name)
+        let chat = ChatService(store: store, hub: hub, friends: friends, rooms: rooms, robot: robot, limits: configuration.limits)
         let services = SessionServices(
             accounts: AccountService(store: store, hasher: PasswordHasher(cost: configuration.passwordCost), hashingPool: hashingPool),
-            chat: ChatService(store: store, hub: hub, friends: friends, rooms: rooms, robot: robot, limits: configuration.limits),
+            chat: chat,
             friends: friends,
             rooms: rooms,
+            files: FileService(store: store, chat: chat, storage: storage, limits: configuration.limits),
+            fileIO: fileIO,
             hub: hub,
             limits: configuration.limits,
             helloFrame: WireCodec.encode(ServerMessage.hello(ServerHello(server: "parley-server", limits: configuration.limits))),
@@ -79,13 +95,14 @@ public final class ParleyServer: Sendable {
             listening = try await listen(configuration, group: group, services: services)
         } catch {
             try? await hashingPool.shutdownGracefully()
+            try? await fileIO.shutdownGracefully()
             try? await group.shutdownGracefully()
             try? store.close()
             throw ServerStartError(message: bindFailure(configuration, error))
         }
         return ParleyServer(
             configuration: configuration, localAddress: listening.channel.localAddress!, group: group,
-            hashingPool: hashingPool, store: store, quiesce: listening.quiesce, logger: logger
+            hashingPool: hashingPool, fileIO: fileIO, store: store, quiesce: listening.quiesce, logger: logger
         )
     }
 
@@ -140,6 +157,7 @@ public final class ParleyServer: Sendable {
             logger.error("closing the database failed", metadata: ["error": "\(error)"])
         }
         try? await hashingPool.shutdownGracefully()
+        try? await fileIO.shutdownGracefully()
         try? await group.shutdownGracefully()
     }
 

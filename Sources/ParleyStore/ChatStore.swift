@@ -45,6 +45,33 @@ public enum FriendLink: Hashable, Sendable {
     case requested(by: Int64)
 }
 
+/// A file about to be recorded: its bytes are verified already.
+public struct NewFile: Hashable, Sendable {
+    public let name: String
+    public let size: Int64
+    public let sha256: String
+    public let type: FileType
+    public init(name: String, size: Int64, sha256: String, type: FileType) {
+        self.name = name
+        self.size = size
+        self.sha256 = sha256
+        self.type = type
+    }
+}
+
+/// A recorded file and where it was shared.
+public struct StoredFile: Hashable, Sendable {
+    public enum Place: Hashable, Sendable {
+        case room(StoredRoom)
+        /// The private conversation of these two users.
+        case direct(conversation: Int64, userA: Int64, userB: Int64)
+    }
+
+    /// Its conversation named as in a room (a direct one's internal label).
+    public let info: FileInfo
+    public let place: Place
+}
+
 /// A private message waiting for its recipient.
 public struct PendingMessage: Hashable, Sendable {
     public let message: ChatMessage
@@ -137,6 +164,21 @@ public protocol ChatStore: Sendable {
     /// Private messages to `user` not yet delivered, oldest first.
     func undeliveredMessages(to user: StoredUser) async throws -> [PendingMessage]
     func markDelivered(_ ids: [Int64], at time: Int64) async throws
+
+    // MARK: Files
+
+    /// Records a file and the message that announces it in one transaction.
+    /// `place` moves the verified bytes to where the file's id says before
+    /// the commit; if it throws, nothing is recorded. `afterCommit` is as
+    /// for `appendMessage`.
+    func addFile(
+        _ file: NewFile, in room: StoredRoom, uploader: StoredUser, at time: Int64, deliveredAt: Int64?,
+        place: @escaping @Sendable (Int64) throws -> Void,
+        afterCommit: @escaping @Sendable (ChatMessage) -> Void
+    ) async throws -> ChatMessage
+    func file(id: Int64) async throws -> StoredFile?
+    /// A conversation's files, newest first, named as `room` is named.
+    func files(in room: StoredRoom) async throws -> [FileInfo]
 
     func close() throws
 }

@@ -111,20 +111,19 @@ extension SQLiteStore {
     }
 
     public func undeliveredMessages(to user: StoredUser) async throws -> [PendingMessage] {
-        try await pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT m.id, u.name AS senderName, m.body, m.createdAt, c.name AS label
-                FROM conversation c
-                JOIN message m ON m.conversationId = c.id AND m.deliveredAt IS NULL
-                JOIN user u ON u.id = m.senderId
-                WHERE c.kind = 'direct' AND (c.userA = ? OR c.userB = ?) AND m.senderId != ?
-                ORDER BY m.id
-                """, arguments: [user.id, user.id, user.id]).map { row in
-                let message = ChatMessage(
-                    id: row["id"], conversation: ConversationID(rawValue: row["label"]),
-                    sender: row["senderName"], text: row["body"], time: row["createdAt"]
-                )
-                return PendingMessage(message: message, from: message.sender)
+        let request: SQLRequest<MessageRow> = """
+            SELECT \(MessageRow.columns)
+            FROM conversation c
+            JOIN message m ON m.conversationId = c.id AND m.deliveredAt IS NULL
+            JOIN user u ON u.id = m.senderId
+            LEFT JOIN file f ON f.id = m.fileId
+            WHERE c.kind = 'direct' AND (c.userA = \(user.id) OR c.userB = \(user.id)) AND m.senderId != \(user.id)
+            ORDER BY m.id
+            """
+        return try await pool.read { db in
+            try request.fetchAll(db).map { row in
+                // The sender is the other member of the pair.
+                PendingMessage(message: row.chatMessage(in: .direct(row.senderName)), from: row.senderName)
             }
         }
     }

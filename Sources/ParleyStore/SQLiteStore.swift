@@ -78,8 +78,8 @@ public final class SQLiteStore: ChatStore {
         // One row past the limit tells whether another page exists.
         let probe = page.limit + 1
         let base: SQL = """
-            SELECT m.id, u.name AS senderName, m.body, m.createdAt
-            FROM message m JOIN user u ON u.id = m.senderId
+            SELECT \(MessageRow.columns)
+            FROM message m JOIN user u ON u.id = m.senderId LEFT JOIN file f ON f.id = m.fileId
             WHERE m.conversationId = \(room.id)
             """
         let request: SQLRequest<MessageRow> = switch page {

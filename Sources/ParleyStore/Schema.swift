@@ -94,6 +94,24 @@ enum Schema {
                 arguments: [ProtocolConstants.robotName, ProtocolConstants.robotName, Timestamp.nowMillis()]
             )
         }
+        migrator.registerMigration("v4: files") { db in
+            try db.create(table: "file") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("conversationId", .integer).notNull().references("conversation")
+                t.column("uploaderId", .integer).notNull().references("user")
+                t.column("name", .text).notNull()
+                t.column("size", .integer).notNull()
+                t.column("sha256", .text).notNull()
+                t.column("type", .text).notNull()
+                t.column("createdAt", .integer).notNull()
+            }
+            // A conversation's files, newest first.
+            try db.create(index: "file_by_conversation", on: "file", columns: ["conversationId", "id"])
+            // The message that announces a file.
+            try db.alter(table: "message") { t in
+                t.add(column: "fileId", .integer).references("file")
+            }
+        }
         return migrator
     }
 }

@@ -34,22 +34,25 @@ public struct ChatMessage: Hashable, Sendable, Codable {
     public let text: String
     /// Server time, milliseconds since the Unix epoch.
     public let time: Int64
+    /// The file this message announces, if it announces one.
+    public let file: FileInfo?
 
-    public init(id: Int64, conversation: ConversationID, sender: String, text: String, time: Int64) {
+    public init(id: Int64, conversation: ConversationID, sender: String, text: String, time: Int64, file: FileInfo? = nil) {
         self.id = id
         self.conversation = conversation
         self.sender = sender
         self.text = text
         self.time = time
+        self.file = file
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, conversation, sender = "from", text, time
+        case id, conversation, sender = "from", text, time, file
     }
 
     /// The same message as seen from another conversation name.
     public func addressed(to conversation: ConversationID) -> ChatMessage {
-        ChatMessage(id: id, conversation: conversation, sender: sender, text: text, time: time)
+        ChatMessage(id: id, conversation: conversation, sender: sender, text: text, time: time, file: file?.addressed(to: conversation))
     }
 }
 

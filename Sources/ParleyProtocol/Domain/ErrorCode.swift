@@ -43,6 +43,17 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let topicInvalid = ErrorCode(rawValue: "topic.invalid")
     public static let topicForbidden = ErrorCode(rawValue: "topic.forbidden")
 
+    public static let fileTooLarge = ErrorCode(rawValue: "file.too_large")
+    public static let fileInvalid = ErrorCode(rawValue: "file.invalid")
+    public static let fileHashMismatch = ErrorCode(rawValue: "file.hash_mismatch")
+    public static let fileNotFound = ErrorCode(rawValue: "file.not_found")
+    public static let fileBadOffset = ErrorCode(rawValue: "file.bad_offset")
+    public static let fileStorage = ErrorCode(rawValue: "file.storage")
+    public static let transferUnknown = ErrorCode(rawValue: "transfer.unknown")
+    public static let transferTooMany = ErrorCode(rawValue: "transfer.too_many")
+    public static let transferOverflow = ErrorCode(rawValue: "transfer.overflow")
+    public static let transferCancelled = ErrorCode(rawValue: "transfer.cancelled")
+
     public static let historyInvalid = ErrorCode(rawValue: "history.invalid")
 
     public static let frameTooLarge = ErrorCode(rawValue: "frame.too_large")

@@ -32,6 +32,10 @@ public struct ServerLimits: Codable, Hashable, Sendable {
     public var maxTopicCharacters: Int
     /// Rooms one user may be a member of, the lobby included.
     public var maxRoomsPerUser: Int
+    /// Largest file one may upload.
+    public var maxFileBytes: Int64
+    /// Uploads and downloads one connection may have under way at once.
+    public var maxTransfers: Int
 
     public init(
         maxFrameBytes: Int = ProtocolConstants.defaultServerMaxFrameBytes,
@@ -42,7 +46,9 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         ratePerSecond: Double = 5,
         heartbeatTimeoutSeconds: Double = 60,
         maxTopicCharacters: Int = 300,
-        maxRoomsPerUser: Int = 100
+        maxRoomsPerUser: Int = 100,
+        maxFileBytes: Int64 = 50 * 1024 * 1024,
+        maxTransfers: Int = 4
     ) {
         self.maxFrameBytes = maxFrameBytes
         self.maxMessageCharacters = maxMessageCharacters
@@ -53,6 +59,8 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
         self.maxTopicCharacters = maxTopicCharacters
         self.maxRoomsPerUser = maxRoomsPerUser
+        self.maxFileBytes = maxFileBytes
+        self.maxTransfers = maxTransfers
     }
 
     enum CodingKeys: String, CodingKey {
@@ -65,5 +73,7 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         case heartbeatTimeoutSeconds = "heartbeat_timeout_seconds"
         case maxTopicCharacters = "max_topic_chars"
         case maxRoomsPerUser = "max_rooms_per_user"
+        case maxFileBytes = "max_file_bytes"
+        case maxTransfers = "max_transfers"
     }
 }

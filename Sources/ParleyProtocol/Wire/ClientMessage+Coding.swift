@@ -13,7 +13,8 @@ extension ClientMessage: Codable {
             case "pong":
                 self = .pong
             case "register", "login", "send", "history", "friend_request", "friend_accept", "friend_decline",
-                 "friend_remove", "friends", "room_create", "room_join", "room_leave", "rooms", "topic":
+                 "friend_remove", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
+                 "upload", "download", "upload_cancel", "files":
                 guard let id else {
                     throw WireDecodingFailure(
                         requestID: nil,
@@ -86,6 +87,20 @@ extension Request {
         case "room_join": self = .roomJoin(name: try container.decode(String.self, forKey: "name"))
         case "room_leave": self = .roomLeave(name: try container.decode(String.self, forKey: "name"))
         case "rooms": self = .rooms
+        case "upload":
+            self = .upload(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                name: try container.decode(String.self, forKey: "name"),
+                size: try container.decode(Int64.self, forKey: "size"),
+                sha256: try container.decode(String.self, forKey: "sha256")
+            )
+        case "download":
+            self = .download(
+                file: try container.decode(Int64.self, forKey: "file"),
+                offset: try container.decodeIfPresent(Int64.self, forKey: "offset") ?? 0
+            )
+        case "upload_cancel": self = .cancelUpload(transfer: try container.decode(UInt32.self, forKey: "transfer"))
+        case "files": self = .files(conversation: try container.decode(ConversationID.self, forKey: "conversation"))
         default:
             self = .setTopic(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
@@ -129,6 +144,21 @@ extension Request {
             try container.encode("topic", forKey: "type")
             try container.encode(conversation, forKey: "conversation")
             try container.encode(topic, forKey: "topic")
+        case .upload(let conversation, let name, let size, let sha256):
+            try encodeNamed("upload", name, into: &container)
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(size, forKey: "size")
+            try container.encode(sha256, forKey: "sha256")
+        case .download(let file, let offset):
+            try container.encode("download", forKey: "type")
+            try container.encode(file, forKey: "file")
+            try container.encode(offset, forKey: "offset")
+        case .cancelUpload(let transfer):
+            try container.encode("upload_cancel", forKey: "type")
+            try container.encode(transfer, forKey: "transfer")
+        case .files(let conversation):
+            try container.encode("files", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
         }
     }
 }

@@ -36,6 +36,15 @@ public enum Request: Hashable, Sendable {
     case roomLeave(name: String)
     case rooms
     case setTopic(conversation: ConversationID, topic: String)
+    /// Announces a file; its bytes follow as chunks of the transfer the
+    /// reply names.
+    case upload(conversation: ConversationID, name: String, size: Int64, sha256: String)
+    /// Sends a file's bytes from `offset` on as chunks.
+    case download(file: Int64, offset: Int64)
+    /// Abandons an upload under way.
+    case cancelUpload(transfer: UInt32)
+    /// A conversation's files, newest first.
+    case files(conversation: ConversationID)
 }
 
 public enum ClientMessage: Hashable, Sendable {
@@ -113,6 +122,9 @@ public enum Reply: Hashable, Sendable {
     /// A room just created or joined.
     case room(RoomSnapshot)
     case rooms([RoomInfo])
+    case uploadReady(transfer: UInt32, chunkBytes: Int)
+    case downloadReady(transfer: UInt32, file: FileInfo, offset: Int64)
+    case files([FileInfo])
     /// A request that needs no answer beyond success.
     case done
     case error(ProtocolError)
@@ -128,6 +140,12 @@ public enum Event: Hashable, Sendable {
     /// left the room.
     case left(conversation: ConversationID, user: String, reason: String, stillMember: Bool)
     case topic(conversation: ConversationID, topic: String, by: String)
+    /// Every byte of an upload arrived and matched its hash; the file is shared.
+    case uploadDone(transfer: UInt32, file: FileInfo)
+    /// An upload was discarded, and why.
+    case uploadFailed(transfer: UInt32, error: ProtocolError)
+    /// A download stopped before its last byte, and why.
+    case downloadFailed(transfer: UInt32, error: ProtocolError)
     case friendRequest(from: String)
     case friendAdded(Friend)
     case friendRemoved(name: String)

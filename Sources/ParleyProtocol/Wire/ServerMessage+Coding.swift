@@ -59,6 +59,19 @@ extension Reply {
             self = .room(try container.decode(RoomSnapshot.self, forKey: "room"))
         case "rooms":
             self = .rooms(try container.decode([RoomInfo].self, forKey: "rooms"))
+        case "upload_ready":
+            self = .uploadReady(
+                transfer: try container.decode(UInt32.self, forKey: "transfer"),
+                chunkBytes: try container.decode(Int.self, forKey: "chunk_bytes")
+            )
+        case "download_ready":
+            self = .downloadReady(
+                transfer: try container.decode(UInt32.self, forKey: "transfer"),
+                file: try container.decode(FileInfo.self, forKey: "file"),
+                offset: try container.decode(Int64.self, forKey: "offset")
+            )
+        case "files":
+            self = .files(try container.decode([FileInfo].self, forKey: "files"))
         case "done":
             self = .done
         case "error":
@@ -98,6 +111,18 @@ extension Reply {
         case .rooms(let rooms):
             try container.encode("rooms", forKey: "type")
             try container.encode(rooms, forKey: "rooms")
+        case .uploadReady(let transfer, let chunkBytes):
+            try container.encode("upload_ready", forKey: "type")
+            try container.encode(transfer, forKey: "transfer")
+            try container.encode(chunkBytes, forKey: "chunk_bytes")
+        case .downloadReady(let transfer, let file, let offset):
+            try container.encode("download_ready", forKey: "type")
+            try container.encode(transfer, forKey: "transfer")
+            try container.encode(file, forKey: "file")
+            try container.encode(offset, forKey: "offset")
+        case .files(let files):
+            try container.encode("files", forKey: "type")
+            try container.encode(files, forKey: "files")
         case .done:
             try container.encode("done", forKey: "type")
         case .error(let error):
@@ -157,6 +182,15 @@ extension Event {
         case "friend_declined": self = .friendDeclined(name: try container.decode(String.self, forKey: "name"))
         case "friend_online": self = .friendOnline(name: try container.decode(String.self, forKey: "name"))
         case "friend_offline": self = .friendOffline(name: try container.decode(String.self, forKey: "name"))
+        case "upload_done":
+            self = .uploadDone(
+                transfer: try container.decode(UInt32.self, forKey: "transfer"),
+                file: try container.decode(FileInfo.self, forKey: "file")
+            )
+        case "upload_failed":
+            self = .uploadFailed(transfer: try container.decode(UInt32.self, forKey: "transfer"), error: try ProtocolError(from: container))
+        case "download_failed":
+            self = .downloadFailed(transfer: try container.decode(UInt32.self, forKey: "transfer"), error: try ProtocolError(from: container))
         case "ping":
             self = .ping
         case "closing":
@@ -202,6 +236,18 @@ extension Event {
         case .friendDeclined(let name): try encodeNamed("friend_declined", name, into: &container)
         case .friendOnline(let name): try encodeNamed("friend_online", name, into: &container)
         case .friendOffline(let name): try encodeNamed("friend_offline", name, into: &container)
+        case .uploadDone(let transfer, let file):
+            try container.encode("upload_done", forKey: "type")
+            try container.encode(transfer, forKey: "transfer")
+            try container.encode(file, forKey: "file")
+        case .uploadFailed(let transfer, let error):
+            try container.encode("upload_failed", forKey: "type")
+            try container.encode(transfer, forKey: "transfer")
+            try error.encode(into: &container)
+        case .downloadFailed(let transfer, let error):
+            try container.encode("download_failed", forKey: "type")
+            try container.encode(transfer, forKey: "transfer")
+            try error.encode(into: &container)
         case .ping:
             try container.encode("ping", forKey: "type")
         case .closing(let error):

@@ -12,51 +12,83 @@ public struct ChatService: Sendable {
     let robot: Robot?
     let limits: ServerLimits
 
+    /// Where a user's message to a conversation goes: a room they are in, or
+    /// the private conversation with a friend (`peer`).
+    struct Destination: Sendable {
+        let room: StoredRoom
+        let peer: StoredUser?
+
+        /// The message as its sender names the conversation.
+        func addressed(_ message: ChatMessage) -> ChatMessage {
+            peer.map { message.addressed(to: .direct($0.name)) } ?? message
+        }
+    }
+
     /// Commits the message, fans it out after the commit, and returns it as
     /// the sender names its conversation.
     public func post(from sender: StoredUser, to conversation: ConversationID, text: String) async throws -> ChatMessage {
         try MessageRules.validate(text, maxCharacters: limits.maxMessageCharacters)
+        let destination = try await self.destination(conversation, for: sender)
         let now = Timestamp.nowMillis()
-        if let peer = conversation.directPeer {
-            let other = try await friend(peer, of: sender)
-            let room = try await store.directConversation(sender, other)
-            let (senderKey, otherKey) = (NameRules.key(for: sender.name), NameRules.key(for: other.name))
-            // Online now: delivered with this commit. Offline: kept for the next login.
-            let delivered = hub.isOnline(key: otherKey) ? now : nil
-            let hub = self.hub
-            let message = try await store.appendMessage(room: room, sender: sender, text: text, at: now, deliveredAt: delivered) { message in
-                hub.deliver(.message(message.addressed(to: .direct(other.name))), to: [senderKey])
-                hub.deliver(.message(message.addressed(to: .direct(sender.name))), to: [otherKey])
-            }
-            return message.addressed(to: .direct(other.name))
+        let message = try await store.appendMessage(
+            room: destination.room, sender: sender, text: text, at: now,
+            deliveredAt: deliveredAt(destination, now), afterCommit: fanOut(destination, from: sender)
+        )
+        if destination.peer == nil { robot?.hear(message, in: destination.room) }
+        return destination.addressed(message)
+    }
+
+    /// Where `user` may post in `conversation`; throws the reason when nowhere.
+    func destination(_ conversation: ConversationID, for user: StoredUser) async throws -> Destination {
+        guard let peer = conversation.directPeer else {
+            return Destination(room: try await rooms.membership(conversation, of: user), peer: nil)
         }
-        let room = try await rooms.membership(conversation, of: sender)
+        let other = try await friend(peer, of: user)
+        return Destination(room: try await store.directConversation(user, other), peer: other)
+    }
+
+    /// When a message to `destination` counts as delivered: now, but for a
+    /// friend who is offline, whose next login delivers it.
+    func deliveredAt(_ destination: Destination, _ now: Int64) -> Int64? {
+        guard let peer = destination.peer else { return now }
+        return hub.isOnline(key: NameRules.key(for: peer.name)) ? now : nil
+    }
+
+    /// Hands a committed message to everyone who may see it: the room's
+    /// members online, or both of the pair, each naming it after the other.
+    func fanOut(_ destination: Destination, from sender: StoredUser) -> @Sendable (ChatMessage) -> Void {
         let hub = self.hub
-        let message = try await store.appendMessage(room: room, sender: sender, text: text, at: now, deliveredAt: now) { message in
-            hub.publish(.message(message), in: room.id)
+        let room = destination.room
+        guard let peer = destination.peer else {
+            return { message in hub.publish(.message(message), in: room.id) }
         }
-        robot?.hear(message, in: room)
-        return message
+        let (senderKey, peerKey) = (NameRules.key(for: sender.name), NameRules.key(for: peer.name))
+        return { message in
+            hub.deliver(.message(message.addressed(to: .direct(peer.name))), to: [senderKey])
+            hub.deliver(.message(message.addressed(to: .direct(sender.name))), to: [peerKey])
+        }
     }
 
     public func history(of conversation: ConversationID, for user: StoredUser, page: HistoryPage) async throws -> HistorySlice {
         guard (1...limits.historyPageMax).contains(page.limit) else {
             throw ProtocolError(.historyInvalid, "A history page holds 1 to \(limits.historyPageMax) messages; you asked for \(page.limit).")
         }
-        let room: StoredRoom
-        if let peer = conversation.directPeer {
-            // Only the pair's own conversation can be named, so nobody else can read it.
-            let other = try await friends.someoneElse(peer, than: user)
-            guard let existing = try await store.existingDirectConversation(user, other) else {
-                guard try await friends.areFriends(user, other) else { throw notFriends(other.name) }
-                return HistorySlice(conversation: conversation, messages: [], hasMore: false)
-            }
-            room = existing
-        } else {
-            room = try await rooms.membership(conversation, of: user)
+        guard let room = try await readable(conversation, for: user) else {
+            return HistorySlice(conversation: conversation, messages: [], hasMore: false)
         }
         let (messages, hasMore) = try await store.messages(in: room, page: page)
         return HistorySlice(conversation: conversation, messages: messages.map { $0.addressed(to: conversation) }, hasMore: hasMore)
+    }
+
+    /// What `user` may read as `conversation`: a room they are in, or the
+    /// private conversation with a friend; nil when that has none yet.
+    func readable(_ conversation: ConversationID, for user: StoredUser) async throws -> StoredRoom? {
+        guard let peer = conversation.directPeer else { return try await rooms.membership(conversation, of: user) }
+        // Only the pair's own conversation can be named, so nobody else can read it.
+        let other = try await friends.someoneElse(peer, than: user)
+        if let existing = try await store.existingDirectConversation(user, other) { return existing }
+        guard try await friends.areFriends(user, other) else { throw notFriends(other.name) }
+        return nil
     }
 
     /// Private messages that waited for `user`, as `user` names their conversations.

@@ -33,6 +33,9 @@ final class SessionHandler: ChannelInboundHandler {
     /// messages are committed in the order it sent them.
     private var queued: [(id: UInt32, request: Request)] = []
     private var busy = false
+    private var queueFull = false
+    private var diskBehind = false
+    private var transfers: Transfers?
     /// Past this many queued requests the socket is not read until the
     /// queue drains: back-pressure instead of unbounded memory.
     private static let maxQueuedRequests = 64
@@ -44,6 +47,14 @@ final class SessionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        transfers = Transfers(
+            files: services.files, pool: services.fileIO, logger: services.logger,
+            send: { [unowned self] event in send(.event(event)) },
+            diskBehind: { [unowned self] behind in
+                diskBehind = behind
+                updateReading()
+            }
+        )
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -54,6 +65,7 @@ final class SessionHandler: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         state = .closed
         detach()
+        transfers?.closeAll()
         context.fireChannelInactive()
     }
 
@@ -61,7 +73,14 @@ final class SessionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .closed = state { return }
-        switch WireCodec.decodeClientMessage(unwrapInboundIn(data)) {
+        let frame = unwrapInboundIn(data)
+        if let chunk = Chunk(frame) {
+            if case .authenticated = state { transfers?.receive(chunk) } else {
+                send(.event(.error(ProtocolError(.authRequired, "Log in before sending file bytes."))))
+            }
+            return
+        }
+        switch WireCodec.decodeClientMessage(frame) {
         case .failure(let failure):
             if let id = failure.requestID {
                 reply(id, .error(failure.error))
@@ -107,7 +126,8 @@ final class SessionHandler: ChannelInboundHandler {
         }
         queued.append((id, request))
         if queued.count >= Self.maxQueuedRequests {
-            setReading(false)
+            queueFull = true
+            updateReading()
         }
         startNextRequest()
     }
@@ -115,8 +135,9 @@ final class SessionHandler: ChannelInboundHandler {
     private func startNextRequest() {
         guard !busy, !queued.isEmpty else { return }
         let (id, request) = queued.removeFirst()
-        if queued.count < Self.maxQueuedRequests / 2 {
-            setReading(true)
+        if queueFull && queued.count < Self.maxQueuedRequests / 2 {
+            queueFull = false
+            updateReading()
         }
         busy = true
         switch request {
@@ -162,6 +183,35 @@ final class SessionHandler: ChannelInboundHandler {
                 try await rooms.setTopic(topic, of: conversation, by: user)
                 return .done
             }
+        case .upload(let conversation, let name, let size, let sha256):
+            let files = services.files
+            withUser(id) { user, _ in
+                runOnLoop(id, { try await files.startUpload(by: user, to: conversation, name: name, size: size, sha256: sha256) }) { upload, loop in
+                    .uploadReady(transfer: try self.transfers!.beginUpload(upload, eventLoop: loop), chunkBytes: self.services.limits.maxFrameBytes - Frame.headerBytes - Chunk.headerBytes)
+                }
+            }
+        case .download(let file, let offset):
+            let files = services.files
+            withUser(id) { user, _ in
+                runOnLoop(id, { try await files.download(file, by: user, from: offset) }) { found, _ in
+                    let transfer = try self.transfers!.beginDownload(found.file, path: found.path, offset: offset, channel: self.context!.channel)
+                    return .downloadReady(transfer: transfer, file: found.file, offset: offset)
+                } then: { reply in
+                    if case .downloadReady(let transfer, _, _) = reply { self.transfers?.startDownload(transfer) }
+                }
+            }
+        case .cancelUpload(let transfer):
+            withUser(id) { _, _ in
+                finish(id, Result { () throws(ProtocolError) -> Reply in
+                    try transfers!.cancelUpload(transfer)
+                    return .done
+                })
+            }
+        case .files(let conversation):
+            let files = services.files
+            withUser(id) { user, _ in
+                run(id) { .files(try await files.list(conversation, for: user)) }
+            }
         }
     }
 
@@ -202,6 +252,11 @@ final class SessionHandler: ChannelInboundHandler {
         withUser(id) { user, _ in
             run(id) { try await work(user, rooms) }
         }
+    }
+
+    /// Reads while the request queue has room and the disk keeps up with uploads.
+    private func updateReading() {
+        setReading(!queueFull && !diskBehind)
     }
 
     private func setReading(_ on: Bool) {
@@ -332,6 +387,24 @@ final class SessionHandler: ChannelInboundHandler {
         promise.completeWithTask(work)
         promise.futureResult.assumeIsolated().whenComplete { result in
             self.finish(id, result)
+        }
+    }
+
+    /// Runs slow checks off the loop, then `step` on the loop with their
+    /// result (state of the connection is only touched there); `then` runs
+    /// after the reply is written.
+    private func runOnLoop<T: Sendable>(
+        _ id: UInt32, _ work: @escaping @Sendable () async throws -> T,
+        _ step: @escaping (T, any EventLoop) throws -> Reply, then: @escaping (Reply) -> Void = { _ in }
+    ) {
+        guard let context else { return }
+        let promise = context.eventLoop.makePromise(of: T.self)
+        promise.completeWithTask(work)
+        let loop = context.eventLoop
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            let reply = Result { try step(try result.get(), loop) }
+            self.finish(id, reply)
+            if case .success(let reply) = reply { then(reply) }
         }
     }
 

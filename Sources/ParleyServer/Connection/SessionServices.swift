@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NIOPosix
 import ParleyProtocol
 
 /// What every session of one server shares.
@@ -8,6 +9,9 @@ struct SessionServices: Sendable {
     let chat: ChatService
     let friends: FriendService
     let rooms: RoomService
+    let files: FileService
+    /// Reads and writes file bytes, so that disks never block an event loop.
+    let fileIO: NIOThreadPool
     let hub: Hub
     let limits: ServerLimits
     let helloFrame: ByteBuffer

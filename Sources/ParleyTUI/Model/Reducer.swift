@@ -129,7 +129,8 @@ private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
         }
     case .error(let error):
         state.status = StatusMessage(text: error.message, kind: .error)
-    case .ping:
+    case .ping, .uploadDone, .uploadFailed, .downloadFailed:
+        // Transfers report to the runtime that started them.
         break
     case .friendRequest, .friendAdded, .friendRemoved, .friendDeclined, .friendOnline, .friendOffline:
         return reduceFriendEvent(&state, event)

@@ -1,0 +1,64 @@
+import GRDB
+import ParleyProtocol
+
+extension SQLiteStore {
+    public func addFile(
+        _ file: NewFile, in room: StoredRoom, uploader: StoredUser, at time: Int64, deliveredAt: Int64?,
+        place: @escaping @Sendable (Int64) throws -> Void,
+        afterCommit: @escaping @Sendable (ChatMessage) -> Void
+    ) async throws -> ChatMessage {
+        try await pool.writeWithoutTransaction { db in
+            var message: ChatMessage?
+            try db.inTransaction {
+                try db.execute(sql: """
+                    INSERT INTO file (conversationId, uploaderId, name, size, sha256, type, createdAt)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [room.id, uploader.id, file.name, file.size, file.sha256, file.type.rawValue, time])
+                let info = FileInfo(
+                    id: db.lastInsertedRowID, conversation: room.conversation, name: file.name, size: file.size,
+                    sha256: file.sha256, type: file.type, sender: uploader.name, time: time
+                )
+                var record = MessageRecord(
+                    conversationId: room.id, senderId: uploader.id, kind: "file", body: info.announcement,
+                    createdAt: time, deliveredAt: deliveredAt, fileId: info.id
+                )
+                try record.insert(db)
+                try place(info.id)
+                message = ChatMessage(id: record.id!, conversation: room.conversation, sender: uploader.name,
+                                      text: info.announcement, time: time, file: info)
+                return .commit
+            }
+            // Still on the writer, as for any message: one order for everybody.
+            afterCommit(message!)
+            return message!
+        }
+    }
+
+    public func file(id: Int64) async throws -> StoredFile? {
+        let request: SQLRequest<Row> = """
+            SELECT \(FileRow.columns), c.kind, c.name AS conversationName, c.topic, c.openTopic, c.createdBy, c.userA, c.userB
+            FROM file f JOIN user u ON u.id = f.uploaderId JOIN conversation c ON c.id = f.conversationId
+            WHERE f.id = \(id)
+            """
+        return try await pool.read { db in
+            try request.fetchOne(db).map { row in
+                let name: String = row["conversationName"]
+                let place: StoredFile.Place = row["kind"] == "room"
+                    ? .room(StoredRoom(id: row["conversationId"], name: name, topic: row["topic"] ?? "",
+                                       openTopic: row["openTopic"], createdBy: row["createdBy"]))
+                    : .direct(conversation: row["conversationId"], userA: row["userA"], userB: row["userB"])
+                return StoredFile(info: try FileRow(row: row).info(in: ConversationID(rawValue: name)), place: place)
+            }
+        }
+    }
+
+    public func files(in room: StoredRoom) async throws -> [FileInfo] {
+        let request: SQLRequest<FileRow> = """
+            SELECT \(FileRow.columns)
+            FROM file f JOIN user u ON u.id = f.uploaderId
+            WHERE f.conversationId = \(room.id)
+            ORDER BY f.id DESC
+            """
+        return try await pool.read { db in try request.fetchAll(db).map { $0.info(in: room.conversation) } }
+    }
+}
