@@ -45,6 +45,12 @@ extension ParleyConnection {
         return try await transfers.outcome(ofUpload: transfer)
     }
 
+    /// Sends one chunk of file bytes as it is: the protocol's lowest level,
+    /// beside `request(_:)`; `upload` is what programs want.
+    public func send(_ chunk: Chunk) async throws {
+        try await channel.writeAndFlush(chunk.frame(allocator: channel.allocator)).get()
+    }
+
     /// The size and SHA-256 of a local file, read in pieces.
     static func measure(_ path: String) throws -> (Int64, String) {
         let reader: FileHandle
@@ -74,7 +80,8 @@ extension ParleyConnection {
     /// Downloads a file into `directory` under its name (`name (1).ext` when
     /// taken), continuing a download that stopped earlier from the bytes it
     /// left, and checks the whole against the hash before the file gets its
-    /// name. Returns the file's path.
+    /// name. Returns the file's path. `progress` hears of every chunk, on
+    /// the connection's event loop: it must be quick.
     public func download(_ file: FileInfo, into directory: String, progress: @escaping TransferProgress = { _, _ in }) async throws -> String {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -87,7 +94,7 @@ extension ParleyConnection {
         }
         let part: PartFile
         do {
-            part = try PartFile(path: partPath, expected: file.size)
+            part = try PartFile(path: partPath, expected: file.size, progress: progress)
         } catch {
             throw ParleyClientError.localFile("cannot write \(partPath): \(error.localizedDescription)")
         }
@@ -99,15 +106,7 @@ extension ParleyConnection {
                 if case .downloadReady(let transfer, _, _) = reply { transfers.addDownload(transfer, part) }
             }
         }
-        let watcher = Task {
-            while !Task.isCancelled {
-                progress(part.bytes, file.size)
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-        }
-        defer { watcher.cancel() }
         let digest = try await part.completion()
-        progress(file.size, file.size)
         guard digest == file.sha256 else {
             try? FileManager.default.removeItem(atPath: partPath)
             throw ParleyClientError.localFile("\(file.name) arrived damaged (its SHA-256 differs); the partial file is removed, try again")

@@ -37,9 +37,11 @@ final class PartFile: DownloadSink, @unchecked Sendable {
     private let received: Atomic<Int64>
     private let done: Mutex<CheckedContinuation<String, any Error>?>
     private var finished = false
+    private let progress: TransferProgress
 
     /// Opens `path` for appending, hashing the bytes already there.
-    init(path: String, expected: Int64) throws {
+    /// `progress` hears of every chunk on disk, on the event loop.
+    init(path: String, expected: Int64, progress: @escaping TransferProgress) throws {
         if !FileManager.default.fileExists(atPath: path) {
             _ = FileManager.default.createFile(atPath: path, contents: nil)
         }
@@ -55,6 +57,7 @@ final class PartFile: DownloadSink, @unchecked Sendable {
         try handle.seekToEnd()
         self.hasher = hasher
         self.expected = expected
+        self.progress = progress
         received = Atomic(have)
         done = Mutex(nil)
     }
@@ -81,6 +84,7 @@ final class PartFile: DownloadSink, @unchecked Sendable {
         }
         hasher.update(data: data)
         let total = received.add(Int64(data.count), ordering: .relaxed).newValue
+        progress(total, expected)
         if total >= expected, let continuation = done.withLock({ $0.take() }) {
             continuation.resume(with: Result { try finish() })
         }

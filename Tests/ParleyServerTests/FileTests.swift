@@ -1,0 +1,233 @@
+import Foundation
+import NIOCore
+import ParleyClient
+import ParleyProtocol
+import ParleyTestSupport
+import Synchronization
+import Testing
+
+@Suite struct FileTests {
+    let scratch = TestServer.makeDataDirectory()
+
+    /// A file of `size` random bytes (or `text`) in the scratch directory.
+    func localFile(_ name: String, size: Int = 0, text: String? = nil) throws -> String {
+        let path = scratch + "/" + name
+        let random = try #require(FileHandle(forReadingAtPath: "/dev/urandom"))
+        defer { try? random.close() }
+        let data = text.map { Data($0.utf8) } ?? random.readData(ofLength: size)
+        try data.write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    func contents(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    func names(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
+    }
+
+    /// alice and bob online and friends.
+    func friends(_ server: TestServer) async throws -> (TestUser, TestUser) {
+        let alice = try await server.user("alice")
+        let bob = try await server.user("bob")
+        try await alice.connection.requestFriend("bob")
+        try await bob.connection.acceptFriend("alice")
+        return (alice, bob)
+    }
+
+    @Test func fiftyMegabytesThereAndBackWithTheHashChecked() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let bob = try await server.user("bob")
+        let path = try localFile("big.bin", size: 50 * 1024 * 1024)
+        let file = try await alice.connection.upload(file: path, to: .lobby)
+        #expect(file.size == 50 * 1024 * 1024 && file.name == "big.bin" && file.type == .other && file.sender == "alice")
+        let announced = try await bob.log.first("the announcement") { event in
+            if case .message(let message) = event, message.file != nil { message } else { nil }
+        }
+        #expect(announced.file == file && announced.text == "alice shared big.bin, 52.4 MB")
+        #expect(try await bob.connection.files(in: .lobby) == [file])
+
+        let downloaded = try await bob.connection.download(file, into: scratch + "/bob")
+        #expect(downloaded == scratch + "/bob/big.bin")
+        #expect(try contents(downloaded) == contents(path))
+        #expect(names(in: server.dataDirectory + "/files") == ["\(file.id)", "incoming"])
+        #expect(names(in: server.dataDirectory + "/files/incoming").isEmpty)
+        await server.finish()
+    }
+
+    @Test func oneByteOverTheLimitIsRefusedBeforeAnyByte() async throws {
+        let server = try await TestServer.start { $0.limits.maxFileBytes = 1000 }
+        let alice = try await server.user("alice")
+        let hash = String(repeating: "0", count: 64)
+        let code = await rejectionCode {
+            _ = try await alice.connection.request(.upload(conversation: .lobby, name: "x", size: 1001, sha256: hash))
+        }
+        #expect(code == .fileTooLarge)
+        #expect(names(in: server.dataDirectory + "/files/incoming").isEmpty)
+        let exact = try await alice.connection.upload(file: try localFile("exact.bin", size: 1000), to: .lobby)
+        #expect(exact.size == 1000, "the limit itself is allowed")
+        #expect(await rejectionCode {
+            _ = try await alice.connection.request(.upload(conversation: .lobby, name: "x", size: 10, sha256: "not a hash"))
+        } == .fileInvalid)
+        #expect(await rejectionCode {
+            _ = try await alice.connection.request(.upload(conversation: ConversationID(rawValue: "nowhere"), name: "x", size: 10, sha256: hash))
+        } == .roomNotFound)
+        await server.finish()
+    }
+
+    @Test func aWrongHashIsDiscarded() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let wrong = String(repeating: "ab", count: 32)
+        guard case .uploadReady(let transfer, _) = try await alice.connection.request(
+            .upload(conversation: .lobby, name: "lie.txt", size: 5, sha256: wrong)
+        ) else { Issue.record("no upload_ready"); return }
+        try await alice.connection.send(Chunk(transfer: transfer, bytes: ByteBuffer(string: "hello")))
+        let failure = try await alice.log.first("the failure") { event in
+            if case .uploadFailed(transfer, let error) = event { error.code } else { nil }
+        }
+        #expect(failure == .fileHashMismatch)
+        #expect(try await alice.connection.files(in: .lobby).isEmpty)
+        try await alice.log.wait(for: "the part file to go") { _ in names(in: server.dataDirectory + "/files/incoming").isEmpty }
+        #expect(!alice.log.messages.contains { $0.file != nil }, "nothing announced")
+        await server.finish()
+    }
+
+    @Test func aDownloadFromAnOffsetSendsOnlyTheRest() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let path = try localFile("notes.txt", text: String(repeating: "line of notes 📝\n", count: 500))
+        let file = try await alice.connection.upload(file: path, to: .lobby)
+        #expect(file.type == .text)
+        // The first bytes are there already, as a stopped download leaves them.
+        let whole = try contents(path)
+        let directory = scratch + "/resume"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try whole.prefix(5000).write(to: URL(fileURLWithPath: DownloadPlace.partPath(of: file.id, in: directory)))
+        let seen = Mutex<[Int64]>([])
+        let got = try await alice.connection.download(file, into: directory) { done, _ in seen.withLock { $0.append(done) } }
+        #expect(try contents(got) == whole)
+        #expect(seen.withLock { $0.first } == 5000, "progress starts at the bytes already there")
+        #expect(await rejectionCode { _ = try await alice.connection.request(.download(file: file.id, offset: file.size + 1)) } == .fileBadOffset)
+        await server.finish()
+    }
+
+    @Test func aDownloadCutOffResumesWhereItStopped() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let bob = try await server.user("bob")
+        let path = try localFile("video.bin", size: 32 * 1024 * 1024)
+        let file = try await alice.connection.upload(file: path, to: .lobby)
+        let directory = scratch + "/bob"
+        let cut = Task {
+            try await bob.connection.download(file, into: directory) { done, _ in
+                if done > 1024 * 1024 { Task { await bob.connection.close() } }
+            }
+        }
+        await #expect(throws: (any Error).self) { try await cut.value }
+        let part = DownloadPlace.partPath(of: file.id, in: directory)
+        let kept = try #require(try FileManager.default.attributesOfItem(atPath: part)[.size] as? Int64)
+        #expect(kept > 0 && kept < file.size, "kept \(kept) bytes")
+
+        let again = try await server.connect()
+        _ = try await again.login(name: "bob", password: "correct horse")
+        let got = try await again.download(file, into: directory)
+        #expect(try contents(got) == contents(path))
+        #expect(!FileManager.default.fileExists(atPath: part))
+        await server.finish()
+    }
+
+    @Test func namesAreCleanedAndNeverPaths() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let path = try localFile("payload", text: "harmless")
+        let long = String(repeating: "n", count: 300) + ".txt"
+        let cases = [
+            ("../../etc/passwd", "etc_passwd"),
+            ("a/b", "a_b"),
+            ("bell\u{07}and\u{1B}[31mred\u{202E}txt.exe", "belland[31mredtxt.exe"),
+            (long, String(repeating: "n", count: 116) + ".txt"),
+            ("..", "file"),
+        ]
+        for (given, shown) in cases {
+            let file = try await alice.connection.upload(file: path, as: given, to: .lobby)
+            #expect(file.name == shown, "\(given.debugDescription)")
+        }
+        let stored = names(in: server.dataDirectory + "/files")
+        #expect(stored.allSatisfy { $0 == "incoming" || Int($0) != nil }, "\(stored)")
+        #expect(names(in: server.dataDirectory).sorted() == ["files", "parley.sqlite", "parley.sqlite-shm", "parley.sqlite-wal"])
+        await server.finish()
+    }
+
+    @Test func othersCannotSeePrivateFilesOrFilesOfRoomsTheyAreNotIn() async throws {
+        let server = try await TestServer.start()
+        let (alice, _) = try await friends(server)
+        let carol = try await server.user("carol")
+        let path = try localFile("secret.txt", text: "just us")
+        let direct = try await alice.connection.upload(file: path, to: .direct("bob"))
+        #expect(direct.conversation == .direct("bob"))
+        _ = try await alice.connection.createRoom("dev")
+        let roomFile = try await alice.connection.upload(file: path, to: ConversationID(rawValue: "dev"))
+
+        for file in [direct, roomFile] {
+            #expect(await rejectionCode { _ = try await carol.connection.download(file, into: scratch + "/carol") } == .fileNotFound)
+        }
+        #expect(await rejectionCode { _ = try await carol.connection.files(in: ConversationID(rawValue: "dev")) } == .roomNotMember)
+        #expect(await rejectionCode { _ = try await carol.connection.files(in: .direct("alice")) } == .friendNotFriends)
+        #expect(await rejectionCode { _ = try await carol.connection.upload(file: path, to: .direct("alice")) } == .friendNotFriends)
+        #expect(await rejectionCode { _ = try await carol.connection.request(.download(file: 9999, offset: 0)) } == .fileNotFound)
+        await server.finish()
+    }
+
+    @Test func aPrivateFileToAnOfflineFriendIsThereAtTheirLogin() async throws {
+        let server = try await TestServer.start()
+        let (alice, bob) = try await friends(server)
+        await bob.connection.close()
+        try await alice.log.first("bob offline") { if case .friendOffline("bob") = $0 { true } else { nil } }
+        let path = try localFile("for-bob.pdf", text: "%PDF-1.7 a tiny document")
+        let sent = try await alice.connection.upload(file: path, to: .direct("bob"))
+        #expect(sent.type == .pdf)
+
+        let again = try await server.connect()
+        let welcome = try await again.login(name: "bob", password: "correct horse")
+        let away = try #require(welcome.away.first { $0.file != nil })
+        #expect(away.conversation == .direct("alice"))
+        #expect(away.file?.id == sent.id && away.file?.conversation == .direct("alice"))
+        #expect(try await again.files(in: .direct("alice")).map(\.id) == [sent.id])
+        let got = try await again.download(try #require(away.file), into: scratch + "/bob")
+        #expect(try contents(got) == contents(path))
+        await server.finish()
+    }
+}
+
+@Suite struct FileValueTests {
+    @Test(arguments: [
+        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0], FileType.png),
+        ([0xFF, 0xD8, 0xFF, 0xE0], .jpeg),
+        (Array("GIF89a...".utf8), .gif),
+        (Array("%PDF-1.4".utf8), .pdf),
+        ([0x50, 0x4B, 0x03, 0x04, 20], .zip),
+        (Array("plain words\nand lines, ünïcode ✓".utf8), .text),
+        (Array("abc".utf8) + [0xE2, 0x9C], .text),
+        ([0x00, 0x01, 0x02, 0xFF], .other),
+        ([], .other),
+    ] as [([UInt8], FileType)])
+    func typesFromTheFirstBytes(_ bytes: [UInt8], _ type: FileType) {
+        #expect(FileType.detect(bytes) == type)
+    }
+
+    @Test func sizesAsPeopleReadThem() {
+        #expect(ByteCount.text(999) == "999 B")
+        #expect(ByteCount.text(1_234) == "1.2 kB")
+        #expect(ByteCount.text(52_428_800) == "52.4 MB")
+        #expect(ByteCount.text(999_999_999) == "1.0 GB")
+    }
+
+    @Test func aTakenNameGetsANumber() {
+        let taken: Set = ["/d/report.pdf", "/d/report (1).pdf", "/d/notes"]
+        #expect(DownloadPlace.uniquePath(for: "report.pdf", in: "/d", exists: taken.contains) == "/d/report (2).pdf")
+        #expect(DownloadPlace.uniquePath(for: "notes", in: "/d", exists: taken.contains) == "/d/notes (1)")
+        #expect(DownloadPlace.uniquePath(for: "new.txt", in: "/d", exists: taken.contains) == "/d/new.txt")
+        #expect(DownloadPlace.uniquePath(for: "../x", in: "/d", exists: taken.contains) == "/d/x")
+    }
+}
