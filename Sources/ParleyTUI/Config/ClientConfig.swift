@@ -14,6 +14,9 @@ public struct ClientConfig: Sendable {
 
     public init() {}
 
+    /// Where downloads go: `download_dir`, else `~/Downloads/parley`.
+    public var downloadPath: String { LocalPath.expand(downloadDirectory ?? "~/Downloads/parley") }
+
     /// `$XDG_CONFIG_HOME/parley`, else `~/.config/parley`.
     public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/parley" }
