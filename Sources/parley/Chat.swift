@@ -30,7 +30,7 @@ struct Chat: AsyncParsableCommand {
         }
 
         let inbox = ActionInbox()
-        let runtime = ChatRuntime(address: address, inbox: inbox)
+        let runtime = ChatRuntime(address: address, inbox: inbox, downloadDirectory: config.downloadPath)
         let user = account.user ?? config.user ?? ""
         var state = AppState(
             server: address.description, user: user, theme: themeName,

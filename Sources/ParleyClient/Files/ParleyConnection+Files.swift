@@ -106,7 +106,12 @@ extension ParleyConnection {
                 if case .downloadReady(let transfer, _, _) = reply { transfers.addDownload(transfer, part) }
             }
         }
-        let digest = try await part.completion()
+        // Cancelling keeps the bytes so far; the server's next chunks find no sink.
+        let digest = try await withTaskCancellationHandler {
+            try await part.completion()
+        } onCancel: {
+            part.fail(CancellationError())
+        }
         guard digest == file.sha256 else {
             try? FileManager.default.removeItem(atPath: partPath)
             throw ParleyClientError.localFile("\(file.name) arrived damaged (its SHA-256 differs); the partial file is removed, try again")

@@ -35,8 +35,10 @@ final class PartFile: DownloadSink, @unchecked Sendable {
     private var hasher: SHA256
     private let expected: Int64
     private let received: Atomic<Int64>
-    private let done: Mutex<CheckedContinuation<String, any Error>?>
-    private var finished = false
+    /// Who waits for the end, and why it failed if it did first.
+    private let done: Mutex<(waiting: CheckedContinuation<String, any Error>?, failure: (any Error)?, complete: Bool)>
+    /// Set once, by the last byte or a failure; later bytes are dropped.
+    private let finished = Atomic(false)
     private let progress: TransferProgress
 
     /// Opens `path` for appending, hashing the bytes already there.
@@ -59,7 +61,7 @@ final class PartFile: DownloadSink, @unchecked Sendable {
         self.expected = expected
         self.progress = progress
         received = Atomic(have)
-        done = Mutex(nil)
+        done = Mutex((nil, nil, have == expected))
     }
 
     /// Bytes on disk so far, the earlier runs' included.
@@ -67,14 +69,21 @@ final class PartFile: DownloadSink, @unchecked Sendable {
 
     /// Waits for the last byte; returns the SHA-256 of the whole file in hex.
     func completion() async throws -> String {
-        if bytes == expected { return try finish() }
-        return try await withCheckedThrowingContinuation { continuation in
-            done.withLock { $0 = continuation }
+        try await withCheckedThrowingContinuation { continuation in
+            let (failure, complete): ((any Error)?, Bool) = done.withLock { done in
+                if done.failure == nil && !done.complete { done.waiting = continuation }
+                return (done.failure, done.complete)
+            }
+            if let failure {
+                continuation.resume(throwing: failure)
+            } else if complete {
+                continuation.resume(with: Result { try finish() })
+            }
         }
     }
 
     func receive(_ bytes: ByteBuffer) {
-        guard !finished else { return }
+        guard !finished.load(ordering: .acquiring) else { return }
         let data = Data(bytes.readableBytesView)
         do {
             try handle.write(contentsOf: data)
@@ -85,19 +94,29 @@ final class PartFile: DownloadSink, @unchecked Sendable {
         hasher.update(data: data)
         let total = received.add(Int64(data.count), ordering: .relaxed).newValue
         progress(total, expected)
-        if total >= expected, let continuation = done.withLock({ $0.take() }) {
+        guard total >= expected else { return }
+        let waiting = done.withLock { done in
+            done.complete = true
+            return done.waiting.take()
+        }
+        if let continuation = waiting {
             continuation.resume(with: Result { try finish() })
         }
     }
 
+    /// Stops the download; the bytes on disk stay for the next try.
     func fail(_ error: any Error) {
-        guard let continuation = done.withLock({ $0.take() }) else { return }
+        guard !finished.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let continuation = done.withLock { done in
+            done.failure = error
+            return done.waiting.take()
+        }
         try? handle.close()
-        continuation.resume(throwing: error)
+        continuation?.resume(throwing: error)
     }
 
     private func finish() throws -> String {
-        finished = true
+        finished.store(true, ordering: .releasing)
         try handle.close()
         return Hex.string(hasher.finalize())
     }

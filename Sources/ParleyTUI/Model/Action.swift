@@ -17,6 +17,13 @@ public enum Action: Sendable {
     case roomLeft(ConversationID)
     /// The server's room list; `show` opens the pop-up.
     case roomsListed([RoomInfo], show: Bool)
+    /// A conversation's files, for the picker.
+    case filesListed(ConversationID, [FileInfo])
+    case transferProgress(id: Int, done: Int64, total: Int64, seconds: Double)
+    /// A transfer ended; `sentence` says how, `failed` whether it did not work.
+    case transferEnded(id: Int, sentence: String, failed: Bool)
+    /// Local paths that continue `typed`, for Tab after /upload.
+    case pathCompletions(typed: String, [String])
     case event(Event)
     case sendFailed(text: String, reason: String)
     case connectionLost(reason: String)
@@ -44,6 +51,11 @@ public enum Effect: Hashable, Sendable {
     case leaveRoom(String)
     case listRooms(show: Bool)
     case setTopic(String, of: ConversationID)
+    case upload(id: Int, path: String, to: ConversationID)
+    case download(id: Int, FileInfo)
+    case cancelTransfer(id: Int)
+    case listFiles(ConversationID)
+    case completePath(String)
     case loadTheme(String)
     case bell
     case quit

@@ -88,6 +88,32 @@ public enum Popup: Hashable, Sendable {
     case help
     /// The room list (`/rooms`): arrows move, Enter joins.
     case rooms
+    /// The download picker (`/files`): typing filters, Enter downloads.
+    case files
+}
+
+/// An upload or download under way.
+public struct Transfer: Hashable, Sendable {
+    public enum Kind: String, Hashable, Sendable { case upload, download }
+    public var id: Int
+    public var kind: Kind
+    public var name: String
+    public var done: Int64 = 0
+    public var total: Int64 = 0
+    public var seconds: Double = 0
+}
+
+/// The download picker's state: a conversation's files, newest first.
+public struct FilePicker: Hashable, Sendable {
+    public var conversation: ConversationID
+    public var files: [FileInfo]
+    /// Typed text; only names that contain it (any case) are listed.
+    public var filter = ""
+    public var selection = 0
+
+    public var shown: [FileInfo] {
+        filter.isEmpty ? files : files.filter { $0.name.lowercased().contains(filter.lowercased()) }
+    }
 }
 
 public struct StatusMessage: Hashable, Sendable {
@@ -115,6 +141,11 @@ public struct AppState: Sendable {
     public var directory: [RoomInfo] = []
     public var directorySelection = 0
     public var friends = FriendList()
+    public var transfers: [Transfer] = []
+    public var nextTransferID = 1
+    /// Esc on the transfer bar asks before cancelling this one.
+    public var confirmingCancel: Int?
+    public var picker: FilePicker?
     /// Private chats, in the order they were opened.
     public var privateChats: [ConversationLog] = []
     /// The private chat whose pop-up is on screen and takes the keys; nil:

@@ -20,6 +20,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case conversation7 = "conversation-7", conversation8 = "conversation-8", conversation9 = "conversation-9"
     case nextConversation = "next-conversation", previousConversation = "previous-conversation"
     case nextUnread = "next-unread"
+    case files
     case nextField = "next-field"
     case toggleRegister = "toggle-register"
 
@@ -56,6 +57,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
         case .nextConversation: "next conversation (rooms, then private chats)"
         case .previousConversation: "previous conversation"
         case .nextUnread: "next conversation with something unread, mentions first"
+        case .files: "the files of this conversation: type to filter, Enter downloads"
         case .quit: "quit"
         case .quitIfEmpty: "quit when the line is empty, else delete under the cursor"
         case .nextField: "next field of the login form"
@@ -88,7 +90,7 @@ public struct Keymap: Sendable {
         .up: .recallPrevious, .down: .recallNext, .tab: .complete,
         .pageUp: .pageUp, .pageDown: .pageDown, .ctrlHome: .scrollTop, .ctrlEnd: .scrollBottom,
         .function(1): .help, .escape: .closePopup,
-        .function(2): .focusFriends, .function(3): .nextChat, .function(4): .closeChat,
+        .function(2): .focusFriends, .function(3): .nextChat, .function(4): .closeChat, .function(5): .files,
         .ctrl("c"): .quit, .ctrl("d"): .quitIfEmpty,
         .ctrl("r"): .toggleRegister, .backTab: .nextField,
     ])

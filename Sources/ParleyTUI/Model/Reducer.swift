@@ -66,6 +66,12 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         enterRoom(&state, snapshot)
     case .roomLeft(let id):
         leaveRoom(&state, id)
+    case .filesListed(let conversation, let files):
+        showFiles(&state, conversation, files)
+    case .transferProgress, .transferEnded:
+        reduceTransfer(&state, action)
+    case .pathCompletions(let typed, let paths):
+        applyPathCompletions(&state, typed: typed, paths)
     case .roomsListed(let rooms, let show):
         state.directory = rooms
         state.directorySelection = min(state.directorySelection, max(0, rooms.count - 1))
@@ -160,6 +166,12 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     if state.popup == .rooms {
         return reduceRoomsPopupKey(&state, key)
     }
+    if state.popup == .files {
+        return reducePickerKey(&state, key)
+    }
+    if state.confirmingCancel != nil {
+        return answerCancel(&state, key)
+    }
     if state.popup != nil {
         switch state.keymap.command(for: key) {
         case .closePopup?, .help?, .send?: state.popup = nil
@@ -200,7 +212,7 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .deleteToEnd: state.currentInput.deleteToEnd()
     case .recallPrevious: state.currentInput.recallPrevious()
     case .recallNext: state.currentInput.recallNext()
-    case .complete: complete(&state)
+    case .complete: return complete(&state)
     case .pageUp: return scroll(&state, by: page)
     case .pageDown: return scroll(&state, by: -page)
     case .homeOrTop:
@@ -215,7 +227,12 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.popup = .help
         state.helpScroll = 0
     case .closePopup:
-        if state.activeChat != nil { show(&state, state.room) } else { state.status = nil }
+        if state.activeChat != nil {
+            show(&state, state.room)
+        } else if !offerCancel(&state) {
+            state.status = nil
+        }
+    case .files: return openFilePicker(&state)
     case .focusFriends:
         state.friendsFocused = true
         state.friendSelection = min(state.friendSelection, max(0, friendRows(state).count - 1))
@@ -325,7 +342,7 @@ private func send(_ state: inout AppState, _ text: String) -> [Effect] {
 }
 
 public enum SlashCommand: String, CaseIterable, Sendable {
-    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, msg
+    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, msg, upload, files
 
     public var usage: String {
         switch self {
@@ -343,6 +360,8 @@ public enum SlashCommand: String, CaseIterable, Sendable {
         case .friend: "/friend add|accept|decline|remove NAME — friends"
         case .friends: "/friends — your friends and requests"
         case .msg: "/msg NAME TEXT — a private message (opens the chat)"
+        case .upload: "/upload PATH — share a file here (Tab completes the path, ~ is home)"
+        case .files: "/files — this conversation's files: type to filter, Enter downloads"
         }
     }
 }
@@ -370,6 +389,11 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
         state.current.append(system: "online in \(state.room) (\(here.count)): " + here.joined(separator: ", "), at: state.now)
     case .create, .join, .part, .rooms, .topic:
         return runRoomCommand(&state, command, argument)
+    case .upload:
+        return startUpload(&state, argument)
+    case .files:
+        _ = state.currentInput.take()
+        return openFilePicker(&state)
     case .me:
         guard !argument.isEmpty else {
             state.status = StatusMessage(text: "Usage: /me ACTION", kind: .hint)
@@ -419,9 +443,10 @@ private func friendSummary(_ list: FriendList) -> String {
     return parts.isEmpty ? "no friends yet: /friend add NAME" : "friends: " + parts.joined(separator: ", ")
 }
 
-private func complete(_ state: inout AppState) {
+private func complete(_ state: inout AppState) -> [Effect] {
+    if state.currentInput.text.hasPrefix("/upload ") { return completeUploadPath(&state) }
     let word = state.currentInput.wordBeforeCursor
-    guard !word.isEmpty else { return }
+    guard !word.isEmpty else { return [] }
     let atLineStart = state.currentInput.text.count == word.count
     let candidates: [String]
     let line = state.currentInput.text.lowercased()
@@ -445,9 +470,10 @@ private func complete(_ state: inout AppState) {
         state.currentInput.replaceWordBeforeCursor(with: commonPrefix(candidates))
         state.status = StatusMessage(text: candidates.joined(separator: "  "), kind: .hint)
     }
+    return []
 }
 
-private func commonPrefix(_ words: [String]) -> String {
+func commonPrefix(_ words: [String]) -> String {
     guard var prefix = words.first.map(Array.init) else { return "" }
     for word in words.dropFirst() {
         let chars = Array(word)

@@ -53,9 +53,12 @@ public final class ChatRuntime: Sendable {
     private let outbox: AsyncStream<(String, ConversationID)>.Continuation
     private let outboxStream: AsyncStream<(String, ConversationID)>
 
-    public init(address: ServerAddress, inbox: ActionInbox) {
+    private let transfers: TransferRunner
+
+    public init(address: ServerAddress, inbox: ActionInbox, downloadDirectory: String) {
         self.address = address
         self.inbox = inbox
+        transfers = TransferRunner(inbox: inbox, downloadDirectory: downloadDirectory)
         (outboxStream, outbox) = AsyncStream.makeStream()
         Task { [outboxStream, weak self] in
             for await (text, conversation) in outboxStream {
@@ -123,6 +126,16 @@ public final class ChatRuntime: Sendable {
                 try await connection.setTopic(topic, of: room)
                 return nil
             }
+        case .upload(let id, let path, let conversation):
+            withConnection(failing: id) { self.transfers.upload(id, path: path, to: conversation, on: $0) }
+        case .download(let id, let file):
+            withConnection(failing: id) { self.transfers.download(id, file, on: $0) }
+        case .cancelTransfer(let id):
+            transfers.cancel(id)
+        case .listFiles(let conversation):
+            command { .filesListed(conversation, try await $0.files(in: conversation)) }
+        case .completePath(let typed):
+            inbox.post(.pathCompletions(typed: typed, LocalPath.completions(of: typed)))
         case .reconnect(let attempt, let resume):
             Task { await reconnect(attempt: attempt, resume: resume) }
         case .quit:
@@ -130,6 +143,14 @@ public final class ChatRuntime: Sendable {
         case .loadTheme, .bell:
             break
         }
+    }
+
+    private func withConnection(failing id: Int, _ start: (ParleyConnection) -> Void) {
+        guard let connection = session.withLock({ $0.connection }) else {
+            inbox.post(.transferEnded(id: id, sentence: "Not connected; try again once reconnected.", failed: true))
+            return
+        }
+        start(connection)
     }
 
     /// Runs a request of a command; what it returns, or why it failed,

@@ -26,6 +26,9 @@ public func render(_ state: AppState, on screen: Screen) {
         } else if state.popup == .rooms {
             renderInput(inputLayout, layout, on: screen)
             renderRoomList(state, on: screen)
+        } else if state.popup == .files, let picker = state.picker {
+            renderInput(inputLayout, layout, on: screen)
+            renderFilePicker(picker, state: state, on: screen)
         } else if let index = state.activeIndex {
             renderInput(inputLayout, layout, on: screen)
             renderChatPopup(state.privateChats[index], state: state, on: screen)
@@ -219,11 +222,41 @@ private func renderUsers(_ state: AppState, _ layout: Layout, on screen: Screen)
 
 private func renderStatus(_ state: AppState, _ layout: Layout, on screen: Screen) {
     screen.fill(row: layout.statusRow, role: .status)
-    let (text, role): (String, Role) = switch state.status {
-    case let status?: (status.text, status.kind == .error ? .error : .status)
-    case nil: ("F1 help · Enter send · Alt+Enter new line · PgUp/PgDn scroll · /quit", .status)
+    let (text, role): (String, Role) = if let status = state.status {
+        (status.text, status.kind == .error ? .error : .status)
+    } else if let transfer = state.transfers.last {
+        (transferBar(transfer, others: state.transfers.count - 1), .status)
+    } else {
+        ("F1 help · Enter send · Alt+Enter new line · PgUp/PgDn scroll · /quit", .status)
     }
     screen.write(" " + TextWidth.truncate(text, width: layout.size.columns - 2), row: layout.statusRow, column: 0, role: role)
+}
+
+/// "↑ report.pdf ▕███░░░░░░░▏ 31% · 4.2 MB/s · 3 s left · Esc cancels"
+private func transferBar(_ transfer: Transfer, others: Int) -> String {
+    let arrow = transfer.kind == .upload ? "↑ " : "↓ "
+    let more = others > 0 ? " (+\(others) more)" : ""
+    return arrow + TransferText.line(name: transfer.name, done: transfer.done, total: transfer.total, seconds: transfer.seconds)
+        + more + " · Esc cancels"
+}
+
+/// The download picker: the conversation's files, newest first, filtered
+/// by what was typed, the selected one highlighted and in view.
+private func renderFilePicker(_ picker: FilePicker, state: AppState, on screen: Screen) {
+    let files = picker.shown
+    let nameWidth = min(28, max(8, files.map { TextWidth.of($0.name) }.max() ?? 0))
+    let rows = files.map { file in
+        let name = TextWidth.truncate(file.name, width: nameWidth)
+        let padding = String(repeating: " ", count: nameWidth - TextWidth.of(name) + 2)
+        let size = ByteCount.text(file.size).padding(toLength: 9, withPad: " ", startingAt: 0)
+        let type = file.type.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)
+        let sender = TextWidth.truncate(file.sender, width: 10)
+        return name + padding + size + type + sender + String(repeating: " ", count: 11 - TextWidth.of(sender))
+            + MessageFormat.dateTime(file.time, in: state.timeZone)
+    }
+    let empty = picker.files.isEmpty ? "(no files here yet: /upload PATH)" : "(no name contains \"\(picker.filter)\")"
+    drawList(title: "Files in \(picker.conversation)", header: ["Filter: " + picker.filter + "▏"], rows: rows, empty: empty,
+             selection: picker.selection, hint: "↑↓ PgUp PgDn move · type to filter · Enter download · Esc close", on: screen)
 }
 
 /// The input text cut into screen rows, and where the cursor falls.
@@ -340,18 +373,24 @@ private func renderRoomList(_ state: AppState, on screen: Screen) {
         let counts = "\(room.online)/\(room.members)".padding(toLength: 8, withPad: " ", startingAt: 0)
         return (room.joined ? "✓ " : "  ") + name + String(repeating: " ", count: nameWidth - TextWidth.of(name) + 2) + counts + room.topic
     }
-    let room = screen.size.rows - 5  // the box's borders, a row above and below, and the hint
-    let first = max(0, min(state.directorySelection - room + 1, rows.count - room))
-    var lines = Array(rows.dropFirst(first).prefix(room))
-    if lines.isEmpty { lines = ["(no rooms yet: /create NAME)"] }
-    lines.append("↑↓ move · Enter join · Esc close · ✓ you are in it · online/members")
-    let box = drawBox(title: "Rooms", lines: lines, on: screen)
-    let selected = state.directorySelection - first
-    if rows.indices.contains(state.directorySelection), selected < lines.count - 1 {
-        let text = TextWidth.truncate(" " + lines[selected], width: box.width)
-        screen.write(text + String(repeating: " ", count: box.width - TextWidth.of(text)),
-                     row: box.top + 1 + selected, column: box.left + 1, role: .selection)
-    }
+    drawList(title: "Rooms", header: [], rows: rows, empty: "(no rooms yet: /create NAME)", selection: state.directorySelection,
+             hint: "↑↓ move · Enter join · Esc close · ✓ you are in it · online/members", on: screen)
+}
+
+/// A pop-up list: `header` lines, the rows around the selection (drawn
+/// highlighted), and a hint at the bottom.
+private func drawList(title: String, header: [String], rows: [String], empty: String, selection: Int, hint: String, on screen: Screen) {
+    let room = screen.size.rows - 5 - header.count  // the box's borders, a row above and below, the hint
+    let first = max(0, min(selection - room + 1, rows.count - room))
+    var lines = header + Array(rows.dropFirst(first).prefix(room))
+    if rows.isEmpty { lines.append(empty) }
+    lines.append(hint)
+    let box = drawBox(title: title, lines: lines, on: screen)
+    guard rows.indices.contains(selection) else { return }
+    let line = header.count + selection - first
+    let text = TextWidth.truncate(" " + lines[line], width: box.width)
+    screen.write(text + String(repeating: " ", count: box.width - TextWidth.of(text)),
+                 row: box.top + 1 + line, column: box.left + 1, role: .selection)
 }
 
 /// A bordered box in the middle of the screen; returns where its inside is.
