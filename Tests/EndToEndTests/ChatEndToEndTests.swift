@@ -119,6 +119,21 @@ import Testing
         #expect(try ParleyCommand.script(["room", "topic", "dev", "--topic", "builds and bugs"], user: "robo", port: port, configHome: config).0 == 0)
         let (_, rooms, _) = try ParleyCommand.script(["rooms"], user: "pal", port: port, configHome: config)
         #expect(rooms == "lobby\t1/2\tjoined\t\ndev\t1/2\tjoined\tbuilds and bugs\n", "\(rooms.debugDescription)")
+        // Files: shared and fetched from scripts, listed one per line.
+        let shared = directory + "/shared.txt"
+        try "from a script\n".write(toFile: shared, atomically: true, encoding: .utf8)
+        let (upStatus, upOut, upErrors) = try ParleyCommand.script(["upload", "--to", "dev", shared], user: "robo", port: port, configHome: config)
+        #expect(upStatus == 0, "\(upErrors)")
+        let fileID = upOut.trimmingCharacters(in: .whitespacesAndNewlines)
+        let (_, listing, _) = try ParleyCommand.script(["files", "--to", "dev"], user: "pal", port: port, configHome: config)
+        #expect(listing.hasPrefix("\(fileID)\tshared.txt\t14\ttext\trobo\t"), "\(listing)")
+        let (downStatus2, downOut, downErrors2) = try ParleyCommand.script(["download", "--to", "dev", "shared.txt", "--out", directory + "/got"], user: "pal", port: port, configHome: config)
+        #expect(downStatus2 == 0, "\(downErrors2)")
+        #expect(downOut == directory + "/got/shared.txt\n")
+        #expect(try String(contentsOfFile: directory + "/got/shared.txt", encoding: .utf8) == "from a script\n")
+        let (missing, _, missingErrors) = try ParleyCommand.script(["download", "nothing.bin"], user: "pal", port: port, configHome: config)
+        #expect(missing != 0 && missingErrors.contains("there is no file \"nothing.bin\" in lobby"), "\(missingErrors)")
+
         let (partLobby, _, partErrors) = try ParleyCommand.script(["room", "part", "lobby"], user: "pal", port: port, configHome: config)
         #expect(partLobby != 0 && partErrors.contains("stays in the lobby"))
 

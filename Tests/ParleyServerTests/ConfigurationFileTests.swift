@@ -24,6 +24,12 @@ import Testing
             rate_per_second = 2.5
             heartbeat_timeout_seconds = 30
             max_outbound_bytes = 1048576
+            max_topic_chars = 80
+            max_rooms_per_user = 10
+            max_file_bytes = 1073741824
+            max_transfers = 2
+            [robot]
+            enabled = false
             [password_hash]
             log_n = 16
             block_size = 8
@@ -35,6 +41,9 @@ import Testing
         #expect(configuration.limits.historyOnLogin == 20 && configuration.limits.historyPageMax == 100)
         #expect(configuration.limits.rateBurst == 40 && configuration.limits.ratePerSecond == 2.5)
         #expect(configuration.limits.heartbeatTimeoutSeconds == 30 && configuration.maxOutboundBytes == 1048576)
+        #expect(configuration.limits.maxTopicCharacters == 80 && configuration.limits.maxRoomsPerUser == 10)
+        #expect(configuration.limits.maxFileBytes == 1 << 30 && configuration.limits.maxTransfers == 2)
+        #expect(!configuration.robotEnabled)
         #expect(configuration.passwordCost == .init(logN: 16, blockSize: 8, parallelism: 2))
         #expect(throws: Never.self) { try configuration.validate() }
     }

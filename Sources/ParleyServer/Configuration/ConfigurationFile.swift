@@ -44,6 +44,8 @@ public enum ConfigurationFile {
             try limits.int("max_outbound_bytes").map { config.maxOutboundBytes = $0 }
             try limits.int("max_topic_chars").map { config.limits.maxTopicCharacters = $0 }
             try limits.int("max_rooms_per_user").map { config.limits.maxRoomsPerUser = $0 }
+            try limits.int("max_file_bytes").map { config.limits.maxFileBytes = Int64($0) }
+            try limits.int("max_transfers").map { config.limits.maxTransfers = $0 }
             try limits.rejectUnknown()
         }
         if var hash = try top.table("password_hash") {

@@ -45,6 +45,8 @@ public struct ServerConfiguration: Sendable {
         )
         try require(limits.maxTopicCharacters >= 1, "limits.max_topic_chars", "must be at least 1")
         try require(limits.maxRoomsPerUser >= 1, "limits.max_rooms_per_user", "must be at least 1 (the lobby)")
+        try require(limits.maxFileBytes >= 0, "limits.max_file_bytes", "must be 0 or more")
+        try require(limits.maxTransfers >= 1, "limits.max_transfers", "must be at least 1")
         try require(maxOutboundBytes >= 64 * 1024, "limits.max_outbound_bytes", "must be at least 65536")
         try require((10...24).contains(passwordCost.logN), "password_hash.log_n", "must be from 10 to 24")
         try require((1...32).contains(passwordCost.blockSize), "password_hash.block_size", "must be from 1 to 32")
