@@ -52,7 +52,6 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let transferUnknown = ErrorCode(rawValue: "transfer.unknown")
     public static let transferTooMany = ErrorCode(rawValue: "transfer.too_many")
     public static let transferOverflow = ErrorCode(rawValue: "transfer.overflow")
-    public static let transferCancelled = ErrorCode(rawValue: "transfer.cancelled")
 
     public static let historyInvalid = ErrorCode(rawValue: "history.invalid")
 
