@@ -93,6 +93,22 @@ import Testing
         await server.finish()
     }
 
+    @Test func aCancelledUploadLeavesNothing() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        guard case .uploadReady(let transfer, _) = try await alice.connection.request(
+            .upload(conversation: .lobby, name: "half.bin", size: 10, sha256: String(repeating: "0", count: 64))
+        ) else { Issue.record("no upload_ready"); return }
+        try await alice.connection.send(Chunk(transfer: transfer, bytes: ByteBuffer(string: "hello")))
+        _ = try await alice.connection.request(.cancelUpload(transfer: transfer))
+        try await alice.connection.send(Chunk(transfer: transfer, bytes: ByteBuffer(string: "world")))
+        try await alice.log.first("the late chunk refused") { if case .error(let error) = $0, error.code == .transferUnknown { true } else { nil } }
+        #expect(await rejectionCode { _ = try await alice.connection.request(.cancelUpload(transfer: transfer)) } == .transferUnknown)
+        try await alice.log.wait(for: "the part file to go") { _ in names(in: server.dataDirectory + "/files/incoming").isEmpty }
+        #expect(try await alice.connection.files(in: .lobby).isEmpty)
+        await server.finish()
+    }
+
     @Test func aDownloadFromAnOffsetSendsOnlyTheRest() async throws {
         let server = try await TestServer.start()
         let alice = try await server.user("alice")
@@ -197,37 +213,5 @@ import Testing
         let got = try await again.download(try #require(away.file), into: scratch + "/bob")
         #expect(try contents(got) == contents(path))
         await server.finish()
-    }
-}
-
-@Suite struct FileValueTests {
-    @Test(arguments: [
-        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0], FileType.png),
-        ([0xFF, 0xD8, 0xFF, 0xE0], .jpeg),
-        (Array("GIF89a...".utf8), .gif),
-        (Array("%PDF-1.4".utf8), .pdf),
-        ([0x50, 0x4B, 0x03, 0x04, 20], .zip),
-        (Array("plain words\nand lines, ünïcode ✓".utf8), .text),
-        (Array("abc".utf8) + [0xE2, 0x9C], .text),
-        ([0x00, 0x01, 0x02, 0xFF], .other),
-        ([], .other),
-    ] as [([UInt8], FileType)])
-    func typesFromTheFirstBytes(_ bytes: [UInt8], _ type: FileType) {
-        #expect(FileType.detect(bytes) == type)
-    }
-
-    @Test func sizesAsPeopleReadThem() {
-        #expect(ByteCount.text(999) == "999 B")
-        #expect(ByteCount.text(1_234) == "1.2 kB")
-        #expect(ByteCount.text(52_428_800) == "52.4 MB")
-        #expect(ByteCount.text(999_999_999) == "1.0 GB")
-    }
-
-    @Test func aTakenNameGetsANumber() {
-        let taken: Set = ["/d/report.pdf", "/d/report (1).pdf", "/d/notes"]
-        #expect(DownloadPlace.uniquePath(for: "report.pdf", in: "/d", exists: taken.contains) == "/d/report (2).pdf")
-        #expect(DownloadPlace.uniquePath(for: "notes", in: "/d", exists: taken.contains) == "/d/notes (1)")
-        #expect(DownloadPlace.uniquePath(for: "new.txt", in: "/d", exists: taken.contains) == "/d/new.txt")
-        #expect(DownloadPlace.uniquePath(for: "../x", in: "/d", exists: taken.contains) == "/d/x")
     }
 }
