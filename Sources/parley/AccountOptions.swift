@@ -83,3 +83,11 @@ enum CleanExit {
         return ExitCode.failure
     }
 }
+
+/// `--to`, shared by the commands that act on one conversation.
+struct ConversationOption: ParsableArguments {
+    @Option(help: "The conversation: a room you are in (default lobby), or @NAME for a friend.")
+    var to = "lobby"
+
+    var conversation: ConversationID { ConversationID(rawValue: to) }
+}

@@ -29,8 +29,7 @@ struct Upload: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "The conversation: a room you are in (default lobby), or @NAME for a friend.")
-    var to = "lobby"
+    @OptionGroup var target: ConversationOption
 
     @Argument(help: "The file to send (~ is your home).")
     var path: String
@@ -39,7 +38,7 @@ struct Upload: AsyncParsableCommand {
         let path = LocalPath.expand(self.path)
         let line = ProgressLine(name: URL(fileURLWithPath: path).lastPathComponent)
         try await account.withConnection(failure: "not uploaded: ") { connection, _ in
-            let file = try await connection.upload(file: path, to: ConversationID(rawValue: to)) { line.update($0, $1) }
+            let file = try await connection.upload(file: path, to: target.conversation) { line.update($0, $1) }
             line.end()
             print(file.id)
         }
@@ -53,8 +52,7 @@ struct Download: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "The conversation: a room you are in (default lobby), or @NAME for a friend.")
-    var to = "lobby"
+    @OptionGroup var target: ConversationOption
 
     @Option(help: "Where to put it (default: download_dir of the config, else ~/Downloads/parley).")
     var out: String?
@@ -65,9 +63,9 @@ struct Download: AsyncParsableCommand {
     func run() async throws {
         let directory = try out.map { LocalPath.expand($0) } ?? account.loadConfig().downloadPath
         try await account.withConnection(failure: "not downloaded: ") { connection, _ in
-            let files = try await connection.files(in: ConversationID(rawValue: to))
+            let files = try await connection.files(in: target.conversation)
             guard let found = files.first(where: { Int64(file) == $0.id }) ?? files.first(where: { $0.name == file }) else {
-                throw ParleyClientError.localFile("there is no file \"\(file)\" in \(to); `parley files --to \(to)` lists them")
+                throw ParleyClientError.localFile("there is no file \"\(file)\" in \(target.to); `parley files --to \(target.to)` lists them")
             }
             let line = ProgressLine(name: found.name)
             let path = try await connection.download(found, into: directory) { line.update($0, $1) }
@@ -84,12 +82,11 @@ struct Files: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "The conversation: a room you are in (default lobby), or @NAME for a friend.")
-    var to = "lobby"
+    @OptionGroup var target: ConversationOption
 
     func run() async throws {
         try await account.withConnection { connection, _ in
-            for file in try await connection.files(in: ConversationID(rawValue: to)) {
+            for file in try await connection.files(in: target.conversation) {
                 print(["\(file.id)", file.name, "\(file.size)", file.type.rawValue, file.sender,
                        MessageFormat.dateTime(file.time, in: .current)].joined(separator: "\t"))
             }

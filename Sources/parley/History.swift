@@ -10,15 +10,14 @@ struct History: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "The conversation: a room you are in (default lobby), or @NAME for a friend.")
-    var to = "lobby"
+    @OptionGroup var target: ConversationOption
 
     @Option(help: "How many messages (1 to 200).")
     var limit = 50
 
     func run() async throws {
         try await account.withConnection { connection, _ in
-            let slice = try await connection.history(of: ConversationID(rawValue: to), page: .latest(limit: limit))
+            let slice = try await connection.history(of: target.conversation, page: .latest(limit: limit))
             for message in slice.messages {
                 print(MessageFormat.historyLine(message, in: .current))
             }

@@ -9,8 +9,7 @@ struct Send: AsyncParsableCommand {
 
     @OptionGroup var account: AccountOptions
 
-    @Option(help: "The conversation: a room you are in (default lobby), or @NAME for a friend.")
-    var to = "lobby"
+    @OptionGroup var target: ConversationOption
 
     @Argument(help: "The text, or - to read it from standard input.")
     var text: String
@@ -22,7 +21,7 @@ struct Send: AsyncParsableCommand {
             if message.hasSuffix("\n") { message.removeLast() }
         }
         try await account.withConnection(failure: "not sent: ") { connection, _ in
-            try await connection.send(message, to: ConversationID(rawValue: to))
+            try await connection.send(message, to: target.conversation)
         }
     }
 }

@@ -25,15 +25,6 @@ import Testing
         ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
     }
 
-    /// alice and bob online and friends.
-    func friends(_ server: TestServer) async throws -> (TestUser, TestUser) {
-        let alice = try await server.user("alice")
-        let bob = try await server.user("bob")
-        try await alice.connection.requestFriend("bob")
-        try await bob.connection.acceptFriend("alice")
-        return (alice, bob)
-    }
-
     @Test func fiftyMegabytesThereAndBackWithTheHashChecked() async throws {
         let server = try await TestServer.start()
         let alice = try await server.user("alice")
@@ -177,7 +168,7 @@ import Testing
 
     @Test func othersCannotSeePrivateFilesOrFilesOfRoomsTheyAreNotIn() async throws {
         let server = try await TestServer.start()
-        let (alice, _) = try await friends(server)
+        let (alice, _) = try await server.friends()
         let carol = try await server.user("carol")
         let path = try localFile("secret.txt", text: "just us")
         let direct = try await alice.connection.upload(file: path, to: .direct("bob"))
@@ -197,7 +188,7 @@ import Testing
 
     @Test func aPrivateFileToAnOfflineFriendIsThereAtTheirLogin() async throws {
         let server = try await TestServer.start()
-        let (alice, bob) = try await friends(server)
+        let (alice, bob) = try await server.friends()
         await bob.connection.close()
         try await alice.log.first("bob offline") { if case .friendOffline("bob") = $0 { true } else { nil } }
         let path = try localFile("for-bob.pdf", text: "%PDF-1.7 a tiny document")

@@ -17,15 +17,6 @@ import Testing
         return TestUser(connection: connection, welcome: try await connection.login(name: name, password: "correct horse"))
     }
 
-    /// alice and bob online and friends.
-    func friends(_ server: TestServer) async throws -> (TestUser, TestUser) {
-        let alice = try await server.user("alice")
-        let bob = try await server.user("bob")
-        try await alice.connection.requestFriend("bob")
-        try await bob.connection.acceptFriend("alice")
-        return (alice, bob)
-    }
-
     @Test func requestAcceptAndRemove() async throws {
         let server = try await TestServer.start()
         let alice = try await server.user("alice")
@@ -81,7 +72,7 @@ import Testing
 
     @Test func everyErrorHasItsCode() async throws {
         let server = try await TestServer.start()
-        let (alice, bob) = try await friends(server)
+        let (alice, bob) = try await server.friends()
         let carol = try await server.user("carol")
         #expect(await rejectionCode { try await alice.connection.requestFriend("nobody") } == .friendNoSuchUser)
         #expect(await rejectionCode { try await alice.connection.requestFriend("ALICE") } == .friendSelf)
@@ -98,7 +89,7 @@ import Testing
 
     @Test func friendsHearOfEachOthersComingAndGoing() async throws {
         let server = try await TestServer.start()
-        let (alice, bob) = try await friends(server)
+        let (alice, bob) = try await server.friends()
         await bob.connection.close()
         try await alice.log.first("bob offline") { if case .friendOffline("bob") = $0 { true } else { nil } }
         let back = try await logIn("bob", on: server)
@@ -109,7 +100,7 @@ import Testing
 
     @Test func aPrivateMessageReachesBothAndNobodyElse() async throws {
         let server = try await TestServer.start()
-        let (alice, bob) = try await friends(server)
+        let (alice, bob) = try await server.friends()
         let carol = try await server.user("carol")
         let sent = try await alice.connection.send("psst 🤫", to: .direct("bob"))
         #expect(sent.conversation == .direct("bob"))
@@ -124,7 +115,7 @@ import Testing
 
     @Test func tenMessagesToSomeoneOfflineArriveAtLoginInOrderExactlyOnce() async throws {
         let server = try await TestServer.start()
-        let (alice, bob) = try await friends(server)
+        let (alice, bob) = try await server.friends()
         await bob.connection.close()
         try await alice.log.first("bob offline") { if case .friendOffline("bob") = $0 { true } else { nil } }
         var sent: [ChatMessage] = []
@@ -153,7 +144,7 @@ import Testing
 
     @Test func aThirdUserCannotReadThePairsHistory() async throws {
         let server = try await TestServer.start()
-        let (alice, _) = try await friends(server)
+        let (alice, _) = try await server.friends()
         try await alice.connection.send("between us", to: .direct("bob"))
         let carol = try await server.user("carol")
         #expect(await rejectionCode { _ = try await carol.connection.history(of: .direct("alice"), page: .latest(limit: 50)) } == .friendNotFriends)

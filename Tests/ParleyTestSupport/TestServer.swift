@@ -55,6 +55,15 @@ public final class TestServer: Sendable {
         return TestUser(connection: connection, welcome: welcome)
     }
 
+    /// Two registered users, online and friends.
+    public func friends(_ a: String = "alice", _ b: String = "bob") async throws -> (TestUser, TestUser) {
+        let first = try await user(a)
+        let second = try await user(b)
+        try await first.connection.requestFriend(b)
+        try await second.connection.acceptFriend(a)
+        return (first, second)
+    }
+
     /// Stops the server, keeping the data directory.
     public func stop() async {
         await server.shutdown()
