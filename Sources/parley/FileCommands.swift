@@ -7,14 +7,12 @@ import ParleyTUI
 /// A progress line on stderr when it is a terminal; nothing in pipes.
 struct ProgressLine: Sendable {
     let name: String
-    let start = ContinuousClock.now
+    let watch = TransferWatch()
     let shown = isatty(STDERR_FILENO) == 1
 
     func update(_ done: Int64, _ total: Int64) {
         guard shown else { return }
-        let elapsed = (ContinuousClock.now - start).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + TransferText.line(name: name, done: done, total: total, seconds: seconds)).utf8))
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + TransferText.line(name: name, watch.reading(done, total))).utf8))
     }
 
     func end() {

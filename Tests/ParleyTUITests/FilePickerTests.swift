@@ -63,7 +63,7 @@ import Testing
         var state = Fixture.chat(size: Size(columns: 80, rows: 24))
         state.input = LineEditor("/upload ~/notes.txt")
         #expect(reduce(&state, .key(.enter)) == [.upload(id: 1, path: "~/notes.txt", to: .lobby)])
-        _ = reduce(&state, .transferProgress(id: 1, done: 300_000, total: 1_000_000, seconds: 0.5))
+        _ = reduce(&state, .transferProgress(id: 1, TransferReading(done: 300_000, total: 1_000_000, moved: 300_000, seconds: 0.5)))
         let screen = GridScreen(columns: 80, rows: 24)
         render(state, on: screen)
         #expect(screen.text(row: 23).contains("↑ notes.txt ▕███░░░░░░░▏ 30% · 600.0 kB/s · 2 s left · Esc cancels"))
@@ -77,6 +77,15 @@ import Testing
         #expect(reduce(&state, .key(.character("y"))) == [.cancelTransfer(id: 1)])
         _ = reduce(&state, .transferEnded(id: 1, sentence: "The upload of notes.txt is cancelled.", failed: false))
         #expect(state.transfers.isEmpty && state.status?.text == "The upload of notes.txt is cancelled.")
+    }
+
+    @Test func aResumedDownloadsSpeedCountsOnlyWhatMovedThisTime() {
+        let watch = TransferWatch()
+        #expect(watch.reading(600_000, 1_000_000).moved == 0, "the bytes an earlier try left")
+        let later = watch.reading(800_000, 1_000_000)
+        #expect(later.moved == 200_000 && later.seconds > 0)
+        let text = TransferText.line(name: "x", TransferReading(done: 800_000, total: 1_000_000, moved: 200_000, seconds: 1))
+        #expect(text == "x ▕████████░░▏ 80% · 200.0 kB/s · 1 s left")
     }
 
     @Test func tabCompletesLocalPaths() {

@@ -19,7 +19,7 @@ public enum Action: Sendable {
     case roomsListed([RoomInfo], show: Bool)
     /// A conversation's files, for the picker.
     case filesListed(ConversationID, [FileInfo])
-    case transferProgress(id: Int, done: Int64, total: Int64, seconds: Double)
+    case transferProgress(id: Int, TransferReading)
     /// A transfer ended; `sentence` says how, `failed` whether it did not work.
     case transferEnded(id: Int, sentence: String, failed: Bool)
     /// Local paths that continue `typed`, for Tab after /upload.

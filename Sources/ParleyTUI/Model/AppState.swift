@@ -98,9 +98,7 @@ public struct Transfer: Hashable, Sendable {
     public var id: Int
     public var kind: Kind
     public var name: String
-    public var done: Int64 = 0
-    public var total: Int64 = 0
-    public var seconds: Double = 0
+    public var reading = TransferReading()
 }
 
 /// The download picker's state: a conversation's files, newest first.

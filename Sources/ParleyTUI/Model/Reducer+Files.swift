@@ -16,18 +16,16 @@ func startUpload(_ state: inout AppState, _ path: String) -> [Effect] {
 private func addTransfer(_ state: inout AppState, _ kind: Transfer.Kind, name: String, total: Int64 = 0) -> Int {
     let id = state.nextTransferID
     state.nextTransferID += 1
-    state.transfers.append(Transfer(id: id, kind: kind, name: name, total: total))
+    state.transfers.append(Transfer(id: id, kind: kind, name: name, reading: TransferReading(total: total)))
     state.status = nil
     return id
 }
 
 func reduceTransfer(_ state: inout AppState, _ action: Action) {
     switch action {
-    case .transferProgress(let id, let done, let total, let seconds):
+    case .transferProgress(let id, let reading):
         guard let index = state.transfers.firstIndex(where: { $0.id == id }) else { return }
-        state.transfers[index].done = done
-        state.transfers[index].total = total
-        state.transfers[index].seconds = seconds
+        state.transfers[index].reading = reading
     case .transferEnded(let id, let sentence, let failed):
         state.transfers.removeAll { $0.id == id }
         if state.confirmingCancel == id { state.confirmingCancel = nil }

@@ -38,7 +38,7 @@ final class TransferRunner: Sendable {
 
     private func run(_ id: Int, name: String, verb: String, _ work: @escaping @Sendable (@escaping TransferProgress) async throws -> String) {
         let inbox = self.inbox
-        let start = ContinuousClock.now
+        let watch = TransferWatch()
         let lastReport = Mutex(ContinuousClock.now - .seconds(1))
         let progress: TransferProgress = { done, total in
             let now = ContinuousClock.now
@@ -48,9 +48,7 @@ final class TransferRunner: Sendable {
                 return true
             }
             guard due else { return }
-            let elapsed = (now - start).components
-            inbox.post(.transferProgress(id: id, done: done, total: total,
-                                         seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18))
+            inbox.post(.transferProgress(id: id, watch.reading(done, total)))
         }
         let task = Task { [self] in
             let ending: Action

@@ -236,7 +236,7 @@ private func renderStatus(_ state: AppState, _ layout: Layout, on screen: Screen
 private func transferBar(_ transfer: Transfer, others: Int) -> String {
     let arrow = transfer.kind == .upload ? "↑ " : "↓ "
     let more = others > 0 ? " (+\(others) more)" : ""
-    return arrow + TransferText.line(name: transfer.name, done: transfer.done, total: transfer.total, seconds: transfer.seconds)
+    return arrow + TransferText.line(name: transfer.name, transfer.reading)
         + more + " · Esc cancels"
 }
 
