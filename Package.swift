@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "ParleyTUI", targets: ["ParleyTUI"]),
         .executable(name: "parley-server", targets: ["parley-server"]),
         .executable(name: "parley", targets: ["parley"]),
+        .executable(name: "parley-bench", targets: ["parley-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -21,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -86,6 +88,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .executableTarget(
+            name: "parley-bench",
+            dependencies: [
+                "ParleyProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
         // Starts real servers on ephemeral ports for the test targets.
         .target(
             name: "ParleyTestSupport",
@@ -110,7 +122,7 @@ let package = Package(
         .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ParleyTestSupport", "parley", "parley-server"]
+            dependencies: ["ParleyTestSupport", "parley", "parley-server", "parley-bench"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,158 @@
+import Histogram
+import NIOCore
+import NIOPosix
+import ParleyProtocol
+
+/// One bench connection, lean on purpose so that the bench is not the
+/// bottleneck: it speaks the protocol with hand-written JSON, answers
+/// pings, and reads only what it measures — the send time a bench message
+/// carries in its text ("b NANOS"), to record the latency at receipt.
+final class BenchClient: ChannelInboundHandler {
+    typealias InboundIn = Frame
+    typealias OutboundOut = ByteBuffer
+
+    private static let pong = WireCodec.encode(ClientMessage.pong)
+    private static let replyKey = Array("\"re\":".utf8)
+    private static let textKey = Array("\"text\":\"b ".utf8)
+    private static let pingType = Array("\"type\":\"ping\"".utf8)
+    private static let errorType = Array("\"type\":\"error\"".utf8)
+
+    private var waiting: [UInt32: EventLoopPromise<Void>] = [:]
+    private var nextID: UInt32 = 1
+    private var context: ChannelHandlerContext?
+    private(set) var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    private(set) var received = 0
+    private(set) var sent = 0
+    private var sendCarry = 0.0
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    /// Sends a request and completes when its reply comes; an error reply
+    /// fails it unless `tolerated`.
+    func request(_ body: String) -> EventLoopFuture<Void> {
+        let id = nextID
+        nextID += 1
+        let promise = context!.eventLoop.makePromise(of: Void.self)
+        waiting[id] = promise
+        write("{\"id\":\(id),\(body)}")
+        return promise.futureResult
+    }
+
+    func hello() {
+        write("{\"type\":\"hello\",\"version\":\(ProtocolConstants.version),\"client\":\"parley-bench\"}")
+    }
+
+    /// Sends `count` bench messages to the lobby, stamped with the time now.
+    func sendMessages(perTick rate: Double) {
+        sendCarry += rate
+        let count = Int(sendCarry)
+        sendCarry -= Double(count)
+        guard count > 0, let context else { return }
+        sent += count
+        for _ in 0..<count {
+            let id = nextID
+            nextID &+= 1
+            let json = "{\"type\":\"send\",\"id\":\(id),\"conversation\":\"lobby\",\"text\":\"b \(NIODeadline.now().uptimeNanoseconds)\"}"
+            context.write(wrapOutboundOut(Frame.encode(kind: .json, payload: Array(json.utf8))), promise: nil)
+        }
+        context.flush()
+    }
+
+    private func write(_ json: String) {
+        context?.writeAndFlush(wrapOutboundOut(Frame.encode(kind: .json, payload: Array(json.utf8))), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = unwrapInboundIn(data).payload.readableBytesView
+        if let re = bytes.firstRange(of: Self.replyKey) {
+            // Replies: setup ones complete their promise; those to sends are only acknowledgements.
+            let id = UInt32(Self.number(in: bytes, from: re.upperBound))
+            guard let promise = waiting.removeValue(forKey: id) else { return }
+            if bytes.firstRange(of: Self.errorType) != nil {
+                promise.fail(BenchError("refused: \(String(decoding: bytes, as: UTF8.self))"))
+            } else {
+                promise.succeed()
+            }
+        } else if let text = bytes.firstRange(of: Self.textKey) {
+            let sent = Self.number(in: bytes, from: text.upperBound)
+            let now = NIODeadline.now().uptimeNanoseconds
+            received += 1
+            _ = latencies.record(now > sent ? now - sent : 0)
+        } else if bytes.firstRange(of: Self.pingType) != nil {
+            context.writeAndFlush(wrapOutboundOut(Self.pong), promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        for promise in waiting.values { promise.fail(BenchError("the server closed a bench connection")) }
+        waiting = [:]
+    }
+
+    private static func number(in bytes: ByteBufferView, from start: ByteBufferView.Index) -> UInt64 {
+        var value: UInt64 = 0
+        var index = start
+        while index < bytes.endIndex, (48...57).contains(bytes[index]) {
+            value = value &* 10 &+ UInt64(bytes[index] - 48)
+            index += 1
+        }
+        return value
+    }
+}
+
+/// A bench connection and the loop it lives on.
+struct BenchConnection: Sendable {
+    let channel: any Channel
+    let client: NIOLoopBound<BenchClient>
+
+    /// Connects, registers (an existing account is fine) and logs in.
+    static func open(host: String, port: Int, name: String, group: MultiThreadedEventLoopGroup) async throws -> BenchConnection {
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandlers([
+                        ByteToMessageHandler(FrameDecoder(maxFrameBytes: ProtocolConstants.defaultClientMaxFrameBytes)),
+                        BenchClient(),
+                    ])
+                }
+            }
+            .connect(host: host, port: port).get()
+        let client = try await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: BenchClient.self), eventLoop: channel.eventLoop)
+        }.get()
+        let credentials = "\"name\":\"\(name)\",\"password\":\"bench-password\""
+        try await channel.eventLoop.flatSubmit {
+            client.value.hello()
+            return client.value.request("\"type\":\"register\",\(credentials)").flatMapError { _ in
+                channel.eventLoop.makeSucceededVoidFuture()
+            }
+        }.get()
+        try await channel.eventLoop.flatSubmit { client.value.request("\"type\":\"login\",\(credentials)") }.get()
+        return BenchConnection(channel: channel, client: client)
+    }
+
+    func onLoop<T: Sendable>(_ body: @escaping @Sendable (BenchClient) -> T) async throws -> T {
+        let client = self.client
+        return try await channel.eventLoop.submit { body(client.value) }.get()
+    }
+}
+
+extension ByteBufferView {
+    /// Where `pattern` first occurs.
+    func firstRange(of pattern: [UInt8]) -> Range<Index>? {
+        guard let first = pattern.first, count >= pattern.count else { return nil }
+        var index = startIndex
+        let last = endIndex - pattern.count
+        while index <= last {
+            if self[index] == first {
+                var matched = 1
+                while matched < pattern.count && self[index + matched] == pattern[matched] { matched += 1 }
+                if matched == pattern.count { return index..<(index + pattern.count) }
+            }
+            index += 1
+        }
+        return nil
+    }
+}
