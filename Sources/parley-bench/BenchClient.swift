@@ -23,7 +23,6 @@ final class BenchClient: ChannelInboundHandler {
     private(set) var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     private(set) var received = 0
     private(set) var sent = 0
-    private var sendCarry = 0.0
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
@@ -44,11 +43,11 @@ final class BenchClient: ChannelInboundHandler {
         write("{\"type\":\"hello\",\"version\":\(ProtocolConstants.version),\"client\":\"parley-bench\"}")
     }
 
-    /// Sends `count` bench messages to the lobby, stamped with the time now.
-    func sendMessages(perTick rate: Double) {
-        sendCarry += rate
-        let count = Int(sendCarry)
-        sendCarry -= Double(count)
+    /// Sends bench messages to the lobby, stamped with the time now, until
+    /// `due` have been sent: a late tick catches up, so the load offered
+    /// does not drop when the bench's loop is busy.
+    func sendMessages(upTo due: Int) {
+        let count = due - sent
         guard count > 0, let context else { return }
         sent += count
         for _ in 0..<count {

@@ -52,12 +52,13 @@ struct Fanout: AsyncParsableCommand {
 
         let serverCPU = server.cpuSeconds
         let benchCPU = CPUTime.ownSeconds
-        let tick = 0.01
-        let perTick = rate / Double(senders) * tick
+        let perSender = rate / Double(senders)
+        let start = ContinuousClock.now
         let sending = connections.prefix(senders).map { connection in
             let client = connection.client
             return connection.channel.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(10)) { _ in
-                client.value.sendMessages(perTick: perTick)
+                let elapsed = min((ContinuousClock.now - start).seconds, duration)
+                client.value.sendMessages(upTo: Int(perSender * elapsed))
             }
         }
         try await Task.sleep(for: .seconds(duration))

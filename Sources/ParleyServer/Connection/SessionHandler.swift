@@ -36,6 +36,7 @@ final class SessionHandler: ChannelInboundHandler {
     private var queueFull = false
     private var diskBehind = false
     private var transfers: Transfers?
+    private var flushScheduled = false
     /// Past this many queued requests the socket is not read until the
     /// queue drains: back-pressure instead of unbounded memory.
     private static let maxQueuedRequests = 64
@@ -374,7 +375,7 @@ final class SessionHandler: ChannelInboundHandler {
             pending.append(event)
             state = .loggingIn(pending: pending)
         case .authenticated:
-            write(event.frame)
+            writeSoon(event.frame)
         case .awaitingHello, .anonymous, .closed:
             break
         }
@@ -420,6 +421,19 @@ final class SessionHandler: ChannelInboundHandler {
 
     private func send(_ message: ServerMessage) {
         write(WireCodec.encode(message))
+    }
+
+    /// Writes now and flushes once the loop has run what is queued: a burst
+    /// of events leaves in one system call instead of one each.
+    private func writeSoon(_ frame: ByteBuffer) {
+        guard let context, context.channel.isActive else { return }
+        context.write(wrapOutboundOut(frame), promise: nil)
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute {
+            self.flushScheduled = false
+            self.context?.flush()
+        }
     }
 
     private func write(_ frame: ByteBuffer) {

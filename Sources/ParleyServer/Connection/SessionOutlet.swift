@@ -1,10 +1,10 @@
 import NIOCore
 import ParleyProtocol
 
-/// The hub's handle on one session: hops onto the session's event loop,
-/// where all of the session's state lives.
+/// The hub's handle on one session, whose state lives on its event loop;
+/// the hub calls it there.
 final class SessionOutlet: SessionSink {
-    private let eventLoop: any EventLoop
+    let eventLoop: any EventLoop
     private let handler: NIOLoopBound<SessionHandler>
 
     init(handler: SessionHandler, eventLoop: any EventLoop) {
@@ -13,11 +13,7 @@ final class SessionOutlet: SessionSink {
     }
 
     func deliver(_ event: OutboundEvent) {
-        if eventLoop.inEventLoop {
-            handler.value.deliver(event)
-        } else {
-            eventLoop.execute { self.handler.value.deliver(event) }
-        }
+        handler.value.deliver(event)
     }
 
     func close(because error: ProtocolError) {

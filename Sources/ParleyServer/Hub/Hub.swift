@@ -12,6 +12,8 @@ public struct OutboundEvent: Sendable {
 
 /// Where the hub delivers to: one logged-in connection, whatever its codec.
 public protocol SessionSink: AnyObject, Sendable {
+    /// The loop the session lives on; `deliver` is called there.
+    var eventLoop: any EventLoop { get }
     func deliver(_ event: OutboundEvent)
     func close(because error: ProtocolError)
 }
@@ -151,11 +153,21 @@ public final class Hub: Sendable {
         hand(event, to: state.withLock { $0.sinks(in: room, excluding: key) })
     }
 
+    /// One hop per event loop, not one per recipient: the sessions of a
+    /// loop get the event in one task.
     private func hand(_ event: Event, to sinks: [any SessionSink]) {
         guard !sinks.isEmpty else { return }
         let outbound = OutboundEvent(event: event, frame: encode(event))
+        var byLoop: [ObjectIdentifier: (loop: any EventLoop, sinks: [any SessionSink])] = [:]
         for sink in sinks {
-            sink.deliver(outbound)
+            byLoop[ObjectIdentifier(sink.eventLoop), default: (sink.eventLoop, [])].sinks.append(sink)
+        }
+        for (loop, sinks) in byLoop.values {
+            if loop.inEventLoop {
+                for sink in sinks { sink.deliver(outbound) }
+            } else {
+                loop.execute { for sink in sinks { sink.deliver(outbound) } }
+            }
         }
     }
 }
