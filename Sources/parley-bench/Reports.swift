@@ -28,18 +28,26 @@ struct FanoutReport: Encodable {
     /// Nil for a server given by address, whose CPU the bench cannot read.
     let serverCPUSeconds: Double?
     let benchCPUSeconds: Double
+    let serverMicrosPerDelivery: Double?
 
-    var serverMicrosPerDelivery: Double? {
-        serverCPUSeconds.map { received > 0 ? $0 / Double(received) * 1e6 : 0 }
+    init(clients: Int, senders: Int, rate: Double, duration: Double, loginSeconds: Double, sent: Int, expected: Int,
+         received: Int, deliveriesPerSecond: Double, latency: LatencySummary, serverCPUSeconds: Double?, benchCPUSeconds: Double) {
+        (self.clients, self.senders, self.rate, self.duration, self.loginSeconds) = (clients, senders, rate, duration, loginSeconds)
+        (self.sent, self.expected, self.received, self.deliveriesPerSecond) = (sent, expected, received, deliveriesPerSecond)
+        (self.latency, self.serverCPUSeconds, self.benchCPUSeconds) = (latency, serverCPUSeconds, benchCPUSeconds)
+        serverMicrosPerDelivery = serverCPUSeconds.map { received > 0 ? $0 / Double(received) * 1e6 : 0 }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, clients, senders, rate, duration, loginSeconds, sent, expected, received, deliveriesPerSecond, latency
+        case serverCPUSeconds = "serverCpuSeconds", benchCPUSeconds = "benchCpuSeconds", serverMicrosPerDelivery = "serverUsPerDelivery"
     }
 
     var json: String {
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys]
-        var object = (try? JSONSerialization.jsonObject(with: encoder.encode(self))) as? [String: Any] ?? [:]
-        object["server_us_per_delivery"] = serverMicrosPerDelivery
-        return String(decoding: (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data(), as: UTF8.self)
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
     }
 
     var table: String {

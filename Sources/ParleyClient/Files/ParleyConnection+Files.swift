@@ -61,11 +61,7 @@ extension ParleyConnection {
         }
         defer { try? reader.close() }
         var hasher = SHA256()
-        var size: Int64 = 0
-        while let data = try reader.read(upToCount: 1 << 20), !data.isEmpty {
-            hasher.update(data: data)
-            size += Int64(data.count)
-        }
+        let size = try hasher.update(readingAll: reader)
         return (size, Hex.string(hasher.finalize()))
     }
 

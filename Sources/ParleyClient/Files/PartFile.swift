@@ -27,6 +27,18 @@ public enum DownloadPlace {
     }
 }
 
+extension SHA256 {
+    /// Hashes what is left in `file`, a mebibyte at a time; returns how many bytes.
+    mutating func update(readingAll file: FileHandle) throws -> Int64 {
+        var count: Int64 = 0
+        while let data = try file.read(upToCount: 1 << 20), !data.isEmpty {
+            update(data: data)
+            count += Int64(data.count)
+        }
+        return count
+    }
+}
+
 /// A download's bytes as they arrive: appended to the part file and hashed,
 /// on the event loop, so nothing piles up in memory.
 final class PartFile: DownloadSink, @unchecked Sendable {
@@ -49,12 +61,8 @@ final class PartFile: DownloadSink, @unchecked Sendable {
         }
         var hasher = SHA256()
         let reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-        var have: Int64 = 0
-        while let data = try reader.read(upToCount: 1 << 20), !data.isEmpty {
-            hasher.update(data: data)
-            have += Int64(data.count)
-        }
-        try reader.close()
+        defer { try? reader.close() }
+        let have = try hasher.update(readingAll: reader)
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         try handle.seekToEnd()
         self.hasher = hasher

@@ -383,12 +383,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     /// Runs slow work off the loop; its result comes back here.
     private func run(_ id: UInt32, _ work: @escaping @Sendable () async throws -> Reply) {
-        guard let context else { return }
-        let promise = context.eventLoop.makePromise(of: Reply.self)
-        promise.completeWithTask(work)
-        promise.futureResult.assumeIsolated().whenComplete { result in
-            self.finish(id, result)
-        }
+        runOnLoop(id, work) { reply, _ in reply }
     }
 
     /// Runs slow checks off the loop, then `step` on the loop with their

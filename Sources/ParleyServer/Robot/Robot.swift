@@ -18,10 +18,10 @@ public struct Robot: Sendable {
         Task {
             do {
                 let text = try await answer(command, asker: message.sender, in: room)
-                let hub = self.hub
-                _ = try await store.appendMessage(
-                    room: room, sender: user, text: text, at: Timestamp.nowMillis(), deliveredAt: Timestamp.nowMillis()
-                ) { hub.publish(.message($0), in: room.id) }
+                let (hub, now) = (self.hub, Timestamp.nowMillis())
+                _ = try await store.appendMessage(room: room, sender: user, text: text, at: now, deliveredAt: now) {
+                    hub.publish(.message($0), in: room.id)
+                }
             } catch {
                 logger.error("the robot could not answer", metadata: ["room": "\(room.name)", "error": "\(error)"])
             }
