@@ -131,6 +131,8 @@ import Testing
         #expect(downStatus2 == 0, "\(downErrors2)")
         #expect(downOut == directory + "/got/shared.txt\n")
         #expect(try String(contentsOfFile: directory + "/got/shared.txt", encoding: .utf8) == "from a script\n")
+        let (homeStatus, homeOut, _) = try ParleyCommand.script(["download", "--to", "dev", "shared.txt"], user: "pal", port: port, configHome: config)
+        #expect(homeStatus == 0 && homeOut == config + "/home/Downloads/parley/shared.txt\n", "~ is $HOME: \(homeOut)")
         let (missing, _, missingErrors) = try ParleyCommand.script(["download", "nothing.bin"], user: "pal", port: port, configHome: config)
         #expect(missing != 0 && missingErrors.contains("there is no file \"nothing.bin\" in lobby"), "\(missingErrors)")
 

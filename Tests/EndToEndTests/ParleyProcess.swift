@@ -20,7 +20,10 @@ enum ParleyCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments + ["--server", "127.0.0.1:\(port)", "--user", user, "--register"]
-        process.environment = ["PARLEY_PASSWORD": "password-of-\(user)", "XDG_CONFIG_HOME": configHome, "TZ": "UTC", "LANG": "C.UTF-8"]
+        process.environment = [
+            "PARLEY_PASSWORD": "password-of-\(user)", "XDG_CONFIG_HOME": configHome, "HOME": configHome + "/home",
+            "TZ": "UTC", "LANG": "C.UTF-8",
+        ]
         let (out, err, input) = (Pipe(), Pipe(), Pipe())
         process.standardOutput = out
         process.standardError = err

@@ -20,7 +20,7 @@ public struct ClientConfig: Sendable {
     /// `$XDG_CONFIG_HOME/parley`, else `~/.config/parley`.
     public static func directory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         if let xdg = environment["XDG_CONFIG_HOME"], !xdg.isEmpty { return xdg + "/parley" }
-        return (environment["HOME"] ?? NSHomeDirectory()) + "/.config/parley"
+        return (environment["HOME"] ?? LocalPath.home) + "/.config/parley"
     }
 
     /// Reads `path`; a missing file at the default place is no error.

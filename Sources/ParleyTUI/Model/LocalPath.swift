@@ -2,8 +2,14 @@ import Foundation
 
 /// Paths on this machine as people type them.
 public enum LocalPath {
+    /// `$HOME`, as the shell has it; the password database's entry only
+    /// when it is unset (Foundation's NSHomeDirectory ignores `$HOME` here).
+    public static var home: String {
+        ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+    }
+
     /// `~` and `~/x` become the home directory.
-    public static func expand(_ path: String, home: String = NSHomeDirectory()) -> String {
+    public static func expand(_ path: String, home: String = LocalPath.home) -> String {
         if path == "~" { return home }
         if path.hasPrefix("~/") { return home + path.dropFirst() }
         return path
@@ -11,7 +17,7 @@ public enum LocalPath {
 
     /// The entries of the directory a typed path is in that continue it,
     /// directories with a `/`, as they would be typed (the `~` kept).
-    public static func completions(of typed: String, home: String = NSHomeDirectory()) -> [String] {
+    public static func completions(of typed: String, home: String = LocalPath.home) -> [String] {
         let slash = typed.lastIndex(of: "/")
         let directoryTyped = slash.map { String(typed[...$0]) } ?? ""
         let stem = slash.map { String(typed[typed.index(after: $0)...]) } ?? typed
