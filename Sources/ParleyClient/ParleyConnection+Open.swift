@@ -3,8 +3,10 @@ import ParleyProtocol
 extension ParleyConnection {
     /// Connects and logs in. With `register`, creates the account first; with
     /// `createIfMissing` too, an existing account is simply logged in to.
+    /// With a `token`, resumes with it, and logs in with the password only
+    /// when the server no longer takes the token.
     public static func open(
-        host: String, port: Int, name: String, password: String,
+        host: String, port: Int, name: String, password: String, token: String? = nil,
         register: Bool = false, createIfMissing: Bool = false, takeOver: Bool = false,
         options: Options = Options()
     ) async throws -> (ParleyConnection, Welcome) {
@@ -15,6 +17,13 @@ extension ParleyConnection {
                     try await connection.register(name: name, password: password)
                 } catch let error as ParleyClientError where createIfMissing && error.code == .nameTaken {
                     // The account exists: log in to it.
+                }
+            }
+            if let token {
+                do {
+                    return (connection, try await connection.resume(name: name, token: token, takeOver: takeOver))
+                } catch let error as ParleyClientError where error.code == .authTokenInvalid {
+                    // Expired or revoked: the password still works.
                 }
             }
             return (connection, try await connection.login(name: name, password: password, takeOver: takeOver))

@@ -92,9 +92,22 @@ public final class ParleyConnection: Sendable {
     /// Logs in. With `takeOver`, a session of the same account elsewhere is
     /// closed instead of this login being refused.
     public func login(name: String, password: String, takeOver: Bool = false) async throws -> Welcome {
-        guard case .welcome(let welcome) = try await request(.login(name: name, password: password, takeOver: takeOver)) else {
-            throw unexpected("welcome")
-        }
+        try await welcome(for: .login(name: name, password: password, takeOver: takeOver))
+    }
+
+    /// Logs in again with the token an earlier welcome carried, without the
+    /// server's slow password check.
+    public func resume(name: String, token: String, takeOver: Bool = false) async throws -> Welcome {
+        try await welcome(for: .resume(name: name, token: token, takeOver: takeOver))
+    }
+
+    /// Revokes this session's resume token.
+    public func logout() async throws {
+        _ = try await request(.logout)
+    }
+
+    private func welcome(for login: Request) async throws -> Welcome {
+        guard case .welcome(let welcome) = try await request(login) else { throw unexpected("welcome") }
         return welcome
     }
 

@@ -73,13 +73,17 @@ public final class ParleyServer: Sendable {
         // Its own threads, so that a burst of logins never stalls file bytes.
         let fileIO = NIOThreadPool(numberOfThreads: 2)
         fileIO.start()
-        let hub = Hub(encode: { WireCodec.encode(ServerMessage.event($0)) })
+        let hub = Hub(presenceLimit: configuration.limits.largeRoomMembers, encode: { WireCodec.encode(ServerMessage.event($0)) })
         let friends = FriendService(store: store, hub: hub)
         let robot = configuration.robotEnabled ? Robot(store: store, hub: hub, user: robotUser, logger: logger) : nil
         let rooms = RoomService(store: store, hub: hub, limits: configuration.limits, robotName: robot?.user.name)
         let chat = ChatService(store: store, hub: hub, friends: friends, rooms: rooms, robot: robot, limits: configuration.limits)
         let services = SessionServices(
-            accounts: AccountService(store: store, hasher: PasswordHasher(cost: configuration.passwordCost), hashingPool: hashingPool),
+            accounts: AccountService(
+                store: store, hasher: PasswordHasher(cost: configuration.passwordCost), hashingPool: hashingPool,
+                tokenLifetimeMillis: Int64(configuration.resumeTokenHours * 3_600_000),
+                tokensPerUser: configuration.resumeTokensPerUser
+            ),
             chat: chat,
             friends: friends,
             rooms: rooms,
@@ -114,7 +118,7 @@ public final class ParleyServer: Sendable {
             Int64(configuration.limits.heartbeatTimeoutSeconds * 1e9) / Int64(HeartbeatHandler.periodsPerTimeout)
         )
         let bootstrap = ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

@@ -136,11 +136,21 @@ public protocol ChatStore: Sendable {
     func rooms(of user: StoredUser) async throws -> [StoredRoom]
     /// Every room with its number of members: the lobby first, then by name.
     func allRooms() async throws -> [RoomCount]
-    /// The names of a room's members, by name.
-    func memberNames(of room: StoredRoom) async throws -> [String]
+    /// How many members a room has, and their names by name when there
+    /// are at most `limit` (none otherwise).
+    func members(of room: StoredRoom, namingAtMost limit: Int) async throws -> (count: Int, names: [String])
     func setTopic(_ topic: String, of room: StoredRoom) async throws
     /// How many messages the room got from `time` on.
     func messageCount(in room: StoredRoom, since time: Int64) async throws -> Int
+
+    // MARK: Resume tokens
+
+    /// Keeps a token's hash until `expiresAt`; the user's older tokens
+    /// beyond the newest `count` go, and so do expired ones.
+    func addResumeToken(hash: String, for user: StoredUser, at time: Int64, expiresAt: Int64, keepingNewest count: Int) async throws
+    /// The user the token belongs to, if its name matches and it is unexpired.
+    func user(resumeToken hash: String, nameKey: String, at time: Int64) async throws -> StoredUser?
+    func removeResumeToken(hash: String) async throws
 
     // MARK: Friends
 

@@ -101,12 +101,17 @@ extension SQLiteStore {
         }
     }
 
-    public func memberNames(of room: StoredRoom) async throws -> [String] {
+    public func members(of room: StoredRoom, namingAtMost limit: Int) async throws -> (count: Int, names: [String]) {
         try await pool.read { db in
-            try String.fetchAll(db, sql: """
+            let count = try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM membership WHERE conversationId = ?", arguments: [room.id]
+            ) ?? 0
+            guard count <= limit else { return (count, []) }
+            let names = try String.fetchAll(db, sql: """
                 SELECT u.name FROM membership m JOIN user u ON u.id = m.userId
                 WHERE m.conversationId = ? ORDER BY u.nameKey
                 """, arguments: [room.id])
+            return (count, names)
         }
     }
 

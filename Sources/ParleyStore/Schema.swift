@@ -112,6 +112,16 @@ enum Schema {
                 t.add(column: "fileId", .integer).references("file")
             }
         }
+        migrator.registerMigration("v5: resume tokens") { db in
+            // Only a token's SHA-256 is kept: a copy of the database logs nobody in.
+            try db.create(table: "resumeToken") { t in
+                t.primaryKey("hash", .text)
+                t.column("userId", .integer).notNull().references("user", onDelete: .cascade)
+                t.column("createdAt", .integer).notNull()
+                t.column("expiresAt", .integer).notNull()
+            }
+            try db.create(index: "resumeToken_by_user", on: "resumeToken", columns: ["userId", "createdAt"])
+        }
         return migrator
     }
 }

@@ -63,16 +63,19 @@ struct AccountOptions: ParsableArguments {
 
 extension AccountOptions {
     /// Logs in, does `work`, and closes; a refusal ends the program with
-    /// its sentence (prefixed by `failure`, when given).
+    /// its sentence (prefixed by `failure`, when given). A script has no use
+    /// for the login's resume token, so it is revoked at once.
     func withConnection(failure: String = "", _ work: (ParleyConnection, Welcome) async throws -> Void) async throws {
         let (connection, welcome) = try await scriptedLogin()
+        var failed: (any Error)?
         do {
             try await work(connection, welcome)
         } catch {
-            await connection.close()
-            throw CleanExit.failure(failure + "\(error)")
+            failed = error
         }
+        try? await connection.logout()
         await connection.close()
+        if let failed { throw CleanExit.failure(failure + "\(failed)") }
     }
 }
 

@@ -28,6 +28,9 @@ import Testing
             max_rooms_per_user = 10
             max_file_bytes = 1073741824
             max_transfers = 2
+            large_room_members = 1000
+            resume_token_hours = 24
+            resume_tokens_per_user = 3
             [robot]
             enabled = false
             [password_hash]
@@ -43,6 +46,8 @@ import Testing
         #expect(configuration.limits.heartbeatTimeoutSeconds == 30 && configuration.maxOutboundBytes == 1048576)
         #expect(configuration.limits.maxTopicCharacters == 80 && configuration.limits.maxRoomsPerUser == 10)
         #expect(configuration.limits.maxFileBytes == 1 << 30 && configuration.limits.maxTransfers == 2)
+        #expect(configuration.limits.largeRoomMembers == 1000)
+        #expect(configuration.resumeTokenHours == 24 && configuration.resumeTokensPerUser == 3)
         #expect(!configuration.robotEnabled)
         #expect(configuration.passwordCost == .init(logN: 16, blockSize: 8, parallelism: 2))
         #expect(throws: Never.self) { try configuration.validate() }
@@ -64,6 +69,8 @@ import Testing
         var configuration = try apply("[limits]\nmax_message_chars = 20000")
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
         configuration = try apply("[limits]\nrate_per_second = 0")
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        configuration = try apply("[limits]\nresume_tokens_per_user = 0")
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
     }
 }

@@ -203,4 +203,24 @@ import Testing
         _ = reduce(&state, .key(.escape))
         #expect(state.popup == nil)
     }
+
+    @Test func aLargeRoomShowsItsHeadCountAndKeepsItUpToDate() {
+        let crowd = RoomSnapshot(name: dev, members: [], memberCount: 1200, onlineCount: 300)
+        var state = Fixture.chat(rooms: [crowd])
+        _ = reduce(&state, .key(.alt("2")))
+        #expect(state.current.crowd == Crowd(members: 1200, online: 300))
+        _ = reduce(&state, .event(.joined(conversation: dev, user: "zed", newMember: false)))
+        _ = reduce(&state, .event(.joined(conversation: dev, user: "yan", newMember: true)))
+        _ = reduce(&state, .event(.left(conversation: dev, user: "xi", reason: "quit", stillMember: true)))
+        #expect(state.current.crowd == Crowd(members: 1201, online: 301))
+        let screen = GridScreen(columns: 80, rows: 24)
+        render(state, on: screen)
+        #expect(screen.lines.contains { $0.contains("Here 301/1201") })
+        #expect(screen.lines.contains { $0.contains("Too many to") })
+        #expect(screen.lines.contains { $0.contains("yan joined dev") }, "a new member is news")
+        #expect(!screen.lines.contains { $0.contains("zed") || $0.contains("xi left") }, "coming and going in a crowd is not")
+        state.input = LineEditor("/who")
+        _ = reduce(&state, .key(.enter))
+        #expect(state.current.entries.last?.kind == .system("301 of 1201 members online in dev, too many to name"))
+    }
 }

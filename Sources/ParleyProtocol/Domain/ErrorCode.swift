@@ -12,6 +12,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let authAlreadyOnline = ErrorCode(rawValue: "auth.already_online")
     public static let authRequired = ErrorCode(rawValue: "auth.required")
     public static let authAlreadyLoggedIn = ErrorCode(rawValue: "auth.already_logged_in")
+    /// A resume token that is unknown, expired or revoked.
+    public static let authTokenInvalid = ErrorCode(rawValue: "auth.token_invalid")
 
     public static let nameEmpty = ErrorCode(rawValue: "name.empty")
     public static let nameTooLong = ErrorCode(rawValue: "name.too_long")

@@ -36,6 +36,11 @@ public struct ServerLimits: Codable, Hashable, Sendable {
     public var maxFileBytes: Int64
     /// Uploads and downloads one connection may have under way at once.
     public var maxTransfers: Int
+    /// A room with more members is large: its snapshot counts members
+    /// instead of naming them. Coming online and going offline are announced
+    /// in a room only while at most this many are online in it: otherwise a
+    /// reconnect storm would cost members × arrivals events.
+    public var largeRoomMembers: Int
 
     public init(
         maxFrameBytes: Int = ProtocolConstants.defaultServerMaxFrameBytes,
@@ -48,7 +53,8 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         maxTopicCharacters: Int = 300,
         maxRoomsPerUser: Int = 100,
         maxFileBytes: Int64 = 50 * 1024 * 1024,
-        maxTransfers: Int = 4
+        maxTransfers: Int = 4,
+        largeRoomMembers: Int = 250
     ) {
         self.maxFrameBytes = maxFrameBytes
         self.maxMessageCharacters = maxMessageCharacters
@@ -61,6 +67,7 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         self.maxRoomsPerUser = maxRoomsPerUser
         self.maxFileBytes = maxFileBytes
         self.maxTransfers = maxTransfers
+        self.largeRoomMembers = largeRoomMembers
     }
 
     enum CodingKeys: String, CodingKey {
@@ -75,5 +82,6 @@ public struct ServerLimits: Codable, Hashable, Sendable {
         case maxRoomsPerUser = "max_rooms_per_user"
         case maxFileBytes = "max_file_bytes"
         case maxTransfers = "max_transfers"
+        case largeRoomMembers = "large_room_members"
     }
 }

@@ -6,24 +6,33 @@ public struct RoomSnapshot: Hashable, Sendable, Codable {
     /// Anyone in the room may change the topic, not only its creator.
     public var openTopic: Bool
     /// Online members first, each part by name; the robot is one of them
-    /// when the server runs it.
+    /// when the server runs it. Empty in a large room, which only counts.
     public var members: [Member]
+    /// Everybody in the room, listed or not.
+    public var memberCount: Int
+    public var onlineCount: Int
     public var history: [ChatMessage]
     /// Older messages exist before `history`.
     public var hasMore: Bool
 
     public init(name: ConversationID, topic: String = "", openTopic: Bool = false, members: [Member] = [],
-                history: [ChatMessage] = [], hasMore: Bool = false) {
+                memberCount: Int? = nil, onlineCount: Int? = nil, history: [ChatMessage] = [], hasMore: Bool = false) {
         self.name = name
         self.topic = topic
         self.openTopic = openTopic
         self.members = members
+        self.memberCount = memberCount ?? members.count
+        self.onlineCount = onlineCount ?? members.count { $0.online }
         self.history = history
         self.hasMore = hasMore
     }
 
+    /// Too many members to name them all (see `ServerLimits.largeRoomMembers`).
+    public var isLarge: Bool { members.count < memberCount }
+
     enum CodingKeys: String, CodingKey {
-        case name, topic, openTopic = "open_topic", members, history, hasMore = "has_more"
+        case name, topic, openTopic = "open_topic", members, memberCount = "member_count",
+             onlineCount = "online_count", history, hasMore = "has_more"
     }
 }
 

@@ -12,7 +12,7 @@ extension ClientMessage: Codable {
                 ))
             case "pong":
                 self = .pong
-            case "register", "login", "send", "history", "friend_request", "friend_accept", "friend_decline",
+            case "register", "login", "resume", "logout", "send", "history", "friend_request", "friend_accept", "friend_decline",
                  "friend_remove", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
                  "upload", "download", "upload_cancel", "files":
                 guard let id else {
@@ -63,6 +63,13 @@ extension Request {
                 password: try container.decode(String.self, forKey: "password"),
                 takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false
             )
+        case "resume":
+            self = .resume(
+                name: try container.decode(String.self, forKey: "name"),
+                token: try container.decode(String.self, forKey: "token"),
+                takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false
+            )
+        case "logout": self = .logout
         case "send":
             self = .send(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
@@ -120,6 +127,12 @@ extension Request {
             try container.encode(name, forKey: "name")
             try container.encode(password, forKey: "password")
             try container.encode(takeOver, forKey: "take_over")
+        case .resume(let name, let token, let takeOver):
+            try container.encode("resume", forKey: "type")
+            try container.encode(name, forKey: "name")
+            try container.encode(token, forKey: "token")
+            try container.encode(takeOver, forKey: "take_over")
+        case .logout: try container.encode("logout", forKey: "type")
         case .send(let conversation, let text):
             try container.encode("send", forKey: "type")
             try container.encode(conversation, forKey: "conversation")

@@ -24,6 +24,11 @@ public struct ServerHello: Hashable, Sendable {
 public enum Request: Hashable, Sendable {
     case register(name: String, password: String)
     case login(name: String, password: String, takeOver: Bool)
+    /// Logs in again with the token a password login's welcome gave: no
+    /// slow password check, so a thousand clients can come back at once.
+    case resume(name: String, token: String, takeOver: Bool)
+    /// Revokes the token this session logged in with or was given.
+    case logout
     case send(conversation: ConversationID, text: String)
     case history(conversation: ConversationID, page: HistoryPage)
     case friendRequest(name: String)
@@ -91,11 +96,18 @@ public struct Welcome: Hashable, Sendable {
     /// Private messages that arrived while you were away, oldest first;
     /// each is delivered once.
     public var away: [ChatMessage]
-    public init(user: String, rooms: [RoomSnapshot], friends: FriendList = FriendList(), away: [ChatMessage] = []) {
+    /// What a `resume` request needs to log this user in again, until it
+    /// expires or is revoked.
+    public var token: String?
+    public init(
+        user: String, rooms: [RoomSnapshot], friends: FriendList = FriendList(), away: [ChatMessage] = [],
+        token: String? = nil
+    ) {
         self.user = user
         self.rooms = rooms
         self.friends = friends
         self.away = away
+        self.token = token
     }
 
     public var lobby: RoomSnapshot? { rooms.first { $0.name == .lobby } }

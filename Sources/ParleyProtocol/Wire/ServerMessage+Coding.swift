@@ -43,7 +43,8 @@ extension Reply {
                 user: try container.decode(String.self, forKey: "user"),
                 rooms: try container.decode([RoomSnapshot].self, forKey: "rooms"),
                 friends: try container.decode(FriendList.self, forKey: "friends"),
-                away: try container.decode([ChatMessage].self, forKey: "away")
+                away: try container.decode([ChatMessage].self, forKey: "away"),
+                token: try container.decodeIfPresent(String.self, forKey: "token")
             ))
         case "sent":
             self = .sent(try container.decode(ChatMessage.self, forKey: "message"))
@@ -94,6 +95,7 @@ extension Reply {
             try container.encode(welcome.rooms, forKey: "rooms")
             try container.encode(welcome.friends, forKey: "friends")
             try container.encode(welcome.away, forKey: "away")
+            try container.encodeIfPresent(welcome.token, forKey: "token")
         case .sent(let message):
             try container.encode("sent", forKey: "type")
             try container.encode(message, forKey: "message")

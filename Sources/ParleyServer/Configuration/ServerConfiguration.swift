@@ -12,6 +12,10 @@ public struct ServerConfiguration: Sendable {
     public var passwordCost = PasswordHasher.Cost.interactive
     /// The robot answers `@robot` in every room.
     public var robotEnabled = true
+    /// How long a resume token logs its user in again.
+    public var resumeTokenHours = 30.0 * 24
+    /// Tokens kept per user (one per password login); older ones are revoked.
+    public var resumeTokensPerUser = 20
     /// Event-loop threads; 0 means one per core.
     public var eventLoopThreads = 0
 
@@ -47,6 +51,9 @@ public struct ServerConfiguration: Sendable {
         try require(limits.maxRoomsPerUser >= 1, "limits.max_rooms_per_user", "must be at least 1 (the lobby)")
         try require(limits.maxFileBytes >= 0, "limits.max_file_bytes", "must be 0 or more")
         try require(limits.maxTransfers >= 1, "limits.max_transfers", "must be at least 1")
+        try require(limits.largeRoomMembers >= 0, "limits.large_room_members", "must be 0 or more")
+        try require(resumeTokenHours >= 0 && resumeTokenHours.isFinite, "limits.resume_token_hours", "must be 0 (no tokens) or more")
+        try require(resumeTokensPerUser >= 1, "limits.resume_tokens_per_user", "must be at least 1")
         try require(maxOutboundBytes >= 64 * 1024, "limits.max_outbound_bytes", "must be at least 65536")
         try require((10...24).contains(passwordCost.logN), "password_hash.log_n", "must be from 10 to 24")
         try require((1...32).contains(passwordCost.blockSize), "password_hash.block_size", "must be from 1 to 32")

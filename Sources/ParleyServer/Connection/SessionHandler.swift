@@ -27,6 +27,9 @@ final class SessionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var outlet: SessionOutlet?
     private var user: StoredUser?
+    /// The resume token this session was given or logged in with, which
+    /// `logout` revokes.
+    private var token: String?
     /// Why the session ended, told to the others in the `left` event.
     private var leaveReason = "quit"
     /// Requests run one at a time in the order they came, so a client's
@@ -146,7 +149,18 @@ final class SessionHandler: ChannelInboundHandler {
             let accounts = services.accounts
             run(id) { .registered(name: try await accounts.register(name: name, password: password).name) }
         case .login(let name, let password, let takeOver):
-            logIn(name: name, password: password, takeOver: takeOver, id: id)
+            logIn(name: name, with: .password(password), takeOver: takeOver, id: id)
+        case .resume(let name, let token, let takeOver):
+            logIn(name: name, with: .token(token), takeOver: takeOver, id: id)
+        case .logout:
+            let (accounts, token) = (services.accounts, self.token)
+            self.token = nil
+            withUser(id) { _, _ in
+                run(id) {
+                    if let token { try await accounts.revoke(token: token) }
+                    return .done
+                }
+            }
         case .send(let conversation, let text):
             withUser(id) { user, chat in
                 run(id) { .sent(try await chat.post(from: user, to: conversation, text: text)) }
@@ -270,7 +284,12 @@ final class SessionHandler: ChannelInboundHandler {
 
     // MARK: Logging in
 
-    private func logIn(name: String, password: String, takeOver: Bool, id: UInt32) {
+    private enum Credentials {
+        case password(String)
+        case token(String)
+    }
+
+    private func logIn(name: String, with credentials: Credentials, takeOver: Bool, id: UInt32) {
         guard case .anonymous = state, let context else {
             finish(id, .failure(ProtocolError(.authAlreadyLoggedIn, "This connection is already logged in.")))
             return
@@ -280,7 +299,10 @@ final class SessionHandler: ChannelInboundHandler {
         let services = self.services
         let promise = context.eventLoop.makePromise(of: (StoredUser, Welcome, Bool).self)
         promise.completeWithTask {
-            let user = try await services.accounts.authenticate(name: name, password: password)
+            let user = switch credentials {
+            case .password(let password): try await services.accounts.authenticate(name: name, password: password)
+            case .token(let token): try await services.accounts.resume(name: name, token: token)
+            }
             let key = NameRules.key(for: user.name)
             let rooms = try await services.rooms.rooms(of: user)
             guard case .attached(let replaced) = services.hub.attach(outlet, name: user.name, key: key, rooms: rooms, takeOver: takeOver) else {
@@ -294,10 +316,15 @@ final class SessionHandler: ChannelInboundHandler {
                 for room in rooms {
                     snapshots.append(try await services.rooms.snapshot(of: room))
                 }
+                let token = switch credentials {
+                case .password: try await services.accounts.issueToken(for: user)
+                case .token(let token): token
+                }
                 let welcome = Welcome(
                     user: user.name, rooms: snapshots,
                     friends: try await services.friends.list(for: user),
-                    away: try await services.chat.awayMessages(for: user)
+                    away: try await services.chat.awayMessages(for: user),
+                    token: token
                 )
                 return (user, welcome, replaced)
             } catch {
@@ -326,6 +353,7 @@ final class SessionHandler: ChannelInboundHandler {
             state = .authenticated(user)
             self.outlet = outlet
             self.user = user
+            token = welcome.token
             services.logger.info("logged in", metadata: ["user": "\(user.name)"])
             reply(id, .welcome(welcome))
             afterWelcome(user, away: welcome.away, cameOnline: !replaced)

@@ -58,8 +58,11 @@ public final class Hub: Sendable {
 
     private let state = Mutex(State())
     private let encode: @Sendable (Event) -> ByteBuffer
+    /// Past this many online members, a room hears nobody come and go.
+    private let presenceLimit: Int
 
-    public init(encode: @escaping @Sendable (Event) -> ByteBuffer) {
+    public init(presenceLimit: Int = .max, encode: @escaping @Sendable (Event) -> ByteBuffer) {
+        self.presenceLimit = presenceLimit
         self.encode = encode
     }
 
@@ -82,7 +85,7 @@ public final class Hub: Sendable {
             replaced.close(because: ProtocolError(.sessionReplaced, "You logged in elsewhere; this session is closed."))
         } else {
             for room in rooms {
-                publish(.joined(conversation: room.conversation, user: name, newMember: false), in: room.id, excluding: key)
+                announcePresence(.joined(conversation: room.conversation, user: name, newMember: false), in: room.id, excluding: key)
             }
         }
         return .attached(replaced: outcome.replaced != nil)
@@ -100,9 +103,17 @@ public final class Hub: Sendable {
         }
         guard let gone else { return false }
         for room in gone.rooms.values {
-            publish(.left(conversation: room.conversation, user: gone.name, reason: reason, stillMember: true), in: room.id)
+            announcePresence(.left(conversation: room.conversation, user: gone.name, reason: reason, stillMember: true), in: room.id)
         }
         return true
+    }
+
+    private func announcePresence(_ event: Event, in room: Int64, excluding key: String? = nil) {
+        let sinks: [any SessionSink] = state.withLock { state in
+            guard (state.present[room]?.count ?? 0) <= presenceLimit else { return [] }
+            return state.sinks(in: room, excluding: key)
+        }
+        hand(event, to: sinks)
     }
 
     /// An online user joined `room`; its other online members hear it.

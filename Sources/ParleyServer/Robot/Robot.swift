@@ -28,6 +28,8 @@ public struct Robot: Sendable {
         }
     }
 
+    static let namesInWho = 50
+
     func answer(_ command: RobotCommand, asker: String, in room: StoredRoom) async throws -> String {
         switch command {
         case .help:
@@ -38,7 +40,10 @@ public struct Robot: Sendable {
             return "It is \(time) UTC."
         case .who:
             let names = hub.onlineNames(in: room.id).sorted { $0.lowercased() < $1.lowercased() }
-            return "Online in \(room.name) (\(names.count)): " + names.joined(separator: ", ")
+            // A crowd's names would not fit in a message.
+            let named = names.prefix(Self.namesInWho).joined(separator: ", ")
+            let more = names.count > Self.namesInWho ? " and \(names.count - Self.namesInWho) more" : ""
+            return "Online in \(room.name) (\(names.count)): " + named + more
         case .roll(let dice, let sides):
             let rolls = (0..<dice).map { _ in Int.random(in: 1...sides) }
             let sum = rolls.reduce(0, +)

@@ -91,18 +91,24 @@ public struct RoomService: Sendable {
     }
 
     /// A room as a member sees it on arriving: topic, members (online
-    /// first), latest messages.
+    /// first, or only counted in a large room), latest messages.
     func snapshot(of room: StoredRoom) async throws -> RoomSnapshot {
-        let online = Set(hub.onlineNames(in: room.id))
-        var members = try await store.memberNames(of: room).map { Member(name: $0, online: online.contains($0)) }
-        if let robotName { members.append(Member(name: robotName, online: true)) }
-        let sorted = members.filter(\.online) + members.filter { !$0.online }
+        let robot = robotName.map { Member(name: $0, online: true) }
+        let (count, names) = try await store.members(of: room, namingAtMost: limits.largeRoomMembers)
+        var members: [Member] = []
+        if !names.isEmpty {
+            let online = Set(hub.onlineNames(in: room.id))
+            let all = names.map { Member(name: $0, online: online.contains($0)) } + (robot.map { [$0] } ?? [])
+            members = all.filter(\.online) + all.filter { !$0.online }
+        }
+        let robotCount = robot == nil ? 0 : 1
         let (history, hasMore) = limits.historyOnLogin > 0
             ? try await store.messages(in: room, page: .latest(limit: limits.historyOnLogin))
             : ([], true)
         return RoomSnapshot(
-            name: room.conversation, topic: room.topic, openTopic: room.openTopic,
-            members: sorted, history: history, hasMore: hasMore
+            name: room.conversation, topic: room.topic, openTopic: room.openTopic, members: members,
+            memberCount: count + robotCount, onlineCount: hub.onlineCount(in: room.id) + robotCount,
+            history: history, hasMore: hasMore
         )
     }
 

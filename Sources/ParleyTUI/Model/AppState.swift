@@ -55,6 +55,8 @@ public struct ConversationLog: Hashable, Sendable {
     /// A room's topic and members; empty for private chats.
     public var topic = ""
     public var members: [Member] = []
+    /// A large room's head count instead of its members' names.
+    public var crowd: Crowd?
     /// A private chat's own input line; the main screen uses AppState.input.
     public var input = LineEditor()
 
@@ -64,6 +66,13 @@ public struct ConversationLog: Hashable, Sendable {
 
     public var newestID: Int64? { entries.lazy.reversed().compactMap(\.messageID).first }
     public var oldestID: Int64? { entries.lazy.compactMap(\.messageID).first }
+}
+
+/// How many are in a room too large for the server to name them all; kept
+/// up to date by the arrivals and departures the server still announces.
+public struct Crowd: Hashable, Sendable {
+    public var members: Int
+    public var online: Int
 }
 
 public struct LoginForm: Hashable, Sendable {

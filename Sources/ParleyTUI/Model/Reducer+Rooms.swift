@@ -6,10 +6,15 @@ extension ConversationLog {
     /// A room's log as the server describes it on joining or logging in.
     init(_ snapshot: RoomSnapshot) {
         self.init(id: snapshot.name)
+        hasMoreOlder = snapshot.hasMore
+        adopt(snapshot)
+        merge(snapshot.history)
+    }
+
+    mutating func adopt(_ snapshot: RoomSnapshot) {
         topic = snapshot.topic
         members = snapshot.members
-        hasMoreOlder = snapshot.hasMore
-        merge(snapshot.history)
+        crowd = snapshot.isLarge ? Crowd(members: snapshot.memberCount, online: snapshot.onlineCount) : nil
     }
 }
 
@@ -20,8 +25,7 @@ func adoptRooms(_ state: inout AppState, _ snapshots: [RoomSnapshot], fresh: Boo
     let previous = fresh ? [] : state.rooms
     state.rooms = snapshots.map { snapshot in
         guard var log = previous.first(where: { $0.id == snapshot.name }) else { return ConversationLog(snapshot) }
-        log.topic = snapshot.topic
-        log.members = snapshot.members
+        log.adopt(snapshot)
         return log
     }
     if state.rooms.isEmpty { state.rooms = [ConversationLog(id: .lobby)] }
@@ -53,8 +57,7 @@ func receiveRoomMessage(_ state: inout AppState, _ message: ChatMessage) -> Bool
 func enterRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
     if let index = state.roomIndex(snapshot.name) {
         var log = state.rooms[index]
-        log.topic = snapshot.topic
-        log.members = snapshot.members
+        log.adopt(snapshot)
         log.hasMoreOlder = log.hasMoreOlder || snapshot.hasMore
         log.merge(snapshot.history)
         state.rooms[index] = log
@@ -89,12 +92,30 @@ func reduceRoomEvent(_ state: inout AppState, _ event: Event) {
     switch event {
     case .joined(let room, let user, let newMember):
         guard let index = state.roomIndex(room) else { return }
+        if var crowd = state.rooms[index].crowd {
+            crowd.online += 1
+            if newMember {
+                crowd.members += 1
+                state.rooms[index].append(system: "\(user) joined \(room)", at: state.now)
+            }
+            state.rooms[index].crowd = crowd
+            return
+        }
         state.rooms[index].members.removeAll { $0.name == user }
         state.rooms[index].members.append(Member(name: user, online: true))
         state.rooms[index].members = sortedMembers(state.rooms[index].members)
         state.rooms[index].append(system: newMember ? "\(user) joined \(room)" : "\(user) is here", at: state.now)
     case .left(let room, let user, let reason, let stillMember):
         guard let index = state.roomIndex(room) else { return }
+        if var crowd = state.rooms[index].crowd {
+            crowd.online = max(0, crowd.online - 1)
+            if !stillMember {
+                crowd.members = max(0, crowd.members - 1)
+                state.rooms[index].append(system: "\(user) left \(room)", at: state.now)
+            }
+            state.rooms[index].crowd = crowd
+            return
+        }
         state.rooms[index].members.removeAll { $0.name == user }
         if stillMember {
             state.rooms[index].members.append(Member(name: user, online: false))

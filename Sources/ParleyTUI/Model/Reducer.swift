@@ -385,8 +385,14 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
         return quit(&state)
     case .who:
         _ = state.currentInput.take()
-        let here = state.conversation.members.filter(\.online).map(\.name)
-        state.current.append(system: "online in \(state.room) (\(here.count)): " + here.joined(separator: ", "), at: state.now)
+        if let crowd = state.conversation.crowd {
+            state.current.append(
+                system: "\(crowd.online) of \(crowd.members) members online in \(state.room), too many to name", at: state.now
+            )
+        } else {
+            let here = state.conversation.members.filter(\.online).map(\.name)
+            state.current.append(system: "online in \(state.room) (\(here.count)): " + here.joined(separator: ", "), at: state.now)
+        }
     case .create, .join, .part, .rooms, .topic:
         return runRoomCommand(&state, command, argument)
     case .upload:

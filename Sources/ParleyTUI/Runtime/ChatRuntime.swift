@@ -43,6 +43,8 @@ public final class ChatRuntime: Sendable {
         var connection: ParleyConnection?
         var name = ""
         var password = ""
+        /// Reconnects resume with it instead of the slow password check.
+        var token: String?
         var generation = 0
     }
 
@@ -69,12 +71,14 @@ public final class ChatRuntime: Sendable {
 
     /// Connects and logs in (registering first when asked); on success the
     /// session's events start flowing into the inbox.
-    public func logIn(name: String, password: String, register: Bool, createIfMissing: Bool = false, takeOver: Bool = false) async throws -> (Welcome, ServerLimits) {
+    public func logIn(
+        name: String, password: String, token: String? = nil, register: Bool, createIfMissing: Bool = false, takeOver: Bool = false
+    ) async throws -> (Welcome, ServerLimits) {
         let (connection, welcome) = try await ParleyConnection.open(
-            host: address.host, port: address.port, name: name, password: password,
+            host: address.host, port: address.port, name: name, password: password, token: token,
             register: register, createIfMissing: createIfMissing, takeOver: takeOver
         )
-        adopt(connection, name: name, password: password)
+        adopt(connection, name: name, password: password, token: welcome.token)
         return (welcome, connection.serverHello.limits)
     }
 
@@ -169,20 +173,25 @@ public final class ChatRuntime: Sendable {
         }
     }
 
+    /// Ends the session; its resume token is revoked, so it logs nobody in
+    /// after the program quits.
     public func close() async {
         let connection = session.withLock { session in
             session.generation += 1
+            session.token = nil
             defer { session.connection = nil }
             return session.connection
         }
+        try? await connection?.logout()
         await connection?.close()
     }
 
-    private func adopt(_ connection: ParleyConnection, name: String, password: String) {
+    private func adopt(_ connection: ParleyConnection, name: String, password: String, token: String?) {
         let generation = session.withLock { session in
             session.connection = connection
             session.name = name
             session.password = password
+            session.token = token
             session.generation += 1
             return session.generation
         }
@@ -215,10 +224,10 @@ public final class ChatRuntime: Sendable {
             try? await Task.sleep(for: .seconds(1))
         }
         inbox.post(.reconnectCountdown(attempt: attempt, inSeconds: 0))
-        let (name, password) = session.withLock { ($0.name, $0.password) }
+        let (name, password, token) = session.withLock { ($0.name, $0.password, $0.token) }
         do {
             // The server may not have noticed the old connection died yet.
-            let (welcome, limits) = try await logIn(name: name, password: password, register: false, takeOver: true)
+            let (welcome, limits) = try await logIn(name: name, password: password, token: token, register: false, takeOver: true)
             inbox.post(.loggedIn(welcome, limits: limits))
             guard let connection = session.withLock({ $0.connection }) else { return }
             var missed: [ChatMessage] = []

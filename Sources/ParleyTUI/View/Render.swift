@@ -179,9 +179,15 @@ private func renderUsers(_ state: AppState, _ layout: Layout, on screen: Screen)
     }
     let width = layout.usersWidth - 1
     let members = state.conversation.members
-    let online = members.filter(\.online).count
-    screen.write(TextWidth.truncate(" Here \(online)/\(members.count)", width: width), row: layout.conversationTop,
+    let crowd = state.conversation.crowd ?? Crowd(members: members.count, online: members.filter(\.online).count)
+    screen.write(TextWidth.truncate(" Here \(crowd.online)/\(crowd.members)", width: width), row: layout.conversationTop,
                  column: layout.usersColumn, role: .bar)
+    if state.conversation.crowd != nil {
+        for (index, line) in [" Too many to", " list; comings", " and goings", " are not shown."].enumerated() {
+            screen.write(TextWidth.truncate(line, width: width), row: layout.conversationTop + 1 + index,
+                         column: layout.usersColumn, role: .system)
+        }
+    }
     let friends = friendRows(state)
     // The friends section keeps at least a third of the pane when there are friends.
     let friendSpace = friends.isEmpty ? 0 : min(friends.count + 1, max(3, layout.conversationRows / 3))

@@ -1,0 +1,103 @@
+import Foundation
+import GRDB
+import ParleyClient
+import ParleyProtocol
+import ParleyTestSupport
+import Testing
+
+/// Resume tokens: a password login gives one, a reconnect spends no slow
+/// hash with it, and it stops working when revoked, replaced or expired.
+@Suite struct ResumeTokenTests {
+    @Test func aPasswordLoginGivesATokenThatLogsInAgainWithoutThePassword() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let token = try #require(alice.welcome.token)
+        #expect(token.count == 64)
+        await alice.connection.close()
+
+        let again = try await server.connect()
+        let welcome = try await again.resume(name: "alice", token: token)
+        #expect(welcome.user == "alice")
+        #expect(welcome.token == token)
+        try await again.send("back without a password")
+        await server.finish()
+    }
+
+    @Test func aTokenOnlyWorksForItsOwnUser() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        _ = try await server.user("bob")
+        let other = try await server.connect()
+        let token = try #require(alice.welcome.token)
+        #expect(await rejectionCode { _ = try await other.resume(name: "bob", token: token, takeOver: true) } == .authTokenInvalid)
+        #expect(await rejectionCode { _ = try await other.resume(name: "alice", token: String(repeating: "0", count: 64)) } == .authTokenInvalid)
+        #expect(await rejectionCode { _ = try await other.resume(name: "alice", token: "") } == .authTokenInvalid)
+        #expect(await rejectionCode { _ = try await other.resume(name: "nobody", token: token) } == .authTokenInvalid)
+        // The refusals changed nothing: the right token still works.
+        _ = try await other.resume(name: "alice", token: token, takeOver: true)
+        await server.finish()
+    }
+
+    @Test func logoutRevokesTheToken() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let token = try #require(alice.welcome.token)
+        try await alice.connection.logout()
+        await alice.connection.close()
+        let again = try await server.connect()
+        #expect(await rejectionCode { _ = try await again.resume(name: "alice", token: token) } == .authTokenInvalid)
+        // The password still logs in, and opening with the dead token falls back to it.
+        let (connection, welcome) = try await ParleyConnection.open(
+            host: "127.0.0.1", port: server.port, name: "alice", password: "correct horse", token: token
+        )
+        #expect(welcome.token != nil && welcome.token != token)
+        await connection.close()
+        await server.finish()
+    }
+
+    @Test func anExpiredTokenIsRefused() async throws {
+        let server = try await TestServer.start { $0.resumeTokenHours = 0.5 / 3600 }
+        let alice = try await server.user("alice")
+        let token = try #require(alice.welcome.token)
+        await alice.connection.close()
+        try await Task.sleep(for: .milliseconds(800))
+        let again = try await server.connect()
+        #expect(await rejectionCode { _ = try await again.resume(name: "alice", token: token) } == .authTokenInvalid)
+        await server.finish()
+    }
+
+    @Test func onlyTheNewestTokensOfAUserAreKept() async throws {
+        let server = try await TestServer.start { $0.resumeTokensPerUser = 2 }
+        var tokens: [String] = []
+        _ = try await server.user("alice")
+        for _ in 0..<3 {
+            let connection = try await server.connect()
+            tokens.append(try #require(try await connection.login(name: "alice", password: "correct horse", takeOver: true).token))
+        }
+        let probe = try await server.connect()
+        #expect(await rejectionCode { _ = try await probe.resume(name: "alice", token: tokens[0], takeOver: true) } == .authTokenInvalid)
+        _ = try await probe.resume(name: "alice", token: tokens[2], takeOver: true)
+        await server.finish()
+    }
+
+    @Test func noTokensWhenTurnedOff() async throws {
+        let server = try await TestServer.start { $0.resumeTokenHours = 0 }
+        let alice = try await server.user("alice")
+        #expect(alice.welcome.token == nil)
+        await server.finish()
+    }
+
+    @Test func theDatabaseKeepsOnlyAHashOfTheToken() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let token = try #require(alice.welcome.token)
+        await server.stop()
+        let database = try DatabaseQueue(path: server.dataDirectory + "/parley.sqlite")
+        let hashes = try await database.read { db in try String.fetchAll(db, sql: "SELECT hash FROM resumeToken") }
+        #expect(hashes.count == 1)
+        #expect(hashes.first != token && hashes.first?.count == 64)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: server.dataDirectory + "/parley.sqlite"))
+        #expect(bytes.range(of: Data(token.utf8)) == nil)
+        try? FileManager.default.removeItem(atPath: server.dataDirectory)
+    }
+}
