@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "parley-server", targets: ["parley-server"]),
         .executable(name: "parley", targets: ["parley"]),
         .executable(name: "parley-bench", targets: ["parley-bench"]),
+        .executable(name: "parley-fuzz", targets: ["parley-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -60,6 +61,15 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CNCursesW", path: "Sources/CNCursesW"),
+        .systemLibrary(name: "CLibFuzzer", path: "Sources/CLibFuzzer"),
+        .executableTarget(
+            name: "parley-fuzz",
+            dependencies: [
+                "ParleyProtocol",
+                "CLibFuzzer",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "ParleyTUI",
             dependencies: [
@@ -116,10 +126,18 @@ let package = Package(
             dependencies: [
                 "ParleyServer", "ParleyClient", "ParleyTestSupport", "parley-server",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .testTarget(name: "ParleyClientTests", dependencies: ["ParleyClient", "ParleyTestSupport"]),
         .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI"]),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: [
+                "ParleyTUI", "ParleyClient", "ParleyServer", "ParleyTestSupport", "parley-server",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["ParleyTestSupport", "parley", "parley-server", "parley-bench"]

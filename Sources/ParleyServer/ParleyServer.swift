@@ -173,9 +173,9 @@ public final class ParleyServer: Sendable {
             throw ServerStartError(message: "cannot create the data directory \(directory): \(error.localizedDescription)")
         }
         do {
-            return try SQLiteStore(path: configuration.databasePath)
+            return try SQLiteStore(path: configuration.databasePath, maxBytes: configuration.maxDatabaseBytes)
         } catch {
-            throw ServerStartError(message: "\(error) — is it a Parley database? Move it away or choose another --data-dir.")
+            throw ServerStartError(message: "\(error)")
         }
     }
 

@@ -82,13 +82,14 @@ public struct PendingMessage: Hashable, Sendable {
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case nameTaken(String)
     case unknownRoom(String)
-    case cannotOpen(path: String, reason: String)
+    case cannotOpen(path: String, reason: String, fault: StorageFault?)
 
     public var description: String {
         switch self {
         case .nameTaken(let name): "the name \(name) is taken"
         case .unknownRoom(let name): "there is no room \(name)"
-        case .cannotOpen(let path, let reason): "cannot open database \(path): \(reason)"
+        case .cannotOpen(let path, let reason, let fault):
+            "cannot open database \(path): \(reason)" + (fault.map { " — \($0.advice)" } ?? "")
         }
     }
 }

@@ -8,19 +8,25 @@ public final class SQLiteStore: ChatStore {
     let pool: DatabasePool
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String) throws(StoreError) {
+    /// `maxBytes` (0: none) caps the file's size: past it, writes fail as on
+    /// a full disk.
+    public init(path: String, maxBytes: Int64 = 0) throws(StoreError) {
         self.path = path
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             // In WAL mode NORMAL keeps every commit across a crash of the
             // process; only a power cut may lose the latest transactions.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if maxBytes > 0 {
+                let pageSize = try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                try db.execute(sql: "PRAGMA max_page_count = \(max(1, maxBytes / pageSize))")
+            }
         }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
         } catch {
-            throw .cannotOpen(path: path, reason: Self.reason(error))
+            throw .cannotOpen(path: path, reason: Self.reason(error), fault: StorageFault(error))
         }
     }
 

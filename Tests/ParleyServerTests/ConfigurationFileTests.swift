@@ -31,6 +31,7 @@ import Testing
             large_room_members = 1000
             resume_token_hours = 24
             resume_tokens_per_user = 3
+            max_database_bytes = 1048576
             [robot]
             enabled = false
             [password_hash]
@@ -48,6 +49,7 @@ import Testing
         #expect(configuration.limits.maxFileBytes == 1 << 30 && configuration.limits.maxTransfers == 2)
         #expect(configuration.limits.largeRoomMembers == 1000)
         #expect(configuration.resumeTokenHours == 24 && configuration.resumeTokensPerUser == 3)
+        #expect(configuration.maxDatabaseBytes == 1 << 20)
         #expect(!configuration.robotEnabled)
         #expect(configuration.passwordCost == .init(logN: 16, blockSize: 8, parallelism: 2))
         #expect(throws: Never.self) { try configuration.validate() }

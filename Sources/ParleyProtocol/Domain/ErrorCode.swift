@@ -12,6 +12,10 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, Codable, CustomSt
     public static let authAlreadyOnline = ErrorCode(rawValue: "auth.already_online")
     public static let authRequired = ErrorCode(rawValue: "auth.required")
     public static let authAlreadyLoggedIn = ErrorCode(rawValue: "auth.already_logged_in")
+    /// The server's storage is full: nothing was saved; reading still works.
+    public static let storageFull = ErrorCode(rawValue: "storage.full")
+    /// The server cannot write its storage (read-only, failing disk).
+    public static let storageUnavailable = ErrorCode(rawValue: "storage.unavailable")
     /// A resume token that is unknown, expired or revoked.
     public static let authTokenInvalid = ErrorCode(rawValue: "auth.token_invalid")
 

@@ -316,9 +316,17 @@ final class SessionHandler: ChannelInboundHandler {
                 for room in rooms {
                     snapshots.append(try await services.rooms.snapshot(of: room))
                 }
-                let token = switch credentials {
-                case .password: try await services.accounts.issueToken(for: user)
-                case .token(let token): token
+                var token: String?
+                switch credentials {
+                case .password:
+                    do {
+                        token = try await services.accounts.issueToken(for: user)
+                    } catch {
+                        // A disk that refuses writes costs the reconnect shortcut, not the login.
+                        services.logger.error("cannot issue a resume token", metadata: ["error": "\(error)"])
+                    }
+                case .token(let resumed):
+                    token = resumed
                 }
                 let welcome = Welcome(
                     user: user.name, rooms: snapshots,
@@ -435,6 +443,14 @@ final class SessionHandler: ChannelInboundHandler {
     private func protocolError(from error: any Error) -> ProtocolError {
         if let error = error as? ProtocolError { return error }
         services.logger.error("request failed", metadata: ["error": "\(error)"])
+        switch StorageFault(error) {
+        case .full?:
+            return ProtocolError(.storageFull, "The server's storage is full, so nothing was saved; reading still works. Tell its operator.")
+        case .readOnly?, .failing?, .notADatabase?:
+            return ProtocolError(.storageUnavailable, "The server cannot write to its storage right now, so nothing was saved; reading still works. Tell its operator.")
+        case nil:
+            break
+        }
         return ProtocolError(.serverInternal, "The server could not do that because of an internal error; it has been logged.")
     }
 

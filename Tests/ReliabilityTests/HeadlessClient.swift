@@ -1,0 +1,58 @@
+import Foundation
+import ParleyProtocol
+import ParleyTUI
+import Synchronization
+
+/// The terminal client without a terminal: the real model, reducer and
+/// runtime (reconnecting by itself, resuming with its token, catching up),
+/// driven the way `TerminalApp` drives them, with the state kept for
+/// inspection instead of drawn.
+final class HeadlessClient: Sendable {
+    let name: String
+    private let inbox = ActionInbox()
+    private let runtime: ChatRuntime
+    private let state: Mutex<AppState>
+    private let running = Atomic(true)
+
+    init(port: Int, name: String, password: String = "correct horse", register: Bool) async throws {
+        self.name = name
+        let address = ServerAddress(host: "127.0.0.1", port: port)
+        runtime = ChatRuntime(address: address, inbox: inbox, downloadDirectory: NSTemporaryDirectory())
+        let (welcome, limits) = try await runtime.logIn(name: name, password: password, register: register)
+        var state = AppState(server: address.description, user: name, theme: "default",
+                             size: Size(columns: 100, rows: 30), now: Timestamp.nowMillis(), timeZone: .current)
+        _ = reduce(&state, .loggedIn(welcome, limits: limits))
+        self.state = Mutex(state)
+        Thread.detachNewThread { [self] in
+            while running.load(ordering: .relaxed) {
+                for action in inbox.drain() { dispatch(action) }
+                usleep(2_000)
+            }
+        }
+    }
+
+    private func dispatch(_ action: Action) {
+        let effects = state.withLock { state in
+            if case .event = action { state.now = Timestamp.nowMillis() }
+            return reduce(&state, action)
+        }
+        for effect in effects {
+            switch effect {
+            case .bell, .loadTheme: break
+            default: runtime.perform(effect)
+            }
+        }
+    }
+
+    var isOnline: Bool { state.withLock { $0.connection == .online } }
+
+    /// The ids of the messages the lobby shows, in order.
+    var lobbyMessageIDs: [Int64] {
+        state.withLock { state in state.rooms.first { $0.id == .lobby }?.entries.compactMap(\.messageID) ?? [] }
+    }
+
+    func stop() async {
+        running.store(false, ordering: .relaxed)
+        await runtime.close()
+    }
+}
