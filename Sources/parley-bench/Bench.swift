@@ -10,7 +10,7 @@ struct Bench: AsyncParsableCommand {
             temporary data directory, with a cheap password hash and no rate limit, so that what is measured
             is chat, not scrypt or the limiter.
             """,
-        subcommands: [Fanout.self]
+        subcommands: [Fanout.self, Connections.self, History.self, Files.self, Reconnect.self]
     )
 }
 

@@ -16,6 +16,7 @@ final class BenchClient: ChannelInboundHandler {
     private static let textKey = Array("\"text\":\"b ".utf8)
     private static let pingType = Array("\"type\":\"ping\"".utf8)
     private static let errorType = Array("\"type\":\"error\"".utf8)
+    private static let tokenKey = Array("\"token\":\"".utf8)
 
     private var waiting: [UInt32: EventLoopPromise<Void>] = [:]
     private var nextID: UInt32 = 1
@@ -23,9 +24,16 @@ final class BenchClient: ChannelInboundHandler {
     private(set) var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     private(set) var received = 0
     private(set) var sent = 0
+    /// The resume token of the last welcome.
+    private(set) var token: String?
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+    }
+
+    /// Starts a new measurement.
+    func resetLatencies() {
+        latencies.reset()
     }
 
     /// Sends a request and completes when its reply comes; an error reply
@@ -72,6 +80,9 @@ final class BenchClient: ChannelInboundHandler {
             if bytes.firstRange(of: Self.errorType) != nil {
                 promise.fail(BenchError("refused: \(String(decoding: bytes, as: UTF8.self))"))
             } else {
+                if let key = bytes.firstRange(of: Self.tokenKey) {
+                    token = String(decoding: bytes[key.upperBound...].prefix { $0 != UInt8(ascii: "\"") }, as: UTF8.self)
+                }
                 promise.succeed()
             }
         } else if let text = bytes.firstRange(of: Self.textKey) {
@@ -105,8 +116,20 @@ struct BenchConnection: Sendable {
     let channel: any Channel
     let client: NIOLoopBound<BenchClient>
 
-    /// Connects, registers (an existing account is fine) and logs in.
-    static func open(host: String, port: Int, name: String, group: MultiThreadedEventLoopGroup) async throws -> BenchConnection {
+    /// `count` connections named PREFIX0, PREFIX1…, opened `inFlight` at a time.
+    static func openMany(
+        _ count: Int, prefix: String = "bench", host: String, port: Int, group: MultiThreadedEventLoopGroup, inFlight: Int = 50
+    ) async throws -> [BenchConnection] {
+        try await concurrently(count, inFlight: inFlight) { n in
+            try await open(host: host, port: port, name: "\(prefix)\(n)", group: group)
+        }
+    }
+
+    /// Connects and logs in: with a `token`, by resuming; otherwise it
+    /// registers first (an existing account is fine) and logs in with the password.
+    static func open(
+        host: String, port: Int, name: String, token: String? = nil, group: MultiThreadedEventLoopGroup
+    ) async throws -> BenchConnection {
         let channel = try await ClientBootstrap(group: group)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -121,6 +144,13 @@ struct BenchConnection: Sendable {
         let client = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: BenchClient.self), eventLoop: channel.eventLoop)
         }.get()
+        if let token {
+            try await channel.eventLoop.flatSubmit {
+                client.value.hello()
+                return client.value.request("\"type\":\"resume\",\"name\":\"\(name)\",\"token\":\"\(token)\",\"take_over\":true")
+            }.get()
+            return BenchConnection(channel: channel, client: client)
+        }
         let credentials = "\"name\":\"\(name)\",\"password\":\"bench-password\""
         try await channel.eventLoop.flatSubmit {
             client.value.hello()
@@ -153,5 +183,29 @@ extension ByteBufferView {
             index += 1
         }
         return nil
+    }
+}
+
+/// Runs `work` for 0..<count with at most `inFlight` under way, results in order.
+func concurrently<T: Sendable>(
+    _ count: Int, inFlight: Int, _ work: @escaping @Sendable (Int) async throws -> T
+) async throws -> [T] {
+    try await withThrowingTaskGroup(of: (Int, T).self) { tasks in
+        var results: [T?] = Array(repeating: nil, count: count)
+        var next = 0
+        while next < min(inFlight, count) {
+            let n = next
+            tasks.addTask { (n, try await work(n)) }
+            next += 1
+        }
+        while let (n, result) = try await tasks.next() {
+            results[n] = result
+            if next < count {
+                let n = next
+                tasks.addTask { (n, try await work(n)) }
+                next += 1
+            }
+        }
+        return results.map { $0! }
     }
 }

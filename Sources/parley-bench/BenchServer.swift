@@ -1,30 +1,37 @@
 import Foundation
 
-/// The server under test: one this bench started (so its CPU time can be
-/// read), or one given by address.
-final class BenchServer: Sendable {
+/// The server under test: one this bench started (so its CPU time and
+/// memory can be read, and it can be killed and restarted), or one given by
+/// address.
+final class BenchServer: @unchecked Sendable {
     let host: String
-    let port: Int
+    private(set) var port: Int
     /// The started process; nil for a server given by address.
-    let pid: Int32?
-    private let process: Process?
-    private let directory: String?
+    private var process: Process?
+    /// The started server's data directory.
+    let directory: String?
+    private let binary: String?
+    private let config: String?
 
-    private init(host: String, port: Int, process: Process?, directory: String?) {
+    var pid: Int32? { process?.processIdentifier }
+
+    private init(host: String, port: Int, directory: String?, binary: String?, config: String?) {
         self.host = host
         self.port = port
-        self.process = process
-        pid = process?.processIdentifier
         self.directory = directory
+        self.binary = binary
+        self.config = config
     }
 
-    static func start(_ address: String?) throws -> BenchServer {
+    /// `settings` are TOML lines added to the `[limits]` of a started server,
+    /// which has no rate limit and a cheap password hash.
+    static func start(_ address: String?, limits settings: String = "") throws -> BenchServer {
         if let address {
             let parts = address.split(separator: ":")
             guard parts.count == 2, let port = Int(parts[1]) else {
                 throw BenchError("\"\(address)\" is not HOST:PORT")
             }
-            return BenchServer(host: String(parts[0]), port: port, process: nil, directory: nil)
+            return BenchServer(host: String(parts[0]), port: port, directory: nil, binary: nil, config: nil)
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -33,7 +40,7 @@ final class BenchServer: Sendable {
             [limits]
             rate_burst = 1000000
             rate_per_second = 1000000
-            max_outbound_bytes = 67108864
+            \(settings)
             [password_hash]
             log_n = 10
             """.write(toFile: config, atomically: true, encoding: .utf8)
@@ -42,9 +49,17 @@ final class BenchServer: Sendable {
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw BenchError("no parley-server beside this bench at \(binary); build it, or pass --server HOST:PORT")
         }
+        let server = BenchServer(host: "127.0.0.1", port: 0, directory: directory, binary: binary, config: config)
+        try server.launch()
+        return server
+    }
+
+    /// Starts the process on `port` (0 the first time) and waits for its listening line.
+    private func launch() throws {
+        guard let binary, let directory, let config else { throw BenchError("only a server the bench started can be started") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--port", "0", "--data-dir", directory + "/data", "--config", config, "--log-level", "error"]
+        process.arguments = ["--port", "\(port)", "--data-dir", directory + "/data", "--config", config, "--log-level", "error"]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -52,21 +67,48 @@ final class BenchServer: Sendable {
         while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
             line += String(decoding: byte, as: UTF8.self)
         }
-        guard let port = line.split(separator: ":").last.flatMap({ Int($0.prefix { $0.isNumber }) }) else {
+        guard let bound = line.split(separator: ":").last.flatMap({ Int($0.prefix { $0.isNumber }) }) else {
             process.terminate()
             throw BenchError("parley-server did not start: \(line)")
         }
-        return BenchServer(host: "127.0.0.1", port: port, process: process, directory: directory)
+        port = bound
+        self.process = process
+    }
+
+    /// SIGKILL: no goodbye to anyone, nothing flushed.
+    func kill() {
+        guard let process else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// Starts the server again on the same port and data.
+    func restart() throws {
+        try launch()
     }
 
     /// User plus system CPU seconds of the started server; nil otherwise.
     var cpuSeconds: Double? { pid.flatMap(CPUTime.seconds(of:)) }
+    /// The started server's resident memory now and at its peak, in bytes.
+    var residentBytes: Int? { pid.flatMap { ProcessStatus.kilobytes("VmRSS", of: $0) }.map { $0 * 1024 } }
+    var peakResidentBytes: Int? { pid.flatMap { ProcessStatus.kilobytes("VmHWM", of: $0) }.map { $0 * 1024 } }
 
     func stop() {
-        guard let process else { return }
-        process.terminate()
-        process.waitUntilExit()
+        if let process {
+            process.terminate()
+            process.waitUntilExit()
+        }
         if let directory { try? FileManager.default.removeItem(atPath: directory) }
+    }
+}
+
+enum ProcessStatus {
+    /// A "Name: N kB" line of /proc/PID/status.
+    static func kilobytes(_ field: String, of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") }
+        return line.flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") }
     }
 }
 

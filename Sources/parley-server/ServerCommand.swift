@@ -54,6 +54,7 @@ struct ServerCommand: AsyncParsableCommand {
             return handler
         }
 
+        OpenFilesLimit.raiseToHardLimit()
         // Before the listening line: a supervisor may signal as soon as it reads it.
         let (stopSignal, signalSources) = Self.terminationSignals()
         let server: ParleyServer

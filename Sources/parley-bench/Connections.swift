@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import NIOPosix
+import ParleyServer
+
+struct Connections: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "N logged-in idle connections: the server's memory per connection and the time to log them in."
+    )
+
+    @OptionGroup var target: TargetOptions
+
+    @Option(help: "Connections to hold, each logged in as its own user.")
+    var count = 10_000
+
+    @Option(help: "Logins under way at once.")
+    var inFlight = 200
+
+    func run() async throws {
+        let limit = OpenFilesLimit.raiseToHardLimit()
+        guard count + 100 <= limit else {
+            throw BenchError("\(count) connections need more open files than this process may have (\(limit)); raise `ulimit -Hn`")
+        }
+        let server = try BenchServer.start(target.server)
+        defer { server.stop() }
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        try await Task.sleep(for: .milliseconds(300))
+        let before = server.residentBytes
+        let start = ContinuousClock.now
+        let connections = try await BenchConnection.openMany(count, host: server.host, port: server.port, group: group, inFlight: inFlight)
+        let loginSeconds = (ContinuousClock.now - start).seconds
+        // Let the logins' after-work (presence, delivery marks) settle.
+        try await Task.sleep(for: .seconds(2))
+        let after = server.residentBytes
+        let report = ConnectionsReport(
+            connections: connections.count, openFilesLimit: limit, loginSeconds: loginSeconds,
+            serverBytesBefore: before, serverBytesAfter: after
+        )
+        for connection in connections { try? await connection.channel.close() }
+        try? await group.shutdownGracefully()
+        report.print(json: target.json)
+    }
+}
+
+struct ConnectionsReport: Report {
+    let scenario = "connections"
+    let connections, openFilesLimit: Int
+    let loginSeconds: Double
+    let serverBytesBefore, serverBytesAfter: Int?
+    var bytesPerConnection: Int? {
+        guard let serverBytesBefore, let serverBytesAfter else { return nil }
+        return (serverBytesAfter - serverBytesBefore) / max(1, connections)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, connections, openFilesLimit, loginSeconds, serverBytesBefore, serverBytesAfter, bytesPerConnection
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(scenario, forKey: .scenario)
+        try container.encode(connections, forKey: .connections)
+        try container.encode(openFilesLimit, forKey: .openFilesLimit)
+        try container.encode(loginSeconds, forKey: .loginSeconds)
+        try container.encodeIfPresent(serverBytesBefore, forKey: .serverBytesBefore)
+        try container.encodeIfPresent(serverBytesAfter, forKey: .serverBytesAfter)
+        try container.encodeIfPresent(bytesPerConnection, forKey: .bytesPerConnection)
+    }
+
+    var title: String { "connections: \(connections) logged-in idle clients" }
+    var rows: [(String, String)] {
+        [
+            ("open files allowed", "\(openFilesLimit) (soft limit raised to the hard one)"),
+            ("logins", "\(f(loginSeconds, 2)) s (\(f(Double(connections) / loginSeconds, 0))/s)"),
+            ("server memory before", serverBytesBefore.map(megabytes) ?? "n/a (server not started by the bench)"),
+            ("server memory after", serverBytesAfter.map(megabytes) ?? "n/a"),
+            ("per connection", bytesPerConnection.map { f(Double($0) / 1000, 1) + " kB" } ?? "n/a"),
+        ]
+    }
+}

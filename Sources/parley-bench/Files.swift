@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import ParleyClient
+import ParleyProtocol
+
+struct Files: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "One file up and down: MB/s each way and how much the server's memory grew."
+    )
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    @Option(help: "Size of the file in MiB.")
+    var mebibytes = 1024
+
+    func run() async throws {
+        let bytes = mebibytes * 1024 * 1024
+        let server = try BenchServer.start(nil, limits: "max_file_bytes = \(bytes)")
+        defer { server.stop() }
+        let work = server.directory! + "/bench-files"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        let path = work + "/file.bin"
+        try write(bytes, to: path)
+
+        let (connection, _) = try await ParleyConnection.open(
+            host: server.host, port: server.port, name: "filer", password: "bench-password", register: true
+        )
+        let before = server.residentBytes
+        let upStart = ContinuousClock.now
+        let file = try await connection.upload(file: path, to: .lobby)
+        let upSeconds = (ContinuousClock.now - upStart).seconds
+        let downStart = ContinuousClock.now
+        let downloaded = try await connection.download(file, into: work + "/down")
+        let downSeconds = (ContinuousClock.now - downStart).seconds
+        let peak = server.peakResidentBytes
+        await connection.close()
+        let size = (try FileManager.default.attributesOfItem(atPath: downloaded)[.size] as? Int) ?? 0
+        guard size == bytes else { throw BenchError("downloaded \(size) bytes of \(bytes)") }
+        FilesReport(
+            bytes: bytes, uploadSeconds: upSeconds, downloadSeconds: downSeconds,
+            serverBytesBefore: before, serverPeakBytes: peak
+        ).print(json: json)
+    }
+
+    /// Random bytes, one random MiB repeated: nothing on the way compresses
+    /// or deduplicates, and it is quick to make.
+    private func write(_ count: Int, to path: String) throws {
+        let block = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/urandom")).read(upToCount: 1 << 20) ?? Data()
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var left = count
+        while left > 0 {
+            try handle.write(contentsOf: block.prefix(left))
+            left -= min(left, block.count)
+        }
+    }
+}
+
+struct FilesReport: Report {
+    let scenario = "files"
+    let bytes: Int
+    let uploadSeconds, downloadSeconds: Double
+    let serverBytesBefore, serverPeakBytes: Int?
+    var uploadMBPerSecond: Double { Double(bytes) / 1e6 / uploadSeconds }
+    var downloadMBPerSecond: Double { Double(bytes) / 1e6 / downloadSeconds }
+    var serverGrowthBytes: Int? { serverPeakBytes.flatMap { peak in serverBytesBefore.map { peak - $0 } } }
+
+    enum CodingKeys: String, CodingKey {
+        case scenario, bytes, uploadSeconds, downloadSeconds, serverBytesBefore, serverPeakBytes
+        case uploadMBPerSecond = "uploadMbPerSecond", downloadMBPerSecond = "downloadMbPerSecond", serverGrowthBytes
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(scenario, forKey: .scenario)
+        try container.encode(bytes, forKey: .bytes)
+        try container.encode(uploadSeconds, forKey: .uploadSeconds)
+        try container.encode(downloadSeconds, forKey: .downloadSeconds)
+        try container.encode(uploadMBPerSecond, forKey: .uploadMBPerSecond)
+        try container.encode(downloadMBPerSecond, forKey: .downloadMBPerSecond)
+        try container.encodeIfPresent(serverBytesBefore, forKey: .serverBytesBefore)
+        try container.encodeIfPresent(serverPeakBytes, forKey: .serverPeakBytes)
+        try container.encodeIfPresent(serverGrowthBytes, forKey: .serverGrowthBytes)
+    }
+
+    var title: String { "files: \(megabytes(bytes)) up and down (hashing on both ends included)" }
+    var rows: [(String, String)] {
+        [
+            ("upload", "\(f(uploadSeconds, 2)) s, \(f(uploadMBPerSecond, 0)) MB/s"),
+            ("download", "\(f(downloadSeconds, 2)) s, \(f(downloadMBPerSecond, 0)) MB/s"),
+            ("server memory before", serverBytesBefore.map(megabytes) ?? "n/a"),
+            ("server memory peak", serverPeakBytes.map(megabytes) ?? "n/a"),
+            ("server grew by", serverGrowthBytes.map(megabytes) ?? "n/a"),
+        ]
+    }
+}
