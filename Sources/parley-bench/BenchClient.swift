@@ -118,20 +118,24 @@ struct BenchConnection: Sendable {
 
     /// `count` connections named PREFIX0, PREFIX1…, opened `inFlight` at a time.
     static func openMany(
-        _ count: Int, prefix: String = "bench", host: String, port: Int, group: MultiThreadedEventLoopGroup, inFlight: Int = 50
+        _ count: Int, prefix: String = "bench", host: String, port: Int, group: MultiThreadedEventLoopGroup, inFlight: Int = 50,
+        receiveBuffer: Int? = nil
     ) async throws -> [BenchConnection] {
         try await concurrently(count, inFlight: inFlight) { n in
-            try await open(host: host, port: port, name: "\(prefix)\(n)", group: group)
+            try await open(host: host, port: port, name: "\(prefix)\(n)", group: group, receiveBuffer: receiveBuffer)
         }
     }
 
     /// Connects and logs in: with a `token`, by resuming; otherwise it
     /// registers first (an existing account is fine) and logs in with the password.
+    /// `receiveBuffer` fixes the socket's receive buffer (the kernel stops
+    /// growing it), so that a client that stops reading is soon seen as one.
     static func open(
-        host: String, port: Int, name: String, token: String? = nil, group: MultiThreadedEventLoopGroup
+        host: String, port: Int, name: String, token: String? = nil, group: MultiThreadedEventLoopGroup, receiveBuffer: Int? = nil
     ) async throws -> BenchConnection {
-        let channel = try await ClientBootstrap(group: group)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        var bootstrap = ClientBootstrap(group: group).channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if let receiveBuffer { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer)) }
+        let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([

@@ -59,7 +59,9 @@ struct Fanout: AsyncParsableCommand {
         let loginStart = ContinuousClock.now
         let connections = try await BenchConnection.openMany(clients, host: server.host, port: server.port, group: group)
         let loginSeconds = (ContinuousClock.now - loginStart).seconds
-        let slow = try await BenchConnection.openMany(slowReaders, prefix: "slow", host: server.host, port: server.port, group: group)
+        let slow = try await BenchConnection.openMany(
+            slowReaders, prefix: "slow", host: server.host, port: server.port, group: group, receiveBuffer: 4096
+        )
         for connection in slow { try await connection.channel.setOption(.autoRead, value: false) }
         // Joins and logins of the others are done before anything is measured.
         try await Task.sleep(for: .milliseconds(500))
@@ -78,14 +80,27 @@ struct Fanout: AsyncParsableCommand {
             MaxReport(p99BoundMs: p99BoundMs, steps: steps).print(json: target.json)
         } else {
             var report = try await run.measure(rate: rate, duration: duration, loginSeconds: loginSeconds)
-            report.slowReaders = slowReaders
-            report.slowReadersCutOff = slow.count { !$0.channel.isActive }
+            if slowReaders > 0 {
+                report.slowReaders = slowReaders
+                report.slowReadersCutOff = try await cutOff(slow)
+            }
             report.serverPeakBytes = server.peakResidentBytes
             report.print(json: target.json)
         }
         for connection in connections + slow { try? await connection.channel.close() }
         try? await group.shutdownGracefully()
     }
+}
+
+/// How many of the slow readers the server closed. A socket that is not
+/// read does not notice its end, so they read again for a moment first.
+private func cutOff(_ slow: [BenchConnection]) async throws -> Int {
+    for connection in slow { try await connection.channel.setOption(.autoRead, value: true) }
+    let deadline = ContinuousClock.now + .seconds(5)
+    while ContinuousClock.now < deadline, slow.contains(where: \.channel.isActive) {
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return slow.count { !$0.channel.isActive }
 }
 
 /// The logged-in clients of a fanout, measured at one rate after another.

@@ -32,6 +32,7 @@ import Testing
             resume_token_hours = 24
             resume_tokens_per_user = 3
             max_database_bytes = 1048576
+            coalesce_ms = 2.5
             [robot]
             enabled = false
             [password_hash]
@@ -49,7 +50,7 @@ import Testing
         #expect(configuration.limits.maxFileBytes == 1 << 30 && configuration.limits.maxTransfers == 2)
         #expect(configuration.limits.largeRoomMembers == 1000)
         #expect(configuration.resumeTokenHours == 24 && configuration.resumeTokensPerUser == 3)
-        #expect(configuration.maxDatabaseBytes == 1 << 20)
+        #expect(configuration.maxDatabaseBytes == 1 << 20 && configuration.coalesceMilliseconds == 2.5)
         #expect(!configuration.robotEnabled)
         #expect(configuration.passwordCost == .init(logN: 16, blockSize: 8, parallelism: 2))
         #expect(throws: Never.self) { try configuration.validate() }

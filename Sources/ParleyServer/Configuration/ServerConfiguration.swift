@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable {
     public var resumeTokenHours = 30.0 * 24
     /// Tokens kept per user (one per password login); older ones are revoked.
     public var resumeTokensPerUser = 20
+    /// Events to one client are gathered this long, then written at once:
+    /// fewer system calls in a busy room for a delay nobody sees.
+    public var coalesceMilliseconds = 4.0
     /// The database file grows no bigger (0: as big as the disk allows);
     /// past it, writes are refused with `storage.full` while reads go on.
     public var maxDatabaseBytes: Int64 = 0
@@ -56,6 +59,7 @@ public struct ServerConfiguration: Sendable {
         try require(limits.maxTransfers >= 1, "limits.max_transfers", "must be at least 1")
         try require(limits.largeRoomMembers >= 0, "limits.large_room_members", "must be 0 or more")
         try require(resumeTokenHours >= 0 && resumeTokenHours.isFinite, "limits.resume_token_hours", "must be 0 (no tokens) or more")
+        try require(coalesceMilliseconds >= 0 && coalesceMilliseconds <= 1000, "limits.coalesce_ms", "must be from 0 to 1000")
         try require(maxDatabaseBytes >= 0, "limits.max_database_bytes", "must be 0 (no limit) or more")
         try require(resumeTokensPerUser >= 1, "limits.resume_tokens_per_user", "must be at least 1")
         try require(maxOutboundBytes >= 64 * 1024, "limits.max_outbound_bytes", "must be at least 65536")

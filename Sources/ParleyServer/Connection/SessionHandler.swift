@@ -40,6 +40,9 @@ final class SessionHandler: ChannelInboundHandler {
     private var diskBehind = false
     private var transfers: Transfers?
     private var flushScheduled = false
+    /// Events gathered since the last flush.
+    private var outgoing: ByteBuffer?
+    private static let outgoingCapacity = 4096
     /// Past this many queued requests the socket is not read until the
     /// queue drains: back-pressure instead of unbounded memory.
     private static let maxQueuedRequests = 64
@@ -462,21 +465,37 @@ final class SessionHandler: ChannelInboundHandler {
         write(WireCodec.encode(message))
     }
 
-    /// Writes now and flushes once the loop has run what is queued: a burst
-    /// of events leaves in one system call instead of one each.
+    /// Gathers events in one buffer for `coalesce_ms` and then writes it:
+    /// a burst of events to this session crosses the pipeline and leaves in
+    /// one system call, instead of once per event. Copying a frame of a few
+    /// hundred bytes costs less than a trip through the pipeline, and in a
+    /// busy room the system calls were most of the cost (docs/BENCHMARKS.md).
     private func writeSoon(_ frame: ByteBuffer) {
-        guard let context, context.channel.isActive else { return }
-        context.write(wrapOutboundOut(frame), promise: nil)
+        guard let context else { return }
+        if case .closed = state { return }
+        var frame = frame
+        if outgoing == nil {
+            outgoing = context.channel.allocator.buffer(capacity: Swift.max(Self.outgoingCapacity, frame.readableBytes))
+        }
+        outgoing!.writeBuffer(&frame)
         guard !flushScheduled else { return }
         flushScheduled = true
-        context.eventLoop.assumeIsolated().execute {
+        context.eventLoop.assumeIsolated().scheduleTask(in: services.coalescing) {
             self.flushScheduled = false
-            self.context?.flush()
+            self.flushOutgoing()
         }
     }
 
+    private func flushOutgoing() {
+        guard let context, let buffer = outgoing else { return }
+        outgoing = nil
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+    }
+
+    /// Writes at once, after whatever events are gathered, so that order holds.
     private func write(_ frame: ByteBuffer) {
         guard let context, context.channel.isActive else { return }
+        flushOutgoing()
         context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
 
@@ -488,6 +507,7 @@ final class SessionHandler: ChannelInboundHandler {
         guard let context else { return }
         if case .closed = state { return }
         leaveReason = reason ?? leaveReason
+        flushOutgoing()
         state = .closed
         let channel = context.channel
         let closeOnce = context.eventLoop.scheduleTask(in: .seconds(1)) { channel.close(promise: nil) }

@@ -14,6 +14,8 @@ struct SessionServices: Sendable {
     let fileIO: NIOThreadPool
     let hub: Hub
     let limits: ServerLimits
+    /// How long events to one client are gathered before one write.
+    let coalescing: TimeAmount
     let helloFrame: ByteBuffer
     let logger: Logger
 }

@@ -35,20 +35,39 @@ public final class Hub: Sendable {
         var rooms: [String: StoredRoom]
     }
 
+    /// The sessions of one event loop, handed an event in one task.
+    private struct LoopGroup {
+        let loop: any EventLoop
+        var sinks: [any SessionSink]
+    }
+
     private struct State {
         var sessions: [String: Session] = [:]
         /// Online members of each room, by user key.
         var present: [Int64: Set<String>] = [:]
+        /// Each room's online sessions grouped by loop, kept between
+        /// changes of presence: a message to a room then costs no lookup
+        /// per member.
+        var groups: [Int64: [LoopGroup]] = [:]
 
         mutating func enter(_ key: String, _ room: StoredRoom) {
             present[room.id, default: []].insert(key)
+            groups[room.id] = nil
             sessions[key]?.rooms[NameRules.key(for: room.name)] = room
         }
 
         mutating func leave(_ key: String, _ room: StoredRoom) {
             present[room.id]?.remove(key)
             if present[room.id]?.isEmpty == true { present[room.id] = nil }
+            groups[room.id] = nil
             sessions[key]?.rooms[NameRules.key(for: room.name)] = nil
+        }
+
+        mutating func groups(in room: Int64) -> [LoopGroup] {
+            if let cached = groups[room] { return cached }
+            let grouped = Hub.group(sinks(in: room, excluding: nil))
+            groups[room] = grouped
+            return grouped
         }
 
         func sinks(in room: Int64, excluding: String?) -> [any SessionSink] {
@@ -161,24 +180,37 @@ public final class Hub: Sendable {
     /// Encodes `event` once and hands the same bytes to every online member
     /// of a room.
     public func publish(_ event: Event, in room: Int64, excluding key: String? = nil) {
-        hand(event, to: state.withLock { $0.sinks(in: room, excluding: key) })
+        if let key {
+            hand(event, to: state.withLock { $0.sinks(in: room, excluding: key) })
+        } else {
+            hand(event, to: state.withLock { $0.groups(in: room) })
+        }
+    }
+
+    private func hand(_ event: Event, to sinks: [any SessionSink]) {
+        hand(event, to: Self.group(sinks))
     }
 
     /// One hop per event loop, not one per recipient: the sessions of a
     /// loop get the event in one task.
-    private func hand(_ event: Event, to sinks: [any SessionSink]) {
-        guard !sinks.isEmpty else { return }
+    private func hand(_ event: Event, to groups: [LoopGroup]) {
+        guard !groups.isEmpty else { return }
         let outbound = OutboundEvent(event: event, frame: encode(event))
-        var byLoop: [ObjectIdentifier: (loop: any EventLoop, sinks: [any SessionSink])] = [:]
-        for sink in sinks {
-            byLoop[ObjectIdentifier(sink.eventLoop), default: (sink.eventLoop, [])].sinks.append(sink)
-        }
-        for (loop, sinks) in byLoop.values {
-            if loop.inEventLoop {
+        for group in groups {
+            let sinks = group.sinks
+            if group.loop.inEventLoop {
                 for sink in sinks { sink.deliver(outbound) }
             } else {
-                loop.execute { for sink in sinks { sink.deliver(outbound) } }
+                group.loop.execute { for sink in sinks { sink.deliver(outbound) } }
             }
         }
+    }
+
+    private static func group(_ sinks: [any SessionSink]) -> [LoopGroup] {
+        var byLoop: [ObjectIdentifier: LoopGroup] = [:]
+        for sink in sinks {
+            byLoop[ObjectIdentifier(sink.eventLoop), default: LoopGroup(loop: sink.eventLoop, sinks: [])].sinks.append(sink)
+        }
+        return Array(byLoop.values)
     }
 }
