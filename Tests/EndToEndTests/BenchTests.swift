@@ -3,8 +3,10 @@ import ParleyTestSupport
 import Testing
 
 /// The bench counts right: what it reports is what happened. (Its speed
-/// figures are for docs/BENCHMARKS.md, never asserted here.)
-@Suite struct BenchTests {
+/// figures are for docs/BENCHMARKS.md, never asserted here.) One at a time:
+/// each starts a server and many clients, and the tmux tests beside them
+/// need the CPU to log in on time.
+@Suite(.serialized) struct BenchTests {
     /// Runs `parley-bench ARGUMENTS --json` and returns its report.
     func bench(_ arguments: [String]) throws -> [String: Any] {
         let process = Process()

@@ -32,6 +32,7 @@ final class SessionHandler: ChannelInboundHandler {
     private var token: String?
     /// Why the session ended, told to the others in the `left` event.
     private var leaveReason = "quit"
+    private var loggedOut = false
     /// Requests run one at a time in the order they came, so a client's
     /// messages are committed in the order it sent them.
     private var queued: [(id: UInt32, request: Request)] = []
@@ -158,6 +159,8 @@ final class SessionHandler: ChannelInboundHandler {
         case .logout:
             let (accounts, token) = (services.accounts, self.token)
             self.token = nil
+            // The client is leaving: however its socket ends now, it quit.
+            loggedOut = true
             withUser(id) { _, _ in
                 run(id) {
                     if let token { try await accounts.revoke(token: token) }
@@ -523,7 +526,7 @@ final class SessionHandler: ChannelInboundHandler {
             services.logger.notice("broken framing", metadata: ["error": "\(frameError)"])
             close(because: frameError.protocolError, leaving: "connection lost")
         } else {
-            leaveReason = "connection lost"
+            if !loggedOut { leaveReason = "connection lost" }
             context.close(promise: nil)
         }
     }
