@@ -12,7 +12,7 @@ mode=${1:-short}
 case "$mode" in
     # The slow readers must be sent more than the kernel's send buffer
     # (tcp_wmem, up to 4 MB) plus max_outbound_bytes before they are cut off.
-    long) storm=10000; idle=10000; clients=100; rate=20000; seconds=10 ;;
+    long) storm=10000; idle=10000; clients=100; rate=4000; seconds=15 ;;
     short) storm=500; idle=500; clients=20; rate=10000; seconds=10 ;;
     *) echo "usage: $0 short|long" >&2; exit 2 ;;
 esac

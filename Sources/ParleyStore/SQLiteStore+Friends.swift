@@ -63,9 +63,10 @@ extension SQLiteStore {
     public func friends(of user: StoredUser) async throws -> [StoredUser] {
         try await pool.read { db in
             try UserRecord.fetchAll(db, sql: """
-                SELECT u.* FROM user u JOIN friendship f
-                  ON (f.userA = ? AND u.id = f.userB) OR (f.userB = ? AND u.id = f.userA)
-                ORDER BY u.nameKey
+                SELECT u.* FROM friendship f JOIN user u ON u.id = f.userB WHERE f.userA = ?
+                UNION ALL
+                SELECT u.* FROM friendship f JOIN user u ON u.id = f.userA WHERE f.userB = ?
+                ORDER BY nameKey
                 """, arguments: [user.id, user.id]).map(\.stored)
         }
     }

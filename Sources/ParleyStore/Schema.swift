@@ -112,7 +112,7 @@ enum Schema {
                 t.add(column: "fileId", .integer).references("file")
             }
         }
-        migrator.registerMigration("v5: resume tokens") { db in
+        migrator.registerMigration("v5: resume tokens; indexes for many users") { db in
             // Only a token's SHA-256 is kept: a copy of the database logs nobody in.
             try db.create(table: "resumeToken") { t in
                 t.primaryKey("hash", .text)
@@ -121,6 +121,9 @@ enum Schema {
                 t.column("expiresAt", .integer).notNull()
             }
             try db.create(index: "resumeToken_by_user", on: "resumeToken", columns: ["userId", "createdAt"])
+            try db.create(index: "resumeToken_by_expiry", on: "resumeToken", columns: ["expiresAt"])
+            // A user's friends from either side without reading every user.
+            try db.create(index: "friendship_by_b", on: "friendship", columns: ["userB"])
         }
         return migrator
     }

@@ -17,6 +17,8 @@ final class BenchClient: ChannelInboundHandler {
     private static let pingType = Array("\"type\":\"ping\"".utf8)
     private static let errorType = Array("\"type\":\"error\"".utf8)
     private static let tokenKey = Array("\"token\":\"".utf8)
+    /// How most message events begin (the order of JSON keys varies).
+    private static let messageEvent = Array("{\"type\":\"message\"".utf8)
 
     private var waiting: [UInt32: EventLoopPromise<Void>] = [:]
     private var nextID: UInt32 = 1
@@ -73,7 +75,10 @@ final class BenchClient: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let bytes = unwrapInboundIn(data).payload.readableBytesView
-        if let re = bytes.firstRange(of: Self.replyKey) {
+        if bytes.starts(with: Self.messageEvent) {
+            // Most frames: skip looking for the marks of the rare others.
+            if let text = bytes.firstRange(of: Self.textKey) { record(sentAt: Self.number(in: bytes, from: text.upperBound)) }
+        } else if let re = bytes.firstRange(of: Self.replyKey) {
             // Replies: setup ones complete their promise; those to sends are only acknowledgements.
             let id = UInt32(Self.number(in: bytes, from: re.upperBound))
             guard let promise = waiting.removeValue(forKey: id) else { return }
@@ -86,13 +91,16 @@ final class BenchClient: ChannelInboundHandler {
                 promise.succeed()
             }
         } else if let text = bytes.firstRange(of: Self.textKey) {
-            let sent = Self.number(in: bytes, from: text.upperBound)
-            let now = NIODeadline.now().uptimeNanoseconds
-            received += 1
-            _ = latencies.record(now > sent ? now - sent : 0)
+            record(sentAt: Self.number(in: bytes, from: text.upperBound))
         } else if bytes.firstRange(of: Self.pingType) != nil {
             context.writeAndFlush(wrapOutboundOut(Self.pong), promise: nil)
         }
+    }
+
+    private func record(sentAt sent: UInt64) {
+        let now = NIODeadline.now().uptimeNanoseconds
+        received += 1
+        _ = latencies.record(now > sent ? now - sent : 0)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -414,6 +414,8 @@ final class SessionHandler: ChannelInboundHandler {
     func deliver(_ event: OutboundEvent) {
         switch state {
         case .loggingIn(var pending):
+            // Let go of the state's copy first, or every append copies the array.
+            state = .loggingIn(pending: [])
             pending.append(event)
             state = .loggingIn(pending: pending)
         case .authenticated:
