@@ -11,9 +11,10 @@ cd "$(dirname "$0")/.."
 mode=${1:-short}
 case "$mode" in
     # The slow readers must be sent more than the kernel's send buffer
-    # (tcp_wmem, up to 4 MB) plus max_outbound_bytes before they are cut off.
-    long) storm=10000; idle=10000; clients=100; rate=4000; seconds=15 ;;
-    short) storm=500; idle=500; clients=20; rate=10000; seconds=10 ;;
+    # (tcp_wmem, up to 4 MB) plus max_outbound_bytes before they are cut
+    # off: 1 kB messages at 1,000 a second fill that in about five seconds.
+    long) storm=10000; idle=10000; clients=200 ;;
+    short) storm=500; idle=500; clients=50 ;;
     *) echo "usage: $0 short|long" >&2; exit 2 ;;
 esac
 swift build -c release --product parley-server > /dev/null
@@ -27,8 +28,8 @@ back = r['logged_in_after_restart']['count']
 assert back == $storm, f'only {back} of $storm came back'
 print(f\"all {back} back {r['seconds_until_all_logged_in']:.2f} s after the restart\")"
 
-echo "== slow readers: 5 clients never read while $clients others get $rate messages a second"
-"$bench" fanout --clients "$clients" --senders 10 --rate "$rate" --duration "$seconds" --slow-readers 5 \
+echo "== slow readers: 5 clients never read while $clients others get 1,000 messages of 1 kB a second"
+"$bench" fanout --clients "$clients" --senders 10 --rate 1000 --padding 1000 --duration 10 --slow-readers 5 \
     --max-outbound-bytes 1048576 --json | tee /dev/stderr | check "
 assert r['received'] == r['expected'], f\"{r['expected'] - r['received']} deliveries lost\"
 assert r['slow_readers_cut_off'] == 5, f\"{r['slow_readers_cut_off']} of 5 slow readers cut off\"

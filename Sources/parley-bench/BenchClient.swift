@@ -56,14 +56,15 @@ final class BenchClient: ChannelInboundHandler {
     /// Sends bench messages to the lobby, stamped with the time now, until
     /// `due` have been sent: a late tick catches up, so the load offered
     /// does not drop when the bench's loop is busy.
-    func sendMessages(upTo due: Int) {
+    /// `padding` characters after the time make the messages that long.
+    func sendMessages(upTo due: Int, padding: String = "") {
         let count = due - sent
         guard count > 0, let context else { return }
         sent += count
         for _ in 0..<count {
             let id = nextID
             nextID &+= 1
-            let json = "{\"type\":\"send\",\"id\":\(id),\"conversation\":\"lobby\",\"text\":\"b \(NIODeadline.now().uptimeNanoseconds)\"}"
+            let json = "{\"type\":\"send\",\"id\":\(id),\"conversation\":\"lobby\",\"text\":\"b \(NIODeadline.now().uptimeNanoseconds)\(padding)\"}"
             context.write(wrapOutboundOut(Frame.encode(kind: .json, payload: Array(json.utf8))), promise: nil)
         }
         context.flush()

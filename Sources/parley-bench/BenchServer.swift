@@ -1,4 +1,5 @@
 import Foundation
+import ParleyServer
 
 /// The server under test: one this bench started (so its CPU time and
 /// memory can be read, and it can be killed and restarted), or one given by
@@ -86,6 +87,17 @@ final class BenchServer: @unchecked Sendable {
     /// Starts the server again on the same port and data.
     func restart() throws {
         try launch()
+    }
+
+    /// Raises this process's open-files limit to the hard one, which must
+    /// leave room for `connections` sockets; returns the limit.
+    @discardableResult
+    static func openFiles(for connections: Int) throws -> Int {
+        let limit = OpenFilesLimit.raiseToHardLimit()
+        guard connections + 100 <= limit else {
+            throw BenchError("\(connections) connections need more open files than this process may have (\(limit)); raise `ulimit -Hn`")
+        }
+        return limit
     }
 
     /// User plus system CPU seconds of the started server; nil otherwise.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import NIOPosix
-import ParleyServer
 
 struct Connections: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,10 +16,7 @@ struct Connections: AsyncParsableCommand {
     var inFlight = 200
 
     func run() async throws {
-        let limit = OpenFilesLimit.raiseToHardLimit()
-        guard count + 100 <= limit else {
-            throw BenchError("\(count) connections need more open files than this process may have (\(limit)); raise `ulimit -Hn`")
-        }
+        let limit = try BenchServer.openFiles(for: count)
         let server = try BenchServer.start(target.server)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -3,7 +3,6 @@ import Foundation
 import Histogram
 import NIOCore
 import NIOPosix
-import ParleyServer
 
 struct Fanout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,6 +38,9 @@ struct Fanout: AsyncParsableCommand {
     @Option(help: "With --max: at most this many steps.")
     var maxSteps = 30
 
+    @Option(help: "Characters added to each message (the bench's own are about 30 bytes of text).")
+    var padding = 0
+
     @Option(help: "Extra clients that log in and then never read, to show they do not slow the others.")
     var slowReaders = 0
 
@@ -52,7 +54,7 @@ struct Fanout: AsyncParsableCommand {
     }
 
     func run() async throws {
-        OpenFilesLimit.raiseToHardLimit()
+        try BenchServer.openFiles(for: clients + slowReaders)
         let server = try BenchServer.start(target.server, limits: "max_outbound_bytes = \(maxOutboundBytes)")
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
@@ -65,7 +67,8 @@ struct Fanout: AsyncParsableCommand {
         for connection in slow { try await connection.channel.setOption(.autoRead, value: false) }
         // Joins and logins of the others are done before anything is measured.
         try await Task.sleep(for: .milliseconds(500))
-        let run = FanoutRun(connections: connections, senders: senders, server: server)
+        let run = FanoutRun(connections: connections, senders: senders, server: server,
+                            padding: padding > 0 ? " " + String(repeating: "x", count: padding - 1) : "")
 
         if max {
             var steps: [FanoutReport] = []
@@ -108,6 +111,7 @@ struct FanoutRun {
     let connections: [BenchConnection]
     let senders: Int
     let server: BenchServer
+    let padding: String
 
     func measure(rate: Double, duration: Double, loginSeconds: Double) async throws -> FanoutReport {
         let before = try await total(connections) { $0.received }
@@ -123,7 +127,7 @@ struct FanoutRun {
             let client = connection.client
             return connection.channel.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(10)) { _ in
                 let elapsed = min((ContinuousClock.now - start).seconds, duration)
-                client.value.sendMessages(upTo: base + Int(perSender * elapsed))
+                client.value.sendMessages(upTo: base + Int(perSender * elapsed), padding: padding)
             }
         }
         try await Task.sleep(for: .seconds(duration))

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Histogram
 import NIOPosix
-import ParleyServer
 
 struct Reconnect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -19,10 +18,7 @@ struct Reconnect: AsyncParsableCommand {
     var inFlight = 1000
 
     func run() async throws {
-        let limit = OpenFilesLimit.raiseToHardLimit()
-        guard clients + 100 <= limit else {
-            throw BenchError("\(clients) clients need more open files than this process may have (\(limit)); raise `ulimit -Hn`")
-        }
+        try BenchServer.openFiles(for: clients)
         let server = try BenchServer.start(nil)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)

@@ -88,3 +88,17 @@ public struct TestUser: Sendable {
         log = EventLog(connection.events)
     }
 }
+
+extension ParleyConnection {
+    /// A conversation's whole history, oldest first, read page by page.
+    public func wholeHistory(of conversation: ConversationID) async throws -> [ChatMessage] {
+        var messages: [ChatMessage] = []
+        var more = true
+        while more {
+            let page = try await history(of: conversation, page: .after(id: messages.last?.id ?? 0, limit: 200))
+            messages += page.messages
+            more = page.hasMore && !page.messages.isEmpty
+        }
+        return messages
+    }
+}

@@ -97,13 +97,7 @@ import Testing
         let (reader, _) = try await ParleyConnection.open(
             host: "127.0.0.1", port: port, name: "reader", password: "correct horse", register: true, createIfMissing: true
         )
-        var messages: [ChatMessage] = []
-        var more = true
-        while more {
-            let page = try await reader.history(of: .lobby, page: .after(id: messages.last?.id ?? 0, limit: 200))
-            messages += page.messages
-            more = page.hasMore && !page.messages.isEmpty
-        }
+        let messages = try await reader.wholeHistory(of: .lobby)
         await reader.close()
         return messages
     }

@@ -65,13 +65,7 @@ import Testing
 
     private func lobbyHistory(port: Int, as name: String) async throws -> [ChatMessage] {
         let (connection, _) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: name, password: "correct horse")
-        var messages: [ChatMessage] = []
-        var more = true
-        while more {
-            let page = try await connection.history(of: .lobby, page: .after(id: messages.last?.id ?? 0, limit: 200))
-            messages += page.messages
-            more = page.hasMore && !page.messages.isEmpty
-        }
+        let messages = try await connection.wholeHistory(of: .lobby)
         await connection.close()
         return messages
     }
