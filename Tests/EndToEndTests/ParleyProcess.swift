@@ -44,16 +44,23 @@ extension Tmux {
     func logIn(_ users: String..., port: Int, configHome: String) async throws {
         for user in users {
             try start(user, command: ParleyCommand.chat(user: user, port: port, configHome: configHome))
-            try await wait(user, for: "\(user)@127.0.0.1:\(port) · online")
+            try await wait(user, for: "\(user)@127.0.0.1:\(port) · online", timeout: .seconds(60))
         }
     }
 }
 
 extension ServerProcess {
     /// The real `parley-server` on `port` (0: a free one) with its data in
-    /// `directory`/data, and the port it listens on.
+    /// `directory`/data, and the port it listens on. Its password hash is
+    /// the cheap one of the other suites: these tests are about the
+    /// screens, and beside the rest of the suite a debug build's scrypt at
+    /// full cost kept the clients at their login past the timeout.
     static func started(in directory: String, port: Int = 0) throws -> (ServerProcess, Int) {
-        let server = try ServerProcess(["--port", "\(port)", "--data-dir", directory + "/data", "--log-level", "warning"])
+        let config = directory + "/server.toml"
+        try "[password_hash]\nlog_n = 10\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try ServerProcess([
+            "--port", "\(port)", "--data-dir", directory + "/data", "--config", config, "--log-level", "warning",
+        ])
         let bound = try #require(try server.waitForListeningPort())
         return (server, bound)
     }
