@@ -43,24 +43,12 @@ struct ConnectionsReport: Report {
     let connections, openFilesLimit: Int
     let loginSeconds: Double
     let serverBytesBefore, serverBytesAfter: Int?
-    var bytesPerConnection: Int? {
-        guard let serverBytesBefore, let serverBytesAfter else { return nil }
-        return (serverBytesAfter - serverBytesBefore) / max(1, connections)
-    }
+    let bytesPerConnection: Int?
 
-    enum CodingKeys: String, CodingKey {
-        case scenario, connections, openFilesLimit, loginSeconds, serverBytesBefore, serverBytesAfter, bytesPerConnection
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(scenario, forKey: .scenario)
-        try container.encode(connections, forKey: .connections)
-        try container.encode(openFilesLimit, forKey: .openFilesLimit)
-        try container.encode(loginSeconds, forKey: .loginSeconds)
-        try container.encodeIfPresent(serverBytesBefore, forKey: .serverBytesBefore)
-        try container.encodeIfPresent(serverBytesAfter, forKey: .serverBytesAfter)
-        try container.encodeIfPresent(bytesPerConnection, forKey: .bytesPerConnection)
+    init(connections: Int, openFilesLimit: Int, loginSeconds: Double, serverBytesBefore: Int?, serverBytesAfter: Int?) {
+        (self.connections, self.openFilesLimit, self.loginSeconds) = (connections, openFilesLimit, loginSeconds)
+        (self.serverBytesBefore, self.serverBytesAfter) = (serverBytesBefore, serverBytesAfter)
+        bytesPerConnection = serverBytesAfter.flatMap { after in serverBytesBefore.map { (after - $0) / max(1, connections) } }
     }
 
     var title: String { "connections: \(connections) logged-in idle clients" }

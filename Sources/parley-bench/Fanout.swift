@@ -64,7 +64,7 @@ struct Fanout: AsyncParsableCommand {
         let slow = try await BenchConnection.openMany(
             slowReaders, prefix: "slow", host: server.host, port: server.port, group: group, receiveBuffer: 4096
         )
-        for connection in slow { try await connection.channel.setOption(.autoRead, value: false) }
+        for connection in slow { try await connection.channel.setOption(.autoRead, value: false).get() }
         // Joins and logins of the others are done before anything is measured.
         try await Task.sleep(for: .milliseconds(500))
         let run = FanoutRun(connections: connections, senders: senders, server: server,
@@ -98,7 +98,7 @@ struct Fanout: AsyncParsableCommand {
 /// How many of the slow readers the server closed. A socket that is not
 /// read does not notice its end, so they read again for a moment first.
 private func cutOff(_ slow: [BenchConnection]) async throws -> Int {
-    for connection in slow { try await connection.channel.setOption(.autoRead, value: true) }
+    for connection in slow { try await connection.channel.setOption(.autoRead, value: true).get() }
     let deadline = ContinuousClock.now + .seconds(5)
     while ContinuousClock.now < deadline, slow.contains(where: \.channel.isActive) {
         try await Task.sleep(for: .milliseconds(50))

@@ -46,8 +46,10 @@ struct Files: AsyncParsableCommand {
     /// Random bytes, one random MiB repeated: nothing on the way compresses
     /// or deduplicates, and it is quick to make.
     private func write(_ count: Int, to path: String) throws {
-        let block = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/urandom")).read(upToCount: 1 << 20) ?? Data()
-        FileManager.default.createFile(atPath: path, contents: nil)
+        let random = try FileHandle(forReadingFrom: URL(fileURLWithPath: "/dev/urandom"))
+        let block = try random.read(upToCount: 1 << 20) ?? Data()
+        try random.close()
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw BenchError("cannot create \(path)") }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var left = count
@@ -63,26 +65,20 @@ struct FilesReport: Report {
     let bytes: Int
     let uploadSeconds, downloadSeconds: Double
     let serverBytesBefore, serverPeakBytes: Int?
-    var uploadMBPerSecond: Double { Double(bytes) / 1e6 / uploadSeconds }
-    var downloadMBPerSecond: Double { Double(bytes) / 1e6 / downloadSeconds }
-    var serverGrowthBytes: Int? { serverPeakBytes.flatMap { peak in serverBytesBefore.map { peak - $0 } } }
+    let uploadMBPerSecond, downloadMBPerSecond: Double
+    let serverGrowthBytes: Int?
+
+    init(bytes: Int, uploadSeconds: Double, downloadSeconds: Double, serverBytesBefore: Int?, serverPeakBytes: Int?) {
+        (self.bytes, self.uploadSeconds, self.downloadSeconds) = (bytes, uploadSeconds, downloadSeconds)
+        (self.serverBytesBefore, self.serverPeakBytes) = (serverBytesBefore, serverPeakBytes)
+        uploadMBPerSecond = Double(bytes) / 1e6 / uploadSeconds
+        downloadMBPerSecond = Double(bytes) / 1e6 / downloadSeconds
+        serverGrowthBytes = serverPeakBytes.flatMap { peak in serverBytesBefore.map { peak - $0 } }
+    }
 
     enum CodingKeys: String, CodingKey {
         case scenario, bytes, uploadSeconds, downloadSeconds, serverBytesBefore, serverPeakBytes
         case uploadMBPerSecond = "uploadMbPerSecond", downloadMBPerSecond = "downloadMbPerSecond", serverGrowthBytes
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(scenario, forKey: .scenario)
-        try container.encode(bytes, forKey: .bytes)
-        try container.encode(uploadSeconds, forKey: .uploadSeconds)
-        try container.encode(downloadSeconds, forKey: .downloadSeconds)
-        try container.encode(uploadMBPerSecond, forKey: .uploadMBPerSecond)
-        try container.encode(downloadMBPerSecond, forKey: .downloadMBPerSecond)
-        try container.encodeIfPresent(serverBytesBefore, forKey: .serverBytesBefore)
-        try container.encodeIfPresent(serverPeakBytes, forKey: .serverPeakBytes)
-        try container.encodeIfPresent(serverGrowthBytes, forKey: .serverGrowthBytes)
     }
 
     var title: String { "files: \(megabytes(bytes)) up and down (hashing on both ends included)" }

@@ -79,16 +79,11 @@ struct MaxReport: Report {
     let scenario = "fanout-max"
     let p99BoundMs: Double
     let steps: [FanoutReport]
-    var held: FanoutReport? { steps.last { $0.latency.p99 <= p99BoundMs && $0.received == $0.expected } }
+    let held: FanoutReport?
 
-    enum CodingKeys: String, CodingKey { case scenario, p99BoundMs = "p99BoundMs", steps, held }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(scenario, forKey: .scenario)
-        try container.encode(p99BoundMs, forKey: .p99BoundMs)
-        try container.encode(steps, forKey: .steps)
-        try container.encodeIfPresent(held, forKey: .held)
+    init(p99BoundMs: Double, steps: [FanoutReport]) {
+        (self.p99BoundMs, self.steps) = (p99BoundMs, steps)
+        held = steps.last { $0.latency.p99 <= p99BoundMs && $0.received == $0.expected }
     }
 
     var title: String { "fanout --max: the highest rate with p99 under \(f(p99BoundMs, 0)) ms and nothing lost" }

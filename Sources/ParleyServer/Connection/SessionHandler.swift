@@ -158,10 +158,10 @@ final class SessionHandler: ChannelInboundHandler {
             logIn(name: name, with: .token(token), takeOver: takeOver, id: id)
         case .logout:
             let (accounts, token) = (services.accounts, self.token)
-            self.token = nil
-            // The client is leaving: however its socket ends now, it quit.
-            loggedOut = true
             withUser(id) { _, _ in
+                self.token = nil
+                // The client is leaving: however its socket ends now, it quit.
+                loggedOut = true
                 run(id) {
                     if let token { try await accounts.revoke(token: token) }
                     return .done
