@@ -121,7 +121,10 @@ let package = Package(
             path: "Tests/ParleyTestSupport"
         ),
         .testTarget(name: "ParleyProtocolTests", dependencies: ["ParleyProtocol"]),
-        .testTarget(name: "ParleyStoreTests", dependencies: ["ParleyStore"]),
+        .testTarget(
+            name: "ParleyStoreTests",
+            dependencies: ["ParleyStore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [

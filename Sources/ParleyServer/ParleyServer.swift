@@ -87,6 +87,7 @@ public final class ParleyServer: Sendable {
             chat: chat,
             friends: friends,
             rooms: rooms,
+            arrivals: ArrivalService(store: store, rooms: rooms, friends: friends),
             files: FileService(store: store, chat: chat, storage: storage, limits: configuration.limits),
             fileIO: fileIO,
             hub: hub,

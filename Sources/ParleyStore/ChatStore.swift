@@ -37,6 +37,46 @@ public struct RoomCount: Hashable, Sendable {
     public let members: Int
 }
 
+/// How much of each room a member is shown on arriving.
+public struct RoomViewSize: Hashable, Sendable {
+    /// The latest messages; 0 reads none (and says more exist).
+    public let history: Int
+    /// Members are named only in rooms with at most this many.
+    public let namingAtMost: Int
+
+    public init(history: Int, namingAtMost: Int) {
+        self.history = history
+        self.namingAtMost = namingAtMost
+    }
+}
+
+/// A room as a member finds it on arriving.
+public struct RoomView: Hashable, Sendable {
+    public let room: StoredRoom
+    public let memberCount: Int
+    /// Every member's name, by name; none in a room too large to name them.
+    public let memberNames: [String]
+    /// The latest messages, oldest first, and whether older ones exist.
+    public let history: [ChatMessage]
+    public let hasMore: Bool
+}
+
+/// A user's friends and the requests waiting either way.
+public struct Friendships: Hashable, Sendable {
+    public let friends: [StoredUser]
+    public let incoming: [StoredUser]
+    public let outgoing: [StoredUser]
+}
+
+/// What a user finds on logging in, read in one transaction: one trip to
+/// the database per login rather than one per part.
+public struct Arrival: Hashable, Sendable {
+    public let rooms: [RoomView]
+    public let friendships: Friendships
+    /// Private messages that waited for the user.
+    public let away: [PendingMessage]
+}
+
 /// How two users stand with each other.
 public enum FriendLink: Hashable, Sendable {
     case strangers
@@ -137,9 +177,9 @@ public protocol ChatStore: Sendable {
     func rooms(of user: StoredUser) async throws -> [StoredRoom]
     /// Every room with its number of members: the lobby first, then by name.
     func allRooms() async throws -> [RoomCount]
-    /// How many members a room has, and their names by name when there
-    /// are at most `limit` (none otherwise).
-    func members(of room: StoredRoom, namingAtMost limit: Int) async throws -> (count: Int, names: [String])
+    func roomView(_ room: StoredRoom, size: RoomViewSize) async throws -> RoomView
+    /// `rooms` are the user's, as `rooms(of:)` read them.
+    func arrival(of user: StoredUser, in rooms: [StoredRoom], size: RoomViewSize) async throws -> Arrival
     func setTopic(_ topic: String, of room: StoredRoom) async throws
     /// How many messages the room got from `time` on.
     func messageCount(in room: StoredRoom, since time: Int64) async throws -> Int
@@ -164,16 +204,13 @@ public protocol ChatStore: Sendable {
     /// False when they were not friends.
     func unfriend(_ a: StoredUser, _ b: StoredUser) async throws -> Bool
     func friends(of user: StoredUser) async throws -> [StoredUser]
-    func friendRequests(to user: StoredUser) async throws -> [StoredUser]
-    func friendRequests(from user: StoredUser) async throws -> [StoredUser]
+    func friendships(of user: StoredUser) async throws -> Friendships
 
     // MARK: Private conversations
 
     /// The pair's conversation, created on first use.
     func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom
     func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom?
-    /// Private messages to `user` not yet delivered, oldest first.
-    func undeliveredMessages(to user: StoredUser) async throws -> [PendingMessage]
     func markDelivered(_ ids: [Int64], at time: Int64) async throws
 
     // MARK: Files

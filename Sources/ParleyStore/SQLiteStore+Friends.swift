@@ -61,32 +61,36 @@ extension SQLiteStore {
     }
 
     public func friends(of user: StoredUser) async throws -> [StoredUser] {
-        try await pool.read { db in
-            try UserRecord.fetchAll(db, sql: """
-                SELECT u.* FROM friendship f JOIN user u ON u.id = f.userB WHERE f.userA = ?
-                UNION ALL
-                SELECT u.* FROM friendship f JOIN user u ON u.id = f.userA WHERE f.userB = ?
-                ORDER BY nameKey
-                """, arguments: [user.id, user.id]).map(\.stored)
-        }
+        try await pool.read { db in try Self.friends(db, of: user) }
     }
 
-    public func friendRequests(to user: StoredUser) async throws -> [StoredUser] {
-        try await pool.read { db in
-            try UserRecord.fetchAll(db, sql: """
-                SELECT u.* FROM user u JOIN friendRequest r ON r.fromId = u.id
-                WHERE r.toId = ? ORDER BY r.createdAt
-                """, arguments: [user.id]).map(\.stored)
-        }
+    public func friendships(of user: StoredUser) async throws -> Friendships {
+        try await pool.read { db in try Self.friendships(db, of: user) }
     }
 
-    public func friendRequests(from user: StoredUser) async throws -> [StoredUser] {
-        try await pool.read { db in
-            try UserRecord.fetchAll(db, sql: """
-                SELECT u.* FROM user u JOIN friendRequest r ON r.toId = u.id
-                WHERE r.fromId = ? ORDER BY r.createdAt
-                """, arguments: [user.id]).map(\.stored)
-        }
+    static func friendships(_ db: Database, of user: StoredUser) throws -> Friendships {
+        let incoming = SQLRequest<UserRecord>(literal: """
+            SELECT u.* FROM user u JOIN friendRequest r ON r.fromId = u.id
+            WHERE r.toId = \(user.id) ORDER BY r.createdAt
+            """, cached: true)
+        let outgoing = SQLRequest<UserRecord>(literal: """
+            SELECT u.* FROM user u JOIN friendRequest r ON r.toId = u.id
+            WHERE r.fromId = \(user.id) ORDER BY r.createdAt
+            """, cached: true)
+        return Friendships(
+            friends: try friends(db, of: user),
+            incoming: try incoming.fetchAll(db).map(\.stored),
+            outgoing: try outgoing.fetchAll(db).map(\.stored)
+        )
+    }
+
+    private static func friends(_ db: Database, of user: StoredUser) throws -> [StoredUser] {
+        try SQLRequest<UserRecord>(literal: """
+            SELECT u.* FROM friendship f JOIN user u ON u.id = f.userB WHERE f.userA = \(user.id)
+            UNION ALL
+            SELECT u.* FROM friendship f JOIN user u ON u.id = f.userA WHERE f.userB = \(user.id)
+            ORDER BY nameKey
+            """, cached: true).fetchAll(db).map(\.stored)
     }
 
     public func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom {
@@ -111,8 +115,9 @@ extension SQLiteStore {
         }
     }
 
-    public func undeliveredMessages(to user: StoredUser) async throws -> [PendingMessage] {
-        let request: SQLRequest<MessageRow> = """
+    /// Private messages to `user` not yet delivered, oldest first.
+    static func undeliveredMessages(_ db: Database, to user: StoredUser) throws -> [PendingMessage] {
+        try SQLRequest<MessageRow>(literal: """
             SELECT \(MessageRow.columns)
             FROM conversation c
             JOIN message m ON m.conversationId = c.id AND m.deliveredAt IS NULL
@@ -120,12 +125,9 @@ extension SQLiteStore {
             LEFT JOIN file f ON f.id = m.fileId
             WHERE c.kind = 'direct' AND (c.userA = \(user.id) OR c.userB = \(user.id)) AND m.senderId != \(user.id)
             ORDER BY m.id
-            """
-        return try await pool.read { db in
-            try request.fetchAll(db).map { row in
-                // The sender is the other member of the pair.
-                PendingMessage(message: row.chatMessage(in: .direct(row.senderName)), from: row.senderName)
-            }
+            """, cached: true).fetchAll(db).map { row in
+            // The sender is the other member of the pair.
+            PendingMessage(message: row.chatMessage(in: .direct(row.senderName)), from: row.senderName)
         }
     }
 

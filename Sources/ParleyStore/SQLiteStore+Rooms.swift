@@ -77,19 +77,19 @@ extension SQLiteStore {
     }
 
     public func rooms(of user: StoredUser) async throws -> [StoredRoom] {
-        let request: SQLRequest<RoomRow> = """
+        let request = SQLRequest<RoomRow>(literal: """
             SELECT c.id, c.name, c.topic, c.openTopic, c.createdBy
             FROM membership m JOIN conversation c ON c.id = m.conversationId
             WHERE m.userId = \(user.id)
             ORDER BY \(Self.roomOrder)
-            """
+            """, cached: true)
         return try await pool.read { db in try request.fetchAll(db).map(\.stored) }
     }
 
     public func allRooms() async throws -> [RoomCount] {
         let request: SQLRequest<Row> = """
             SELECT c.id, c.name, c.topic, c.openTopic, c.createdBy,
-                   (SELECT COUNT(*) FROM membership m WHERE m.conversationId = c.id) AS members
+                   c.memberCount AS members
             FROM conversation c
             WHERE c.kind = 'room'
             ORDER BY \(Self.roomOrder)
@@ -98,20 +98,6 @@ extension SQLiteStore {
             try request.fetchAll(db).map { row in
                 RoomCount(room: try RoomRow(row: row).stored, members: row["members"])
             }
-        }
-    }
-
-    public func members(of room: StoredRoom, namingAtMost limit: Int) async throws -> (count: Int, names: [String]) {
-        try await pool.read { db in
-            let count = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM membership WHERE conversationId = ?", arguments: [room.id]
-            ) ?? 0
-            guard count <= limit else { return (count, []) }
-            let names = try String.fetchAll(db, sql: """
-                SELECT u.name FROM membership m JOIN user u ON u.id = m.userId
-                WHERE m.conversationId = ? ORDER BY u.nameKey
-                """, arguments: [room.id])
-            return (count, names)
         }
     }
 

@@ -18,10 +18,10 @@ extension SQLiteStore {
 
     public func user(resumeToken hash: String, nameKey: String, at time: Int64) async throws -> StoredUser? {
         try await pool.read { db in
-            try UserRecord.fetchOne(db, sql: """
+            try SQLRequest<UserRecord>(literal: """
                 SELECT u.* FROM resumeToken t JOIN user u ON u.id = t.userId
-                WHERE t.hash = ? AND u.nameKey = ? AND t.expiresAt > ?
-                """, arguments: [hash, nameKey, time])?.stored
+                WHERE t.hash = \(hash) AND u.nameKey = \(nameKey) AND t.expiresAt > \(time)
+                """, cached: true).fetchOne(db)?.stored
         }
     }
 

@@ -81,6 +81,10 @@ public final class SQLiteStore: ChatStore {
     }
 
     public func messages(in room: StoredRoom, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool) {
+        try await pool.read { db in try Self.messages(db, in: room, page: page) }
+    }
+
+    static func messages(_ db: Database, in room: StoredRoom, page: HistoryPage) throws -> (messages: [ChatMessage], hasMore: Bool) {
         // One row past the limit tells whether another page exists.
         let probe = page.limit + 1
         let base: SQL = """
@@ -88,12 +92,12 @@ public final class SQLiteStore: ChatStore {
             FROM message m JOIN user u ON u.id = m.senderId LEFT JOIN file f ON f.id = m.fileId
             WHERE m.conversationId = \(room.id)
             """
-        let request: SQLRequest<MessageRow> = switch page {
+        let query: SQL = switch page {
         case .latest: "\(base) ORDER BY m.id DESC LIMIT \(probe)"
         case .before(let id, _): "\(base) AND m.id < \(id) ORDER BY m.id DESC LIMIT \(probe)"
         case .after(let id, _): "\(base) AND m.id > \(id) ORDER BY m.id ASC LIMIT \(probe)"
         }
-        let rows = try await pool.read { db in try request.fetchAll(db) }
+        let rows = try SQLRequest<MessageRow>(literal: query, cached: true).fetchAll(db)
         var kept = rows.prefix(page.limit).map { $0.chatMessage(in: ConversationID(rawValue: room.name)) }
         if case .after = page {} else { kept.reverse() }
         return (kept, rows.count > page.limit)

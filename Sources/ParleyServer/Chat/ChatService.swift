@@ -92,10 +92,6 @@ public struct ChatService: Sendable {
     }
 
     /// Private messages that waited for `user`, as `user` names their conversations.
-    public func awayMessages(for user: StoredUser) async throws -> [ChatMessage] {
-        try await store.undeliveredMessages(to: user).map { $0.message.addressed(to: .direct($0.from)) }
-    }
-
     public func markDelivered(_ messages: [ChatMessage]) async throws {
         try await store.markDelivered(messages.map(\.id), at: Timestamp.nowMillis())
     }

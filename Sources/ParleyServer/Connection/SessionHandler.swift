@@ -303,7 +303,7 @@ final class SessionHandler: ChannelInboundHandler {
         state = .loggingIn(pending: [])
         let outlet = SessionOutlet(handler: self, eventLoop: context.eventLoop)
         let services = self.services
-        let promise = context.eventLoop.makePromise(of: (StoredUser, Welcome, Bool).self)
+        let promise = context.eventLoop.makePromise(of: Arrived.self)
         promise.completeWithTask {
             let user = switch credentials {
             case .password(let password): try await services.accounts.authenticate(name: name, password: password)
@@ -318,10 +318,6 @@ final class SessionHandler: ChannelInboundHandler {
                 )
             }
             do {
-                var snapshots: [RoomSnapshot] = []
-                for room in rooms {
-                    snapshots.append(try await services.rooms.snapshot(of: room))
-                }
                 var token: String?
                 switch credentials {
                 case .password:
@@ -334,13 +330,8 @@ final class SessionHandler: ChannelInboundHandler {
                 case .token(let resumed):
                     token = resumed
                 }
-                let welcome = Welcome(
-                    user: user.name, rooms: snapshots,
-                    friends: try await services.friends.list(for: user),
-                    away: try await services.chat.awayMessages(for: user),
-                    token: token
-                )
-                return (user, welcome, replaced)
+                let (welcome, friendships) = try await services.arrivals.welcome(for: user, in: rooms, token: token)
+                return Arrived(user: user, welcome: welcome, friends: friendships.friends, replaced: replaced)
             } catch {
                 services.hub.detach(outlet, key: key, reason: "connection lost")
                 throw error
@@ -351,11 +342,20 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
-    private func finishLogin(_ result: Result<(StoredUser, Welcome, Bool), any Error>, outlet: SessionOutlet, id: UInt32) {
+    /// A login that got as far as its welcome.
+    private struct Arrived: Sendable {
+        let user: StoredUser
+        let welcome: Welcome
+        let friends: [StoredUser]
+        /// The user only moved here from another session.
+        let replaced: Bool
+    }
+
+    private func finishLogin(_ result: Result<Arrived, any Error>, outlet: SessionOutlet, id: UInt32) {
         guard case .loggingIn(let pending) = state else {
             // The connection closed while the login was under way.
-            if case .success(let (user, _, _)) = result {
-                services.hub.detach(outlet, key: NameRules.key(for: user.name), reason: leaveReason)
+            if case .success(let arrived) = result {
+                services.hub.detach(outlet, key: NameRules.key(for: arrived.user.name), reason: leaveReason)
             }
             return
         }
@@ -363,14 +363,16 @@ final class SessionHandler: ChannelInboundHandler {
         case .failure(let error):
             state = .anonymous
             finish(id, .failure(error))
-        case .success(let (user, welcome, replaced)):
+        case .success(let arrived):
+            let (user, welcome) = (arrived.user, arrived.welcome)
             state = .authenticated(user)
             self.outlet = outlet
             self.user = user
             token = welcome.token
             services.logger.info("logged in", metadata: ["user": "\(user.name)"])
             reply(id, .welcome(welcome))
-            afterWelcome(user, away: welcome.away, cameOnline: !replaced)
+            if !arrived.replaced { services.friends.announce(user, online: true, to: arrived.friends) }
+            markDelivered(welcome.away)
             // Messages the welcome's history holds already are not sent twice.
             var seen: [ConversationID: Int64] = [:]
             for room in welcome.rooms { seen[room.name] = room.history.last?.id }
@@ -382,14 +384,13 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
-    /// The messages that waited are now on their way; friends hear that the
-    /// user is here (unless the user only moved from another session).
-    private func afterWelcome(_ user: StoredUser, away: [ChatMessage], cameOnline: Bool) {
-        let (chat, friends, logger) = (services.chat, services.friends, services.logger)
+    /// The messages that waited are on their way now.
+    private func markDelivered(_ away: [ChatMessage]) {
+        guard !away.isEmpty else { return }
+        let (chat, logger) = (services.chat, services.logger)
         Task {
             do {
                 try await chat.markDelivered(away)
-                if cameOnline { try await friends.announce(user, online: true) }
             } catch {
                 logger.error("after login", metadata: ["error": "\(error)"])
             }

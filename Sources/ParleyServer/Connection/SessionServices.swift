@@ -9,6 +9,7 @@ struct SessionServices: Sendable {
     let chat: ChatService
     let friends: FriendService
     let rooms: RoomService
+    let arrivals: ArrivalService
     let files: FileService
     /// Reads and writes file bytes, so that disks never block an event loop.
     let fileIO: NIOThreadPool

@@ -49,17 +49,24 @@ public struct FriendService: Sendable {
     }
 
     public func list(for user: StoredUser) async throws -> FriendList {
+        list(of: try await store.friendships(of: user))
+    }
+
+    func list(of friendships: Friendships) -> FriendList {
         FriendList(
-            friends: try await store.friends(of: user).map { Friend(name: $0.name, online: hub.isOnline(key: key($0))) },
-            incoming: try await store.friendRequests(to: user).map(\.name),
-            outgoing: try await store.friendRequests(from: user).map(\.name)
+            friends: friendships.friends.map { Friend(name: $0.name, online: hub.isOnline(key: key($0))) },
+            incoming: friendships.incoming.map(\.name),
+            outgoing: friendships.outgoing.map(\.name)
         )
     }
 
     /// Tells the user's friends that the user came or went.
     public func announce(_ user: StoredUser, online: Bool) async throws {
-        let friends = try await store.friends(of: user).map(key)
-        hub.deliver(online ? .friendOnline(name: user.name) : .friendOffline(name: user.name), to: friends)
+        announce(user, online: online, to: try await store.friends(of: user))
+    }
+
+    func announce(_ user: StoredUser, online: Bool, to friends: [StoredUser]) {
+        hub.deliver(online ? .friendOnline(name: user.name) : .friendOffline(name: user.name), to: friends.map(key))
     }
 
     /// Whether two users are friends, for private messages.

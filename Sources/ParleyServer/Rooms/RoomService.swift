@@ -90,25 +90,31 @@ public struct RoomService: Sendable {
         try await store.rooms(of: user)
     }
 
+    /// How much of a room members see on arriving.
+    var viewSize: RoomViewSize {
+        RoomViewSize(history: limits.historyOnLogin, namingAtMost: limits.largeRoomMembers)
+    }
+
+    func snapshot(of room: StoredRoom) async throws -> RoomSnapshot {
+        snapshot(of: try await store.roomView(room, size: viewSize))
+    }
+
     /// A room as a member sees it on arriving: topic, members (online
     /// first, or only counted in a large room), latest messages.
-    func snapshot(of room: StoredRoom) async throws -> RoomSnapshot {
+    func snapshot(of view: RoomView) -> RoomSnapshot {
+        let room = view.room
         let robot = robotName.map { Member(name: $0, online: true) }
-        let (count, names) = try await store.members(of: room, namingAtMost: limits.largeRoomMembers)
         var members: [Member] = []
-        if !names.isEmpty {
+        if !view.memberNames.isEmpty {
             let online = Set(hub.onlineNames(in: room.id))
-            let all = names.map { Member(name: $0, online: online.contains($0)) } + (robot.map { [$0] } ?? [])
+            let all = view.memberNames.map { Member(name: $0, online: online.contains($0)) } + (robot.map { [$0] } ?? [])
             members = all.filter(\.online) + all.filter { !$0.online }
         }
         let robotCount = robot == nil ? 0 : 1
-        let (history, hasMore) = limits.historyOnLogin > 0
-            ? try await store.messages(in: room, page: .latest(limit: limits.historyOnLogin))
-            : ([], true)
         return RoomSnapshot(
             name: room.conversation, topic: room.topic, openTopic: room.openTopic, members: members,
-            memberCount: count + robotCount, onlineCount: hub.onlineCount(in: room.id) + robotCount,
-            history: history, hasMore: hasMore
+            memberCount: view.memberCount + robotCount, onlineCount: hub.onlineCount(in: room.id) + robotCount,
+            history: view.history, hasMore: view.hasMore
         )
     }
 
