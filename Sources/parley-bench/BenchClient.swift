@@ -23,7 +23,9 @@ final class BenchClient: ChannelInboundHandler {
     private var waiting: [UInt32: EventLoopPromise<Void>] = [:]
     private var nextID: UInt32 = 1
     private var context: ChannelHandlerContext?
-    private(set) var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+    /// Made at the first receipt: a histogram is a few hundred kilobytes,
+    /// and most connections of the login scenarios never receive a message.
+    private(set) var latencies: Histogram<UInt64>?
     private(set) var received = 0
     private(set) var sent = 0
     /// The resume token of the last welcome.
@@ -35,7 +37,7 @@ final class BenchClient: ChannelInboundHandler {
 
     /// Starts a new measurement.
     func resetLatencies() {
-        latencies.reset()
+        latencies?.reset()
     }
 
     /// Sends a request and completes when its reply comes; an error reply
@@ -101,12 +103,18 @@ final class BenchClient: ChannelInboundHandler {
     private func record(sentAt sent: UInt64) {
         let now = NIODeadline.now().uptimeNanoseconds
         received += 1
-        _ = latencies.record(now > sent ? now - sent : 0)
+        if latencies == nil { latencies = Self.histogram() }
+        _ = latencies?.record(now > sent ? now - sent : 0)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         for promise in waiting.values { promise.fail(BenchError("the server closed a bench connection")) }
         waiting = [:]
+    }
+
+    /// Latencies up to a minute, to three significant digits.
+    static func histogram() -> Histogram<UInt64> {
+        Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     }
 
     private static func number(in bytes: ByteBufferView, from start: ByteBufferView.Index) -> UInt64 {

@@ -144,9 +144,9 @@ struct FanoutRun {
         }
         let serverSpent = server.cpuSeconds.flatMap { now in serverCPU.map { now - $0 } }
         let benchSpent = CPUTime.ownSeconds - benchCPU
-        var latencies = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+        var latencies = BenchClient.histogram()
         for connection in connections {
-            latencies.add(try await connection.onLoop { $0.latencies })
+            if let received = try await connection.onLoop({ $0.latencies }) { latencies.add(received) }
         }
         return FanoutReport(
             clients: connections.count, senders: senders, rate: rate, duration: duration, loginSeconds: loginSeconds,
