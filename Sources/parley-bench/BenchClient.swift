@@ -1,14 +1,16 @@
+import Foundation
 import Histogram
 import NIOCore
 import NIOPosix
 import ParleyProtocol
 
 /// One bench connection, lean on purpose so that the bench is not the
-/// bottleneck: it speaks the protocol with hand-written JSON, answers
+/// bottleneck: it cuts frames itself (no decoder stage, no trip through the
+/// pipeline per frame), speaks the protocol with hand-written JSON, answers
 /// pings, and reads only what it measures — the send time a bench message
 /// carries in its text ("b NANOS"), to record the latency at receipt.
 final class BenchClient: ChannelInboundHandler {
-    typealias InboundIn = Frame
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     private static let pong = WireCodec.encode(ClientMessage.pong)
@@ -20,6 +22,9 @@ final class BenchClient: ChannelInboundHandler {
     /// How most message events begin (the order of JSON keys varies).
     private static let messageEvent = Array("{\"type\":\"message\"".utf8)
 
+    private let frames = FrameParser(maxFrameBytes: ProtocolConstants.defaultClientMaxFrameBytes)
+    /// The start of a frame whose end has not arrived.
+    private var unfinished: ByteBuffer?
     private var waiting: [UInt32: EventLoopPromise<Void>] = [:]
     private var nextID: UInt32 = 1
     private var context: ChannelHandlerContext?
@@ -77,25 +82,42 @@ final class BenchClient: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let bytes = unwrapInboundIn(data).payload.readableBytesView
+        var bytes = unwrapInboundIn(data)
+        if var held = unfinished {
+            held.writeBuffer(&bytes)
+            bytes = held
+            unfinished = nil
+        }
+        do {
+            while let frame = try frames.nextFrame(from: &bytes) {
+                frame.payload.withUnsafeReadableBytes { handle($0, context: context) }
+            }
+        } catch {
+            context.fireErrorCaught(error)
+            return
+        }
+        if bytes.readableBytes > 0 { unfinished = bytes }
+    }
+
+    private func handle(_ bytes: UnsafeRawBufferPointer, context: ChannelHandlerContext) {
         if bytes.starts(with: Self.messageEvent) {
             // Most frames: skip looking for the marks of the rare others.
-            if let text = bytes.firstRange(of: Self.textKey) { record(sentAt: Self.number(in: bytes, from: text.upperBound)) }
-        } else if let re = bytes.firstRange(of: Self.replyKey) {
+            if let text = bytes.end(of: Self.textKey) { record(sentAt: Self.number(in: bytes, from: text)) }
+        } else if let re = bytes.end(of: Self.replyKey) {
             // Replies: setup ones complete their promise; those to sends are only acknowledgements.
-            let id = UInt32(Self.number(in: bytes, from: re.upperBound))
+            let id = UInt32(Self.number(in: bytes, from: re))
             guard let promise = waiting.removeValue(forKey: id) else { return }
-            if bytes.firstRange(of: Self.errorType) != nil {
+            if bytes.end(of: Self.errorType) != nil {
                 promise.fail(BenchError("refused: \(String(decoding: bytes, as: UTF8.self))"))
             } else {
-                if let key = bytes.firstRange(of: Self.tokenKey) {
-                    token = String(decoding: bytes[key.upperBound...].prefix { $0 != UInt8(ascii: "\"") }, as: UTF8.self)
+                if let key = bytes.end(of: Self.tokenKey) {
+                    token = String(decoding: bytes[key...].prefix { $0 != UInt8(ascii: "\"") }, as: UTF8.self)
                 }
                 promise.succeed()
             }
-        } else if let text = bytes.firstRange(of: Self.textKey) {
-            record(sentAt: Self.number(in: bytes, from: text.upperBound))
-        } else if bytes.firstRange(of: Self.pingType) != nil {
+        } else if let text = bytes.end(of: Self.textKey) {
+            record(sentAt: Self.number(in: bytes, from: text))
+        } else if bytes.end(of: Self.pingType) != nil {
             context.writeAndFlush(wrapOutboundOut(Self.pong), promise: nil)
         }
     }
@@ -117,10 +139,10 @@ final class BenchClient: ChannelInboundHandler {
         Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     }
 
-    private static func number(in bytes: ByteBufferView, from start: ByteBufferView.Index) -> UInt64 {
+    private static func number(in bytes: UnsafeRawBufferPointer, from start: Int) -> UInt64 {
         var value: UInt64 = 0
         var index = start
-        while index < bytes.endIndex, (48...57).contains(bytes[index]) {
+        while index < bytes.count, (48...57).contains(bytes[index]) {
             value = value &* 10 &+ UInt64(bytes[index] - 48)
             index += 1
         }
@@ -155,10 +177,7 @@ struct BenchConnection: Sendable {
         let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(FrameDecoder(maxFrameBytes: ProtocolConstants.defaultClientMaxFrameBytes)),
-                        BenchClient(),
-                    ])
+                    try channel.pipeline.syncOperations.addHandler(BenchClient())
                 }
             }
             .connect(host: host, port: port).get()
@@ -189,21 +208,20 @@ struct BenchConnection: Sendable {
     }
 }
 
-extension ByteBufferView {
-    /// Where `pattern` first occurs.
-    func firstRange(of pattern: [UInt8]) -> Range<Index>? {
-        guard let first = pattern.first, count >= pattern.count else { return nil }
-        var index = startIndex
-        let last = endIndex - pattern.count
-        while index <= last {
-            if self[index] == first {
-                var matched = 1
-                while matched < pattern.count && self[index + matched] == pattern[matched] { matched += 1 }
-                if matched == pattern.count { return index..<(index + pattern.count) }
+extension UnsafeRawBufferPointer {
+    /// Where the first `pattern` ends.
+    func end(of pattern: [UInt8]) -> Int? {
+        guard let base = baseAddress, let first = pattern.first, count >= pattern.count else { return nil }
+        return pattern.withUnsafeBytes { needle in
+            var start = 0
+            let last = count - needle.count
+            while start <= last, let found = memchr(base + start, Int32(first), last - start + 1) {
+                let at = base.distance(to: UnsafeRawPointer(found))
+                if memcmp(found, needle.baseAddress!, needle.count) == 0 { return at + needle.count }
+                start = at + 1
             }
-            index += 1
+            return nil
         }
-        return nil
     }
 }
 
