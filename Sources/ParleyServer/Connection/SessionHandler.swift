@@ -40,7 +40,7 @@ final class SessionHandler: ChannelInboundHandler {
     private var queueFull = false
     private var diskBehind = false
     private var transfers: Transfers?
-    private var flushScheduled = false
+    private var coalescer: WriteCoalescer?
     /// Events gathered since the last flush.
     private var outgoing: ByteBuffer?
     private static let outgoingCapacity = 4096
@@ -55,6 +55,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        coalescer = services.coalescers.of(context.eventLoop)
         transfers = Transfers(
             files: services.files, pool: services.fileIO, logger: services.logger,
             send: { [unowned self] event in send(.event(event)) },
@@ -482,17 +483,13 @@ final class SessionHandler: ChannelInboundHandler {
         var frame = frame
         if outgoing == nil {
             outgoing = context.channel.allocator.buffer(capacity: Swift.max(Self.outgoingCapacity, frame.readableBytes))
+            coalescer?.flushSoon(self)
         }
         outgoing!.writeBuffer(&frame)
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        context.eventLoop.assumeIsolated().scheduleTask(in: services.coalescing) {
-            self.flushScheduled = false
-            self.flushOutgoing()
-        }
     }
 
-    private func flushOutgoing() {
+    /// Called by the coalescer, on this loop.
+    func flushOutgoing() {
         guard let context, let buffer = outgoing else { return }
         outgoing = nil
         context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)

@@ -15,8 +15,8 @@ struct SessionServices: Sendable {
     let fileIO: NIOThreadPool
     let hub: Hub
     let limits: ServerLimits
-    /// How long events to one client are gathered before one write.
-    let coalescing: TimeAmount
+    /// Where sessions gather events to write them together.
+    let coalescers: WriteCoalescers
     let helloFrame: ByteBuffer
     let logger: Logger
 }
