@@ -92,7 +92,11 @@ public final class ParleyServer: Sendable {
             fileIO: fileIO,
             hub: hub,
             limits: configuration.limits,
-            coalescers: WriteCoalescers(group: group, delay: .microseconds(Int64(configuration.coalesceMilliseconds * 1000))),
+            coalescers: WriteCoalescers(
+                group: group,
+                delay: .microseconds(Int64(configuration.coalesceMilliseconds * 1000)),
+                maxDelay: .microseconds(Int64(configuration.coalesceMaxMilliseconds * 1000))
+            ),
             helloFrame: WireCodec.encode(ServerMessage.hello(ServerHello(server: "parley-server", limits: configuration.limits))),
             logger: logger
         )

@@ -45,9 +45,11 @@ final class BenchClient: ChannelInboundHandler {
         self.context = context
     }
 
-    /// Starts a new measurement.
+    /// Starts a new measurement, with the histogram made beforehand.
     func resetLatencies() {
-        recorded?.latencies.reset()
+        let recorded = self.recorded ?? Recorded()
+        self.recorded = recorded
+        recorded.latencies.reset()
     }
 
     /// Sends a request and completes when its reply comes; an error reply
@@ -130,9 +132,8 @@ final class BenchClient: ChannelInboundHandler {
     private func record(sentAt sent: UInt64) {
         let now = NIODeadline.now().uptimeNanoseconds
         received += 1
-        let recorded = self.recorded ?? Recorded()
-        self.recorded = recorded
-        _ = recorded.latencies.record(now > sent ? now - sent : 0)
+        if recorded == nil { resetLatencies() }
+        _ = recorded?.latencies.record(now > sent ? now - sent : 0)
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -123,9 +123,14 @@ struct FanoutRun {
         let benchCPU = CPUTime.ownSeconds
         let perSender = rate / Double(senders)
         let start = ContinuousClock.now
-        let sending = zip(connections.prefix(senders), bases).map { connection, base in
+        // Each sender ticks every 10 ms, the senders spread over those 10 ms,
+        // so that the load is the rate asked for rather than bursts of all at once.
+        let tick: Int64 = 10_000_000
+        let sending = zip(connections.prefix(senders), bases).enumerated().map { index, pair in
+            let (connection, base) = pair
             let client = connection.client
-            return connection.channel.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: .milliseconds(10)) { _ in
+            let offset = TimeAmount.nanoseconds(tick * Int64(index) / Int64(senders))
+            return connection.channel.eventLoop.scheduleRepeatedTask(initialDelay: offset, delay: .nanoseconds(tick)) { _ in
                 let elapsed = min((ContinuousClock.now - start).seconds, duration)
                 client.value.sendMessages(upTo: base + Int(perSender * elapsed), padding: padding)
             }

@@ -33,6 +33,7 @@ import Testing
             resume_tokens_per_user = 3
             max_database_bytes = 1048576
             coalesce_ms = 2.5
+            coalesce_max_ms = 10
             [robot]
             enabled = false
             [password_hash]
@@ -51,6 +52,7 @@ import Testing
         #expect(configuration.limits.largeRoomMembers == 1000)
         #expect(configuration.resumeTokenHours == 24 && configuration.resumeTokensPerUser == 3)
         #expect(configuration.maxDatabaseBytes == 1 << 20 && configuration.coalesceMilliseconds == 2.5)
+        #expect(configuration.coalesceMaxMilliseconds == 10)
         #expect(!configuration.robotEnabled)
         #expect(configuration.passwordCost == .init(logN: 16, blockSize: 8, parallelism: 2))
         #expect(throws: Never.self) { try configuration.validate() }
@@ -74,6 +76,9 @@ import Testing
         configuration = try apply("[limits]\nrate_per_second = 0")
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
         configuration = try apply("[limits]\nresume_tokens_per_user = 0")
+        #expect(throws: ConfigurationError.self) { try configuration.validate() }
+        // Gathering may grow under load, never shrink below its usual wait.
+        configuration = try apply("[limits]\ncoalesce_ms = 8\ncoalesce_max_ms = 4")
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
     }
 }

@@ -42,6 +42,9 @@ public enum WireCodec {
     }
 
     private static func encodeJSON(_ value: some Encodable) -> ByteBuffer {
+        if let bytes = try? StreamingJSONEncoder().encode(value) {
+            return Frame.encode(kind: .json, payload: bytes)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         // Every wire message is a tree of strings, numbers and booleans:

@@ -51,6 +51,7 @@ public enum ConfigurationFile {
             try limits.int("resume_tokens_per_user").map { config.resumeTokensPerUser = $0 }
             try limits.int("max_database_bytes").map { config.maxDatabaseBytes = Int64($0) }
             try limits.double("coalesce_ms").map { config.coalesceMilliseconds = $0 }
+            try limits.double("coalesce_max_ms").map { config.coalesceMaxMilliseconds = $0 }
             try limits.rejectUnknown()
         }
         if var hash = try top.table("password_hash") {

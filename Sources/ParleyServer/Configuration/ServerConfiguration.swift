@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable {
     /// Events to one client are gathered this long, then written at once:
     /// fewer system calls in a busy room for a delay nobody sees.
     public var coalesceMilliseconds = 4.0
+    /// When writing takes an event loop more than a quarter of its time, the
+    /// gathering grows, up to this long: fewer, larger writes under load.
+    public var coalesceMaxMilliseconds = 16.0
     /// The database file grows no bigger (0: as big as the disk allows);
     /// past it, writes are refused with `storage.full` while reads go on.
     public var maxDatabaseBytes: Int64 = 0
@@ -60,6 +63,10 @@ public struct ServerConfiguration: Sendable {
         try require(limits.largeRoomMembers >= 0, "limits.large_room_members", "must be 0 or more")
         try require(resumeTokenHours >= 0 && resumeTokenHours.isFinite, "limits.resume_token_hours", "must be 0 (no tokens) or more")
         try require(coalesceMilliseconds >= 0 && coalesceMilliseconds <= 1000, "limits.coalesce_ms", "must be from 0 to 1000")
+        try require(
+            coalesceMaxMilliseconds >= coalesceMilliseconds && coalesceMaxMilliseconds <= 1000,
+            "limits.coalesce_max_ms", "must be from coalesce_ms to 1000"
+        )
         try require(maxDatabaseBytes >= 0, "limits.max_database_bytes", "must be 0 (no limit) or more")
         try require(resumeTokensPerUser >= 1, "limits.resume_tokens_per_user", "must be at least 1")
         try require(maxOutboundBytes >= 64 * 1024, "limits.max_outbound_bytes", "must be at least 65536")

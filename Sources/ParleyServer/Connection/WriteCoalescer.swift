@@ -1,18 +1,27 @@
 import NIOCore
 
 /// Writes the events gathered by the sessions of one event loop, all at one
-/// moment `delay` after the first of them: one timer per loop instead of
-/// one per session per burst. With hundreds of sessions in a busy room the
-/// timers' heap was a tenth of the server's time (docs/BENCHMARKS.md).
+/// moment after the first of them: one timer per loop instead of one per
+/// session per burst (with hundreds of sessions in a busy room the timers'
+/// heap was a tenth of the server's time, docs/BENCHMARKS.md).
+///
+/// The wait is `coalesce_ms` while writing is cheap. When writing takes the
+/// loop more than a quarter of the time between writes, the wait grows to
+/// keep it at that share, up to `coalesce_max_ms`: a busy room then costs
+/// fewer, larger writes instead of a loop that never catches up.
 /// Made before its loop runs; used only on it afterwards.
 final class WriteCoalescer: @unchecked Sendable {
     let eventLoop: any EventLoop
-    private let delay: TimeAmount
+    private let baseDelay: TimeAmount
+    private let maxDelay: TimeAmount
+    private(set) var delay: TimeAmount
     private var due: [SessionHandler] = []
     private var scheduled = false
 
-    init(eventLoop: any EventLoop, delay: TimeAmount) {
+    init(eventLoop: any EventLoop, delay: TimeAmount, maxDelay: TimeAmount) {
         self.eventLoop = eventLoop
+        baseDelay = delay
+        self.maxDelay = maxDelay
         self.delay = delay
     }
 
@@ -27,9 +36,16 @@ final class WriteCoalescer: @unchecked Sendable {
 
     private func flushAll() {
         scheduled = false
+        let started = NIODeadline.now()
         let sessions = due
         due.removeAll(keepingCapacity: true)
         for session in sessions { session.flushOutgoing() }
+        delay = Self.delay(afterWritingFor: NIODeadline.now() - started, base: baseDelay, max: maxDelay)
+    }
+
+    /// The wait that keeps writing to a quarter of the loop's time.
+    static func delay(afterWritingFor spent: TimeAmount, base: TimeAmount, max: TimeAmount) -> TimeAmount {
+        Swift.min(max, Swift.max(base, spent * 4))
     }
 }
 
@@ -37,10 +53,10 @@ final class WriteCoalescer: @unchecked Sendable {
 struct WriteCoalescers: Sendable {
     private let byLoop: [ObjectIdentifier: WriteCoalescer]
 
-    init(group: any EventLoopGroup, delay: TimeAmount) {
+    init(group: any EventLoopGroup, delay: TimeAmount, maxDelay: TimeAmount) {
         var byLoop: [ObjectIdentifier: WriteCoalescer] = [:]
         for loop in group.makeIterator() {
-            byLoop[ObjectIdentifier(loop)] = WriteCoalescer(eventLoop: loop, delay: delay)
+            byLoop[ObjectIdentifier(loop)] = WriteCoalescer(eventLoop: loop, delay: delay, maxDelay: maxDelay)
         }
         self.byLoop = byLoop
     }
