@@ -89,6 +89,8 @@ final class BenchClient: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Every frame of one read arrived at once: one clock reading for all.
+        let now = NIODeadline.now().uptimeNanoseconds
         var bytes = unwrapInboundIn(data)
         if var held = unfinished {
             held.writeBuffer(&bytes)
@@ -97,7 +99,7 @@ final class BenchClient: ChannelInboundHandler {
         }
         do {
             while let frame = try frames.nextFrame(from: &bytes) {
-                frame.payload.withUnsafeReadableBytes { handle($0, context: context) }
+                frame.payload.withUnsafeReadableBytes { handle($0, at: now, context: context) }
             }
         } catch {
             context.fireErrorCaught(error)
@@ -106,10 +108,10 @@ final class BenchClient: ChannelInboundHandler {
         if bytes.readableBytes > 0 { unfinished = bytes }
     }
 
-    private func handle(_ bytes: UnsafeRawBufferPointer, context: ChannelHandlerContext) {
+    private func handle(_ bytes: UnsafeRawBufferPointer, at now: UInt64, context: ChannelHandlerContext) {
         if bytes.starts(with: Self.messageEvent) {
             // Most frames: skip looking for the marks of the rare others.
-            if let text = bytes.end(of: Self.textKey) { record(sentAt: Self.number(in: bytes, from: text)) }
+            if let text = bytes.end(of: Self.textKey) { record(sentAt: Self.number(in: bytes, from: text), receivedAt: now) }
         } else if let re = bytes.end(of: Self.replyKey) {
             // Replies: setup ones complete their promise; those to sends are only acknowledgements.
             let id = UInt32(Self.number(in: bytes, from: re))
@@ -123,14 +125,13 @@ final class BenchClient: ChannelInboundHandler {
                 promise.succeed()
             }
         } else if let text = bytes.end(of: Self.textKey) {
-            record(sentAt: Self.number(in: bytes, from: text))
+            record(sentAt: Self.number(in: bytes, from: text), receivedAt: now)
         } else if bytes.end(of: Self.pingType) != nil {
             context.writeAndFlush(wrapOutboundOut(Self.pong), promise: nil)
         }
     }
 
-    private func record(sentAt sent: UInt64) {
-        let now = NIODeadline.now().uptimeNanoseconds
+    private func record(sentAt sent: UInt64, receivedAt now: UInt64) {
         received += 1
         if recorded == nil { resetLatencies() }
         _ = recorded?.latencies.record(now > sent ? now - sent : 0)
@@ -226,7 +227,10 @@ extension UnsafeRawBufferPointer {
             let last = count - needle.count + anchor
             while from <= last, let found = memchr(base + from, Int32(needle[anchor]), last - from + 1) {
                 let start = base.distance(to: UnsafeRawPointer(found)) - anchor
-                if memcmp(base + start, needle.baseAddress!, needle.count) == 0 { return start + needle.count }
+                // A short pattern: comparing in place beats a call to memcmp.
+                var matched = 0
+                while matched < needle.count, self[start + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return start + needle.count }
                 from = start + anchor + 1
             }
             return nil
