@@ -91,7 +91,6 @@ public struct ChatService: Sendable {
         return nil
     }
 
-    /// Private messages that waited for `user`, as `user` names their conversations.
     public func markDelivered(_ messages: [ChatMessage]) async throws {
         try await store.markDelivered(messages.map(\.id), at: Timestamp.nowMillis())
     }
