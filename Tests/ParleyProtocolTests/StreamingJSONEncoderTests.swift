@@ -96,4 +96,9 @@ import Testing
     @Test func writingIntoAFinishedContainerThrows() {
         #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode(Interleaved()) }
     }
+
+    @Test func foundationsOwnFormsAreLeftToFoundation() {
+        #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode(["bytes": Data([1, 2])]) }
+        #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode([URL(string: "https://example.com")!]) }
+    }
 }

@@ -1,13 +1,16 @@
-/// A JSON encoder that writes bytes as values are encoded, with no tree of
-/// values in between and keys in the order they are encoded. Foundation's
-/// encoder cost tens of microseconds per message, twice per chat message
-/// (the event and the sender's reply); in a busy room that was a tenth of
-/// the server's time (docs/BENCHMARKS.md).
+import Foundation
+
+/// A JSON encoder that writes bytes as values encode themselves: no tree of
+/// values in between, and keys in the order they are encoded (`type` first
+/// in every wire message). It costs a fraction of Foundation's encoder,
+/// which shows in frames of many values: a welcome, a page of history
+/// (docs/BENCHMARKS.md).
 ///
 /// Containers are expected to be filled one after another, as encoders
 /// written in the usual way do: a container is finished when something is
 /// written into one of its ancestors. Writing into a finished container
-/// throws, and `WireCodec` then falls back to Foundation's encoder.
+/// throws, and `WireCodec` then falls back to Foundation's encoder; so does
+/// `Data` or `URL` anywhere in the value, which Foundation writes its own way.
 struct StreamingJSONEncoder {
     func encode(_ value: some Encodable) throws -> [UInt8] {
         let sink = JSONSink()
@@ -69,6 +72,12 @@ private final class JSONSink {
         case let number as any FixedWidthInteger: writeRaw("\(number)")
         case let number as Double: try writeDouble(number, path: path)
         case let number as Float: try writeDouble(Double(number), path: path)
+        case is Data, is URL:
+            // Foundation writes these in forms of its own (base64, a plain
+            // string), which its decoder expects: leave them to it.
+            throw EncodingError.invalidValue(
+                value, EncodingError.Context(codingPath: path, debugDescription: "\(type(of: value)) is Foundation's to encode")
+            )
         default:
             let start = bytes.count
             try value.encode(to: StreamingEncoder(sink: self, codingPath: path))
