@@ -40,13 +40,15 @@ private final class JSONSink {
 
     /// Finishes the containers inside `container`, then starts its next
     /// element (a comma after the first).
-    func startElement(in container: OpenContainer, path: [any CodingKey]) throws {
+    /// `path` names the place for an error; it is built only then, not for
+    /// every field of every message.
+    func startElement(in container: OpenContainer, path: @autoclosure () -> [any CodingKey]) throws {
         while let last = open.last, last.depth > container.depth {
             close(last)
         }
         guard open.last === container else {
             throw EncodingError.invalidValue(
-                container.depth, EncodingError.Context(codingPath: path, debugDescription: "a container written after it was finished")
+                container.depth, EncodingError.Context(codingPath: path(), debugDescription: "a container written after it was finished")
             )
         }
         if container.count > 0 { bytes.append(UInt8(ascii: ",")) }
@@ -63,24 +65,24 @@ private final class JSONSink {
     }
 
     /// Writes one value where the next value goes.
-    func encodeValue(_ value: some Encodable, path: [any CodingKey] = []) throws {
+    func encodeValue(_ value: some Encodable, path: @autoclosure () -> [any CodingKey] = []) throws {
         // The standard library's numbers encode themselves through a
         // single-value container, which comes back here: they must be caught.
         switch value {
         case let string as String: writeString(string)
         case let bool as Bool: writeRaw(bool ? "true" : "false")
         case let number as any FixedWidthInteger: writeRaw("\(number)")
-        case let number as Double: try writeDouble(number, path: path)
-        case let number as Float: try writeDouble(Double(number), path: path)
+        case let number as Double: try writeDouble(number, path: path())
+        case let number as Float: try writeDouble(Double(number), path: path())
         case is Data, is URL:
             // Foundation writes these in forms of its own (base64, a plain
             // string), which its decoder expects: leave them to it.
             throw EncodingError.invalidValue(
-                value, EncodingError.Context(codingPath: path, debugDescription: "\(type(of: value)) is Foundation's to encode")
+                value, EncodingError.Context(codingPath: path(), debugDescription: "\(type(of: value)) is Foundation's to encode")
             )
         default:
             let start = bytes.count
-            try value.encode(to: StreamingEncoder(sink: self, codingPath: path))
+            try value.encode(to: StreamingEncoder(sink: self, codingPath: path()))
             // Like Foundation: a value that encoded nothing is an empty object.
             if bytes.count == start { writeRaw("{}") }
         }
@@ -90,9 +92,9 @@ private final class JSONSink {
         bytes.append(contentsOf: text.utf8)
     }
 
-    func writeDouble(_ number: Double, path: [any CodingKey]) throws {
+    func writeDouble(_ number: Double, path: @autoclosure () -> [any CodingKey]) throws {
         guard number.isFinite else {
-            throw EncodingError.invalidValue(number, EncodingError.Context(codingPath: path, debugDescription: "JSON has no \(number)"))
+            throw EncodingError.invalidValue(number, EncodingError.Context(codingPath: path(), debugDescription: "JSON has no \(number)"))
         }
         if number == number.rounded(), abs(number) < 1e15 {
             writeRaw(String(Int64(number)))
@@ -217,37 +219,38 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let codingPath: [any CodingKey]
     var count: Int { container.count }
 
-    private var path: [any CodingKey] { codingPath + [IndexKey(intValue: count)] }
+    private func path(at index: Int) -> [any CodingKey] { codingPath + [IndexKey(intValue: index)] }
 
     mutating func encodeNil() throws {
-        try sink.startElement(in: container, path: path)
+        let index = count
+        try sink.startElement(in: container, path: path(at: index))
         sink.writeRaw("null")
     }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        let path = self.path
-        try sink.startElement(in: container, path: path)
-        try sink.encodeValue(value, path: path)
+        let index = count
+        try sink.startElement(in: container, path: path(at: index))
+        try sink.encodeValue(value, path: path(at: index))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-        let path = self.path
-        try? sink.startElement(in: container, path: path)
+        let place = path(at: count)
+        try? sink.startElement(in: container, path: place)
         return KeyedEncodingContainer(KeyedContainer<NestedKey>(
-            sink: sink, container: sink.push(UInt8(ascii: "{"), closer: UInt8(ascii: "}")), codingPath: path
+            sink: sink, container: sink.push(UInt8(ascii: "{"), closer: UInt8(ascii: "}")), codingPath: place
         ))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-        let path = self.path
-        try? sink.startElement(in: container, path: path)
-        return UnkeyedContainer(sink: sink, container: sink.push(UInt8(ascii: "["), closer: UInt8(ascii: "]")), codingPath: path)
+        let place = path(at: count)
+        try? sink.startElement(in: container, path: place)
+        return UnkeyedContainer(sink: sink, container: sink.push(UInt8(ascii: "["), closer: UInt8(ascii: "]")), codingPath: place)
     }
 
     mutating func superEncoder() -> any Encoder {
-        let path = self.path
-        try? sink.startElement(in: container, path: path)
-        return StreamingEncoder(sink: sink, codingPath: path)
+        let place = path(at: count)
+        try? sink.startElement(in: container, path: place)
+        return StreamingEncoder(sink: sink, codingPath: place)
     }
 }
 
