@@ -106,6 +106,12 @@ public final class ParleyConnection: Sendable {
         _ = try await request(.logout)
     }
 
+    /// Tells the server the welcome's `away` messages up to `id` are shown,
+    /// so that they are not delivered again.
+    public func awayReceived(through id: Int64) async throws {
+        _ = try await request(.awayReceived(through: id))
+    }
+
     private func welcome(for login: Request) async throws -> Welcome {
         guard case .welcome(let welcome) = try await request(login) else { throw unexpected("welcome") }
         return welcome

@@ -212,6 +212,8 @@ public protocol ChatStore: Sendable {
     func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom
     func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom?
     func markDelivered(_ ids: [Int64], at time: Int64) async throws
+    /// Marks delivered the private messages to `user` waiting with ids up to `through`.
+    func markAwayReceived(by user: StoredUser, through id: Int64, at time: Int64) async throws
 
     // MARK: Files
 

@@ -131,6 +131,16 @@ extension SQLiteStore {
         }
     }
 
+    public func markAwayReceived(by user: StoredUser, through id: Int64, at time: Int64) async throws {
+        try await pool.write { db in
+            try db.execute(literal: """
+                UPDATE message SET deliveredAt = \(time)
+                WHERE deliveredAt IS NULL AND id <= \(id) AND senderId != \(user.id) AND conversationId IN (
+                    SELECT id FROM conversation WHERE kind = 'direct' AND (userA = \(user.id) OR userB = \(user.id)))
+                """)
+        }
+    }
+
     public func markDelivered(_ ids: [Int64], at time: Int64) async throws {
         guard !ids.isEmpty else { return }
         try await pool.write { db in

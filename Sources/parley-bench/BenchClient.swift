@@ -7,8 +7,13 @@ import ParleyProtocol
 /// One bench connection, lean on purpose so that the bench is not the
 /// bottleneck: it cuts frames itself (no decoder stage, no trip through the
 /// pipeline per frame), speaks the protocol with hand-written JSON, answers
-/// pings, and reads only what it measures — the send time a bench message
-/// carries in its text ("b NANOS"), to record the latency at receipt.
+/// pings, and reads only what it measures.
+///
+/// A bench message's text is `b STEP SENDER SEQ DUE` (then any padding):
+/// the measurement step, the sender's index, its sequence number within the
+/// step, and the time the schedule said it should go. Every receiver checks
+/// each sender's sequence (exactly once, in order) and measures latency from
+/// `DUE`, so a sender that fell behind its schedule cannot hide delay.
 final class BenchClient: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -19,6 +24,9 @@ final class BenchClient: ChannelInboundHandler {
     private static let pingType = Array("\"type\":\"ping\"".utf8)
     private static let errorType = Array("\"type\":\"error\"".utf8)
     private static let tokenKey = Array("\"token\":\"".utf8)
+    private static let leftType = Array("{\"type\":\"left\"".utf8)
+    private static let tooSlow = Array("\"reason\":\"too slow\"".utf8)
+    private static let userKey = Array("\"user\":\"".utf8)
     /// How most message events begin (the order of JSON keys varies).
     private static let messageEvent = Array("{\"type\":\"message\"".utf8)
 
@@ -28,32 +36,27 @@ final class BenchClient: ChannelInboundHandler {
     private var waiting: [UInt32: EventLoopPromise<Void>] = [:]
     private var nextID: UInt32 = 1
     private var context: ChannelHandlerContext?
-    /// Made at the first receipt: a histogram is a few hundred kilobytes,
-    /// and most connections of the login scenarios never receive a message.
-    /// A class, so that recording changes it in place rather than a copy.
-    private final class Recorded {
-        var latencies = BenchClient.histogram()
-    }
-    private var recorded: Recorded?
-    var latencies: Histogram<UInt64>? { recorded?.latencies }
-    private(set) var received = 0
-    private(set) var sent = 0
+    /// What arrived of the current step; made at the first step, since most
+    /// connections of the login scenarios never receive a bench message.
+    private(set) var receipts: Receipts?
+    /// What this connection sends in the current step.
+    private var schedule: Schedule?
+    private var sendTimer: Scheduled<Void>?
     /// The resume token of the last welcome.
     private(set) var token: String?
+    /// Users whose departure this connection saw announced as "too slow".
+    private(set) var cutOffForSlowness: Set<String> = []
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }
 
-    /// Starts a new measurement, with the histogram made beforehand.
-    func resetLatencies() {
-        let recorded = self.recorded ?? Recorded()
-        self.recorded = recorded
-        recorded.latencies.reset()
+    /// Starts checking the bench messages of `step`; earlier steps' stragglers are counted apart.
+    func expect(step: Int) {
+        receipts = Receipts(step: step)
     }
 
-    /// Sends a request and completes when its reply comes; an error reply
-    /// fails it unless `tolerated`.
+    /// Sends requests and completes when its reply comes; an error reply fails it.
     func request(_ body: String) -> EventLoopFuture<Void> {
         let id = nextID
         nextID += 1
@@ -67,21 +70,35 @@ final class BenchClient: ChannelInboundHandler {
         write("{\"type\":\"hello\",\"version\":\(ProtocolConstants.version),\"client\":\"parley-bench\"}")
     }
 
-    /// Sends bench messages to the lobby, stamped with the time now, until
-    /// `due` have been sent: a late tick catches up, so the load offered
-    /// does not drop when the bench's loop is busy.
-    /// `padding` characters after the time make the messages that long.
-    func sendMessages(upTo due: Int, padding: String = "") {
-        let count = due - sent
-        guard count > 0, let context else { return }
-        sent += count
-        for _ in 0..<count {
+    /// Sends `schedule`'s messages, each at its due time: a timer wakes the
+    /// loop at the next one, and a late wake sends everything due since, so
+    /// the load offered does not drop when the bench's loop is busy.
+    func send(_ schedule: Schedule) {
+        self.schedule = schedule
+        sendDue()
+    }
+
+    /// The schedule's sending so far, once it is finished or when asked.
+    var sending: Schedule.Progress? { schedule?.progress }
+
+    private func sendDue() {
+        guard let context, var schedule else { return }
+        let now = NIODeadline.now().uptimeNanoseconds
+        var wrote = false
+        while let due = schedule.nextDue, due <= now {
             let id = nextID
             nextID &+= 1
-            let json = "{\"type\":\"send\",\"id\":\(id),\"conversation\":\"lobby\",\"text\":\"b \(NIODeadline.now().uptimeNanoseconds)\(padding)\"}"
+            let json = "{\"type\":\"send\",\"id\":\(id),\"conversation\":\"\(schedule.conversation)\","
+                + "\"text\":\"b \(schedule.step) \(schedule.sender) \(schedule.progress.sent) \(due)\(schedule.padding)\"}"
             context.write(wrapOutboundOut(Frame.encode(kind: .json, payload: Array(json.utf8))), promise: nil)
+            schedule.markSent(at: now, due: due)
+            wrote = true
         }
-        context.flush()
+        if wrote { context.flush() }
+        self.schedule = schedule
+        if let next = schedule.nextDue {
+            sendTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: .uptimeNanoseconds(next)) { self.sendDue() }
+        }
     }
 
     private func write(_ json: String) {
@@ -111,50 +128,141 @@ final class BenchClient: ChannelInboundHandler {
     private func handle(_ bytes: UnsafeRawBufferPointer, at now: UInt64, context: ChannelHandlerContext) {
         if bytes.starts(with: Self.messageEvent) {
             // Most frames: skip looking for the marks of the rare others.
-            if let text = bytes.end(of: Self.textKey) { record(sentAt: Self.number(in: bytes, from: text), receivedAt: now) }
+            if let text = bytes.end(of: Self.textKey) { record(bytes, from: text, at: now) }
         } else if let re = bytes.end(of: Self.replyKey) {
             // Replies: setup ones complete their promise; those to sends are only acknowledgements.
-            let id = UInt32(Self.number(in: bytes, from: re))
+            let id = UInt32(bytes.number(from: re).value)
             guard let promise = waiting.removeValue(forKey: id) else { return }
             if bytes.end(of: Self.errorType) != nil {
                 promise.fail(BenchError("refused: \(String(decoding: bytes, as: UTF8.self))"))
             } else {
-                if let key = bytes.end(of: Self.tokenKey) {
-                    token = String(decoding: bytes[key...].prefix { $0 != UInt8(ascii: "\"") }, as: UTF8.self)
-                }
+                if let key = bytes.end(of: Self.tokenKey) { token = bytes.string(from: key) }
                 promise.succeed()
             }
         } else if let text = bytes.end(of: Self.textKey) {
-            record(sentAt: Self.number(in: bytes, from: text), receivedAt: now)
+            record(bytes, from: text, at: now)
+        } else if bytes.starts(with: Self.leftType) {
+            if bytes.end(of: Self.tooSlow) != nil, let user = bytes.end(of: Self.userKey) {
+                cutOffForSlowness.insert(bytes.string(from: user))
+            }
         } else if bytes.end(of: Self.pingType) != nil {
             context.writeAndFlush(wrapOutboundOut(Self.pong), promise: nil)
         }
     }
 
-    private func record(sentAt sent: UInt64, receivedAt now: UInt64) {
-        received += 1
-        if recorded == nil { resetLatencies() }
-        _ = recorded?.latencies.record(now > sent ? now - sent : 0)
+    /// Reads `STEP SENDER SEQ DUE` and checks it.
+    private func record(_ bytes: UnsafeRawBufferPointer, from start: Int, at now: UInt64) {
+        guard let receipts else { return }
+        let step = bytes.number(from: start)
+        let sender = bytes.number(from: step.end + 1)
+        let sequence = bytes.number(from: sender.end + 1)
+        let due = bytes.number(from: sequence.end + 1)
+        receipts.record(
+            step: Int(step.value), sender: Int(sender.value), sequence: Int(sequence.value),
+            latency: now > due.value ? now - due.value : 0, at: now
+        )
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         for promise in waiting.values { promise.fail(BenchError("the server closed a bench connection")) }
         waiting = [:]
+        sendTimer?.cancel()
     }
 
     /// Latencies up to a minute, to three significant digits.
     static func histogram() -> Histogram<UInt64> {
         Histogram(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
     }
+}
 
-    private static func number(in bytes: UnsafeRawBufferPointer, from start: Int) -> UInt64 {
-        var value: UInt64 = 0
-        var index = start
-        while index < bytes.count, (48...57).contains(bytes[index]) {
-            value = value &* 10 &+ UInt64(bytes[index] - 48)
-            index += 1
+/// One sender's messages in one step: `count` of them to `conversation`,
+/// the k-th due at `start + k × interval` (uptime nanoseconds).
+struct Schedule: Sendable {
+    let step, sender: Int
+    let conversation: String
+    let start, interval: UInt64
+    let count: Int
+    let padding: String
+
+    struct Progress: Sendable {
+        var sent = 0
+        /// When the first message left (uptime nanoseconds), if one did.
+        var firstSent: UInt64?
+        /// How far the sending fell behind the schedule at worst.
+        var lagMax: UInt64 = 0
+    }
+    private(set) var progress = Progress()
+
+    init(step: Int, sender: Int, conversation: String, start: UInt64, interval: UInt64, count: Int, padding: String) {
+        (self.step, self.sender, self.conversation) = (step, sender, conversation)
+        (self.start, self.interval, self.count, self.padding) = (start, interval, count, padding)
+    }
+
+    var nextDue: UInt64? { progress.sent < count ? start + UInt64(progress.sent) * interval : nil }
+
+    mutating func markSent(at now: UInt64, due: UInt64) {
+        progress.sent += 1
+        if progress.firstSent == nil { progress.firstSent = now }
+        progress.lagMax = max(progress.lagMax, now > due ? now - due : 0)
+    }
+}
+
+/// What one connection received in one step, checked per sender: each
+/// sequence number once, in order. A class, so that recording changes it in
+/// place rather than a copy.
+final class Receipts: @unchecked Sendable {
+    let step: Int
+    var latencies = BenchClient.histogram()
+    /// Per sender: which sequence numbers arrived, as bits, and the highest.
+    private(set) var senders: [Int: SenderReceipts] = [:]
+    private(set) var duplicates = 0
+    private(set) var outOfOrder = 0
+    /// Bench messages of another step (stragglers of an earlier one).
+    private(set) var strays = 0
+    private(set) var lastReceipt: UInt64 = 0
+
+    struct SenderReceipts {
+        var seen: [UInt64] = []
+        var highest = -1
+        var distinct = 0
+    }
+
+    init(step: Int) {
+        self.step = step
+    }
+
+    func record(step: Int, sender: Int, sequence: Int, latency: UInt64, at now: UInt64) {
+        guard step == self.step else {
+            strays += 1
+            return
         }
-        return value
+        lastReceipt = now
+        _ = latencies.record(latency)
+        switch senders[sender, default: SenderReceipts()].record(sequence) {
+        case .inOrder: break
+        case .late: outOfOrder += 1
+        case .duplicate: duplicates += 1
+        }
+    }
+
+    /// How many distinct messages of `sender` arrived.
+    func distinct(from sender: Int) -> Int { senders[sender]?.distinct ?? 0 }
+    var received: Int { senders.values.reduce(0) { $0 + $1.distinct } + duplicates }
+}
+
+extension Receipts.SenderReceipts {
+    enum Outcome { case inOrder, late, duplicate }
+
+    /// A message that arrives after one with a higher number is late, one
+    /// whose number arrived before is a duplicate.
+    mutating func record(_ sequence: Int) -> Outcome {
+        let (word, bit) = (sequence >> 6, UInt64(1) << UInt64(sequence & 63))
+        if word >= seen.count { seen.append(contentsOf: repeatElement(0, count: word - seen.count + 1)) }
+        if seen[word] & bit != 0 { return .duplicate }
+        seen[word] |= bit
+        distinct += 1
+        defer { highest = max(highest, sequence) }
+        return sequence < highest ? .late : .inOrder
     }
 }
 
@@ -192,22 +300,24 @@ struct BenchConnection: Sendable {
         let client = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: BenchClient.self), eventLoop: channel.eventLoop)
         }.get()
+        let connection = BenchConnection(channel: channel, client: client)
         if let token {
-            try await channel.eventLoop.flatSubmit {
-                client.value.hello()
-                return client.value.request("\"type\":\"resume\",\"name\":\"\(name)\",\"token\":\"\(token)\",\"take_over\":true")
-            }.get()
-            return BenchConnection(channel: channel, client: client)
+            try await connection.request("\"type\":\"resume\",\"name\":\"\(name)\",\"token\":\"\(token)\",\"take_over\":true", hello: true)
+            return connection
         }
         let credentials = "\"name\":\"\(name)\",\"password\":\"bench-password\""
+        _ = try? await connection.request("\"type\":\"register\",\(credentials)", hello: true)
+        try await connection.request("\"type\":\"login\",\(credentials)")
+        return connection
+    }
+
+    /// Sends a request (after the hello, if asked) and waits for its reply.
+    func request(_ body: String, hello: Bool = false) async throws {
+        let client = self.client
         try await channel.eventLoop.flatSubmit {
-            client.value.hello()
-            return client.value.request("\"type\":\"register\",\(credentials)").flatMapError { _ in
-                channel.eventLoop.makeSucceededVoidFuture()
-            }
+            if hello { client.value.hello() }
+            return client.value.request(body)
         }.get()
-        try await channel.eventLoop.flatSubmit { client.value.request("\"type\":\"login\",\(credentials)") }.get()
-        return BenchConnection(channel: channel, client: client)
     }
 
     func onLoop<T: Sendable>(_ body: @escaping @Sendable (BenchClient) -> T) async throws -> T {
@@ -235,6 +345,22 @@ extension UnsafeRawBufferPointer {
             }
             return nil
         }
+    }
+
+    /// The decimal digits from `start`, and where they end.
+    func number(from start: Int) -> (value: UInt64, end: Int) {
+        var value: UInt64 = 0
+        var index = start
+        while index < count, (48...57).contains(self[index]) {
+            value = value &* 10 &+ UInt64(self[index] - 48)
+            index += 1
+        }
+        return (value, index)
+    }
+
+    /// The characters from `start` up to the next quote.
+    func string(from start: Int) -> String {
+        String(decoding: self[start...].prefix { $0 != UInt8(ascii: "\"") }, as: UTF8.self)
     }
 }
 

@@ -16,7 +16,8 @@ final class BenchServer: @unchecked Sendable {
 
     var pid: Int32? { process?.processIdentifier }
 
-    private init(host: String, port: Int, directory: String?, binary: String?, config: String?) {
+    private init(host: String, port: Int, directory: String?, binary: String?, config: String?, settings: [String: String]) {
+        self.settings = settings
         self.host = host
         self.port = port
         self.directory = directory
@@ -24,35 +25,55 @@ final class BenchServer: @unchecked Sendable {
         self.config = config
     }
 
-    /// `settings` are TOML lines added to the `[limits]` of a started server,
-    /// which has no rate limit and a cheap password hash.
-    static func start(_ address: String?, limits settings: String = "") throws -> BenchServer {
+    /// The settings of a started server that differ from the production
+    /// defaults, as "section.key" → TOML value; every report lists them.
+    /// Empty for a server given by address (its settings are unknown).
+    let settings: [String: String]
+
+    /// Starts a server with the production defaults except `settings`
+    /// ("section.key" → TOML value): always a cheap password hash, since the
+    /// scenarios log thousands of accounts in and measure chat, not scrypt.
+    static func start(_ address: String?, settings scenarioSettings: [String: String] = [:]) throws -> BenchServer {
         if let address {
             let parts = address.split(separator: ":")
             guard parts.count == 2, let port = Int(parts[1]) else {
                 throw BenchError("\"\(address)\" is not HOST:PORT")
             }
-            return BenchServer(host: String(parts[0]), port: port, directory: nil, binary: nil, config: nil)
+            return BenchServer(host: String(parts[0]), port: port, directory: nil, binary: nil, config: nil, settings: [:])
         }
+        let settings = scenarioSettings.merging(["password_hash.log_n": "10"]) { scenario, _ in scenario }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let config = directory + "/server.toml"
-        try """
-            [limits]
-            rate_burst = 1000000
-            rate_per_second = 1000000
-            \(settings)
-            [password_hash]
-            log_n = 10
-            """.write(toFile: config, atomically: true, encoding: .utf8)
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().appendingPathComponent("parley-server").path
-        guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw BenchError("no parley-server beside this bench at \(binary); build it, or pass --server HOST:PORT")
-        }
-        let server = BenchServer(host: "127.0.0.1", port: 0, directory: directory, binary: binary, config: config)
+        try toml(settings).write(toFile: config, atomically: true, encoding: .utf8)
+        let binary = try serverBinary()
+        let server = BenchServer(host: "127.0.0.1", port: 0, directory: directory, binary: binary, config: config, settings: settings)
         try server.launch()
         return server
+    }
+
+    /// "section.key" → value as TOML tables.
+    private static func toml(_ settings: [String: String]) -> String {
+        var sections: [String: [String]] = [:]
+        for (name, value) in settings {
+            let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
+            sections[parts[0], default: []].append("\(parts[1]) = \(value)")
+        }
+        return sections.sorted { $0.key < $1.key }
+            .map { "[\($0.key)]\n" + $0.value.sorted().joined(separator: "\n") }
+            .joined(separator: "\n")
+    }
+
+    /// The `parley-server` beside this bench's own executable: its real path
+    /// from /proc, so that a bench started through PATH or a symlink finds it.
+    private static func serverBinary() throws -> String {
+        let own = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().path
+        let binary = URL(fileURLWithPath: own).deletingLastPathComponent().appendingPathComponent("parley-server").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw BenchError("no parley-server beside this bench at \(binary); build it (swift build --product parley-server), or pass --server HOST:PORT")
+        }
+        return binary
     }
 
     /// Starts the process on `port` (0 the first time) and waits for its listening line.

@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import NIOPosix
 
-struct Connections: AsyncParsableCommand {
+struct Connections: Scenario {
     static let configuration = CommandConfiguration(
         abstract: "N logged-in idle connections: the server's memory per connection and the time to log them in."
     )
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "Connections to hold, each logged in as its own user.")
     var count = 10_000
@@ -15,7 +16,7 @@ struct Connections: AsyncParsableCommand {
     @Option(help: "Logins under way at once.")
     var inFlight = 200
 
-    func run() async throws {
+    func measure() async throws -> Measured {
         let limit = try BenchServer.openFiles(for: count)
         let server = try BenchServer.start(target.server)
         defer { server.stop() }
@@ -34,7 +35,7 @@ struct Connections: AsyncParsableCommand {
         )
         for connection in connections { try? await connection.channel.close() }
         try? await group.shutdownGracefully()
-        report.print(json: target.json)
+        return Measured(report: report, settings: server.settings)
     }
 }
 

@@ -1,22 +1,9 @@
 import ArgumentParser
 import Foundation
-import Histogram
-import NIOCore
 import NIOPosix
 
-struct Fanout: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "C clients in the lobby, S of them sending R messages a second in all for D seconds: deliveries, latency, CPU."
-    )
-
-    @OptionGroup var target: TargetOptions
-
-    @Option(help: "Clients logged in, all in the lobby.")
-    var clients = 500
-
-    @Option(help: "How many of them send.")
-    var senders = 20
-
+/// The options of every chat scenario.
+struct TrafficOptions: ParsableArguments {
     @Option(help: "Messages per second, all senders together (with --max, the first rate tried).")
     var rate = 1000.0
 
@@ -26,11 +13,43 @@ struct Fanout: AsyncParsableCommand {
     @Option(help: "Event-loop threads of the bench.")
     var threads = 1
 
-    @Flag(help: "Raise the rate step by step until p99 passes --p99-bound-ms or deliveries fall short; report the highest rate held.")
-    var max = false
+    @Option(help: "Characters added to each message (the bench's own marks are about 40 bytes of text).")
+    var padding = 0
 
-    @Option(help: "With --max: the p99 latency, in milliseconds, a step must stay under.")
+    @Option(help: "The p99 latency, in milliseconds, a run (or a --max step) must stay under to be held.")
     var p99BoundMs = 100.0
+
+    func validate() throws {
+        guard rate > 0, duration > 0 else { throw ValidationError("rate and duration must be positive") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
+
+    var paddingText: String { padding > 0 ? " " + String(repeating: "x", count: padding - 1) : "" }
+
+    /// The bench's senders send far faster than one person may.
+    static let settings = ["limits.rate_burst": "1000000", "limits.rate_per_second": "1000000"]
+}
+
+struct Fanout: Scenario {
+    static let configuration = CommandConfiguration(
+        abstract: "C clients in the lobby (or in N rooms), S of them sending R messages a second in all for D seconds: every delivery checked, latency, CPU."
+    )
+
+    @OptionGroup var target: TargetOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var traffic: TrafficOptions
+
+    @Option(help: "Clients logged in, all in the lobby.")
+    var clients = 500
+
+    @Option(help: "How many of them send to the lobby (ignored with --rooms).")
+    var senders = 20
+
+    @Option(help: "With N > 0: client i is also in room i mod N and each room's first member sends to it, so every room is busy and there are N senders.")
+    var rooms = 0
+
+    @Flag(help: "Raise the rate step by step until a step is not held (p99 over --p99-bound-ms, or a delivery missing, twice or out of order); report the highest rate held.")
+    var max = false
 
     @Option(help: "With --max: each step's rate is the last one's times this.")
     var step = 1.25
@@ -38,135 +57,203 @@ struct Fanout: AsyncParsableCommand {
     @Option(help: "With --max: at most this many steps.")
     var maxSteps = 30
 
-    @Option(help: "Characters added to each message (the bench's own are about 30 bytes of text).")
-    var padding = 0
-
     @Option(help: "Extra clients that log in and then never read, to show they do not slow the others.")
     var slowReaders = 0
 
-    @Option(help: "The started server's max_outbound_bytes: how far a reader may fall behind before it is cut off.")
-    var maxOutboundBytes = 64 * 1024 * 1024
+    @Option(help: "The started server's max_outbound_bytes (default: the production default).")
+    var maxOutboundBytes: Int?
+
+    @Option(help: "With --slow-readers: the server's peak memory, in MB, that the run must stay under to be held.")
+    var peakMemoryBoundMb = 200.0
 
     func validate() throws {
-        guard clients >= 1, (1...clients).contains(senders) else { throw ValidationError("need 1 ≤ senders ≤ clients") }
-        guard rate > 0, duration > 0 else { throw ValidationError("rate and duration must be positive") }
+        guard clients >= 1, rooms > 0 || (1...clients).contains(senders) else { throw ValidationError("need 1 ≤ senders ≤ clients") }
+        guard (0...clients).contains(rooms) else { throw ValidationError("need 0 ≤ rooms ≤ clients") }
         guard step > 1 else { throw ValidationError("--step must be more than 1") }
     }
 
-    func run() async throws {
+    func measure() async throws -> Measured {
+        var settings = TrafficOptions.settings
+        if let maxOutboundBytes { settings["limits.max_outbound_bytes"] = "\(maxOutboundBytes)" }
         try BenchServer.openFiles(for: clients + slowReaders)
-        let server = try BenchServer.start(target.server, limits: "max_outbound_bytes = \(maxOutboundBytes)")
+        let server = try BenchServer.start(target.server, settings: settings)
         defer { server.stop() }
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: traffic.threads)
+        defer { group.shutdownGracefully { _ in } }
         let loginStart = ContinuousClock.now
         let connections = try await BenchConnection.openMany(clients, host: server.host, port: server.port, group: group)
+        defer { for connection in connections { connection.channel.close(promise: nil) } }
         let loginSeconds = (ContinuousClock.now - loginStart).seconds
+        let plan = rooms > 0 ? try await roomSenders(connections) : (0..<senders).map {
+            Traffic.Sender(connection: $0, conversation: "lobby", audience: Set(0..<clients))
+        }
+        let slow = try await openSlowReaders(observer: connections[0], server: server, group: group)
+        defer { for connection in slow { connection.channel.close(promise: nil) } }
+        // Presence of the logins and joins settles before anything is measured.
+        try await Task.sleep(for: .milliseconds(500))
+        let run = Traffic(connections: connections, senders: plan, server: server, padding: traffic.paddingText)
+
+        if max {
+            var steps: [TrafficFigures] = []
+            var current = traffic.rate
+            while steps.count < maxSteps {
+                let figures = try await run.measure(step: steps.count, rate: current, duration: traffic.duration, p99BoundMs: traffic.p99BoundMs)
+                steps.append(figures)
+                guard figures.held else { break }
+                current *= step
+            }
+            return Measured(report: MaxReport(shape: shape, steps: steps), settings: server.settings)
+        }
+        let figures = try await run.measure(step: 0, rate: traffic.rate, duration: traffic.duration, p99BoundMs: traffic.p99BoundMs)
+        var report = FanoutReport(scenario: rooms > 0 ? "fanout-rooms" : "fanout", shape: shape, clients: clients,
+                                  senders: plan.count, loginSeconds: loginSeconds, figures: figures)
+        if slowReaders > 0 {
+            report.slowReaders = SlowReaders(
+                count: slowReaders, cutOffForSlowness: try await cutOff(slow, observer: connections[0]),
+                serverPeakBytes: server.peakResidentBytes, peakBoundBytes: Int(peakMemoryBoundMb * 1e6)
+            )
+        }
+        return Measured(report: report, settings: server.settings)
+    }
+
+    private var shape: String {
+        rooms > 0
+            ? "\(clients) clients in \(rooms) rooms of \(clients / rooms)\(clients % rooms == 0 ? "" : "+"), one sender in each"
+            : "\(clients) clients in the lobby, \(senders) senders"
+    }
+
+    /// Client i joins room i mod N; each room's first member creates it and sends to it.
+    private func roomSenders(_ connections: [BenchConnection]) async throws -> [Traffic.Sender] {
+        _ = try await concurrently(rooms, inFlight: 50) { k in
+            try await connections[k].request("\"type\":\"room_create\",\"name\":\"room\(k)\"")
+        }
+        _ = try await concurrently(clients - rooms, inFlight: 50) { n in
+            let member = rooms + n
+            try await connections[member].request("\"type\":\"room_join\",\"name\":\"room\(member % rooms)\"")
+        }
+        return (0..<rooms).map { k in
+            Traffic.Sender(connection: k, conversation: "room\(k)", audience: Set(stride(from: k, to: clients, by: rooms)))
+        }
+    }
+
+    /// Clients that never read. They and `observer` share a small room, where
+    /// the server announces each one's departure with its reason.
+    private func openSlowReaders(observer: BenchConnection, server: BenchServer, group: MultiThreadedEventLoopGroup) async throws -> [BenchConnection] {
+        guard slowReaders > 0 else { return [] }
+        try await observer.request("\"type\":\"room_create\",\"name\":\"slow-readers\"")
         let slow = try await BenchConnection.openMany(
             slowReaders, prefix: "slow", host: server.host, port: server.port, group: group, receiveBuffer: 4096
         )
-        for connection in slow { try await connection.channel.setOption(.autoRead, value: false).get() }
-        // Joins and logins of the others are done before anything is measured.
-        try await Task.sleep(for: .milliseconds(500))
-        let run = FanoutRun(connections: connections, senders: senders, server: server,
-                            padding: padding > 0 ? " " + String(repeating: "x", count: padding - 1) : "")
-
-        if max {
-            var steps: [FanoutReport] = []
-            var current = rate
-            while steps.count < maxSteps {
-                let report = try await run.measure(rate: current, duration: duration, loginSeconds: loginSeconds)
-                steps.append(report)
-                guard report.latency.p99 <= p99BoundMs, report.received == report.expected else { break }
-                current *= step
-                try await Task.sleep(for: .seconds(1))
-            }
-            MaxReport(p99BoundMs: p99BoundMs, steps: steps).print(json: target.json)
-        } else {
-            var report = try await run.measure(rate: rate, duration: duration, loginSeconds: loginSeconds)
-            if slowReaders > 0 {
-                report.slowReaders = slowReaders
-                report.slowReadersCutOff = try await cutOff(slow)
-            }
-            report.serverPeakBytes = server.peakResidentBytes
-            report.print(json: target.json)
+        for connection in slow {
+            try await connection.request("\"type\":\"room_join\",\"name\":\"slow-readers\"")
+            try await connection.channel.setOption(.autoRead, value: false).get()
         }
-        for connection in connections + slow { try? await connection.channel.close() }
-        try? await group.shutdownGracefully()
+        return slow
     }
-}
 
-/// How many of the slow readers the server closed. A socket that is not
-/// read does not notice its end, so they read again for a moment first.
-private func cutOff(_ slow: [BenchConnection]) async throws -> Int {
-    for connection in slow { try await connection.channel.setOption(.autoRead, value: true).get() }
-    let deadline = ContinuousClock.now + .seconds(5)
-    while ContinuousClock.now < deadline, slow.contains(where: \.channel.isActive) {
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    return slow.count { !$0.channel.isActive }
-}
-
-/// The logged-in clients of a fanout, measured at one rate after another.
-struct FanoutRun {
-    let connections: [BenchConnection]
-    let senders: Int
-    let server: BenchServer
-    let padding: String
-
-    func measure(rate: Double, duration: Double, loginSeconds: Double) async throws -> FanoutReport {
-        let before = try await total(connections) { $0.received }
-        var bases: [Int] = []
-        for connection in connections.prefix(senders) { bases.append(try await connection.onLoop { $0.sent }) }
-        let sentBefore = bases.reduce(0, +)
-        for connection in connections { try await connection.onLoop { $0.resetLatencies() } }
-        let serverCPU = server.cpuSeconds
-        let benchCPU = CPUTime.ownSeconds
-        let perSender = rate / Double(senders)
-        let start = ContinuousClock.now
-        // Each sender ticks every 10 ms, the senders spread over those 10 ms,
-        // so that the load is the rate asked for rather than bursts of all at once.
-        let tick: Int64 = 10_000_000
-        let sending = zip(connections.prefix(senders), bases).enumerated().map { index, pair in
-            let (connection, base) = pair
-            let client = connection.client
-            let offset = TimeAmount.nanoseconds(tick * Int64(index) / Int64(senders))
-            return connection.channel.eventLoop.scheduleRepeatedTask(initialDelay: offset, delay: .nanoseconds(tick)) { _ in
-                let elapsed = min((ContinuousClock.now - start).seconds, duration)
-                client.value.sendMessages(upTo: base + Int(perSender * elapsed), padding: padding)
-            }
-        }
-        try await Task.sleep(for: .seconds(duration))
-        for task in sending { task.cancel() }
-        let sent = try await total(Array(connections.prefix(senders))) { $0.sent } - sentBefore
-        let expected = sent * connections.count
-        // Stragglers: wait until everything arrived, or as long again plus five seconds.
-        var got = 0
-        let deadline = ContinuousClock.now + .seconds(duration + 5)
+    /// How many slow readers the server closed for being too slow, as their
+    /// departures say: not any closed socket. A socket that is not read does
+    /// not notice its end, so they read again first.
+    private func cutOff(_ slow: [BenchConnection], observer: BenchConnection) async throws -> Int {
+        for connection in slow { try await connection.channel.setOption(.autoRead, value: true).get() }
+        let names = Set((0..<slow.count).map { "slow\($0)" })
+        let deadline = ContinuousClock.now + .seconds(10)
+        var seen: Set<String> = []
         while ContinuousClock.now < deadline {
-            got = try await total(connections) { $0.received } - before
-            if got >= expected { break }
-            try await Task.sleep(for: .milliseconds(100))
+            seen = try await observer.onLoop { $0.cutOffForSlowness }.intersection(names)
+            if seen.count == names.count { break }
+            try await Task.sleep(for: .milliseconds(50))
         }
-        let serverSpent = server.cpuSeconds.flatMap { now in serverCPU.map { now - $0 } }
-        let benchSpent = CPUTime.ownSeconds - benchCPU
-        var latencies = BenchClient.histogram()
-        for connection in connections {
-            if let received = try await connection.onLoop({ $0.latencies }) { latencies.add(received) }
-        }
-        return FanoutReport(
-            clients: connections.count, senders: senders, rate: rate, duration: duration, loginSeconds: loginSeconds,
-            sent: sent, expected: expected, received: got, deliveriesPerSecond: Double(got) / duration,
-            latency: LatencySummary(latencies), serverCPUSeconds: serverSpent, benchCPUSeconds: benchSpent
-        )
-    }
-
-    private func total(_ connections: [BenchConnection], _ count: @escaping @Sendable (BenchClient) -> Int) async throws -> Int {
-        var sum = 0
-        for connection in connections { sum += try await connection.onLoop(count) }
-        return sum
+        return seen.count
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+struct SlowReaders: Encodable {
+    let count: Int
+    /// Those whose departure the server announced as "too slow".
+    let cutOffForSlowness: Int
+    let serverPeakBytes: Int?
+    let peakBoundBytes: Int
+    var held: Bool { cutOffForSlowness == count && (serverPeakBytes ?? 0) < peakBoundBytes }
+
+    enum CodingKeys: String, CodingKey { case count, cutOffForSlowness, serverPeakBytes, peakBoundBytes, held }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(count, forKey: .count)
+        try container.encode(cutOffForSlowness, forKey: .cutOffForSlowness)
+        try container.encodeIfPresent(serverPeakBytes, forKey: .serverPeakBytes)
+        try container.encode(peakBoundBytes, forKey: .peakBoundBytes)
+        try container.encode(held, forKey: .held)
+    }
+}
+
+struct FanoutReport: Report {
+    let scenario: String
+    let shape: String
+    let clients, senders: Int
+    let loginSeconds: Double
+    let figures: TrafficFigures
+    var slowReaders: SlowReaders?
+
+    var title: String { "\(scenario): \(shape), \(f(figures.rate, 0)) messages/s for \(f(figures.duration, 0)) s" }
+
+    var rows: [(String, String)] {
+        [("logins", "\(f(loginSeconds, 2)) s for \(clients) clients")] + figures.rows
+            + (slowReaders.map { slow in
+                [("slow readers cut off as too slow", "\(slow.cutOffForSlowness) of \(slow.count)"),
+                 ("server peak memory", (slow.serverPeakBytes.map(megabytes) ?? "n/a") + " (bound \(megabytes(slow.peakBoundBytes)))"),
+                 ("slow readers held", slow.held ? "yes" : "NO")]
+            } ?? [])
+    }
+}
+
+extension TrafficFigures {
+    var rows: [(String, String)] {
+        [
+            ("messages sent", "\(sent) (offered \(f(rate, 0))/s)"),
+            ("deliveries expected", "\(expected) (offered \(f(offeredDeliveriesPerSecond, 0))/s)"),
+            ("deliveries received", "\(received)"),
+            ("missing / duplicates / out of order", "\(missing) / \(duplicates) / \(outOfOrder)"),
+            ("misdelivered", "\(misdelivered)"),
+            ("deliveries per second", "\(f(deliveriesPerSecond, 0)) (first send to last receipt)"),
+        ] + latency.rows + [
+            ("bench's send lag, max", "\(f(sendLagMaxMs, 2)) ms behind its schedule"),
+            ("server CPU", serverCPUSeconds.map { f($0, 2) + " s" } ?? "n/a (server not started by the bench)"),
+            ("bench CPU", "\(f(benchCPUSeconds, 2)) s"),
+            ("server CPU per message", serverMicrosecondsPerMessage.map { f($0, 2) + " µs" } ?? "n/a"),
+            ("server CPU per delivery", serverMicrosecondsPerDelivery.map { f($0, 2) + " µs" } ?? "n/a"),
+            ("busier process", serverCPUSeconds.map { $0 > benchCPUSeconds ? "the server" : "the bench" } ?? "unknown"),
+            ("held", held ? "yes (nothing lost, twice or out of order; p99 under \(f(p99BoundMs, 0)) ms)" : "NO"),
+        ]
+    }
+}
+
+/// `fanout --max`: every step, and the highest rate held.
+struct MaxReport: Report {
+    let scenario = "fanout-max"
+    let shape: String
+    let steps: [TrafficFigures]
+    let held: TrafficFigures?
+
+    init(shape: String, steps: [TrafficFigures]) {
+        (self.shape, self.steps) = (shape, steps)
+        held = steps.last { $0.held }
+    }
+
+    var title: String {
+        "fanout --max: \(shape); the highest rate with nothing lost, twice or out of order and p99 under \(f(steps.first?.p99BoundMs ?? 0, 0)) ms"
+    }
+
+    var rows: [(String, String)] {
+        let stepRows = steps.map { step -> (String, String) in
+            let cpu = step.serverMicrosecondsPerDelivery.map { f($0, 2) } ?? "n/a"
+            let checks = "missing \(step.missing), duplicates \(step.duplicates), out of order \(step.outOfOrder)"
+            let figures = "\(f(step.deliveriesPerSecond, 0)) deliveries/s, p99 \(f(step.latency.p99, 1)) ms, \(checks), "
+                + "\(cpu) µs/delivery, send lag \(f(step.sendLagMaxMs, 1)) ms"
+            return ("\(f(step.rate, 0)) msg/s", figures + (step.held ? "" : " — not held"))
+        }
+        let best = held.map { "\(f($0.deliveriesPerSecond, 0)) deliveries/s (\(f($0.rate, 0)) msg/s)" } ?? "none"
+        return stepRows + [("held", best)]
+    }
 }

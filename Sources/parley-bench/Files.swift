@@ -3,20 +3,19 @@ import Foundation
 import ParleyClient
 import ParleyProtocol
 
-struct Files: AsyncParsableCommand {
+struct Files: Scenario {
     static let configuration = CommandConfiguration(
         abstract: "One file up and down: MB/s each way and how much the server's memory grew."
     )
 
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "Size of the file in MiB.")
     var mebibytes = 1024
 
-    func run() async throws {
+    func measure() async throws -> Measured {
         let bytes = mebibytes * 1024 * 1024
-        let server = try BenchServer.start(nil, limits: "max_file_bytes = \(bytes)")
+        let server = try BenchServer.start(nil, settings: ["limits.max_file_bytes": "\(bytes)"])
         defer { server.stop() }
         let work = server.directory! + "/bench-files"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -37,10 +36,10 @@ struct Files: AsyncParsableCommand {
         await connection.close()
         let size = (try FileManager.default.attributesOfItem(atPath: downloaded)[.size] as? Int) ?? 0
         guard size == bytes else { throw BenchError("downloaded \(size) bytes of \(bytes)") }
-        FilesReport(
+        return Measured(report: FilesReport(
             bytes: bytes, uploadSeconds: upSeconds, downloadSeconds: downSeconds,
             serverBytesBefore: before, serverPeakBytes: peak
-        ).print(json: json)
+        ), settings: server.settings)
     }
 
     /// Random bytes, one random MiB repeated: nothing on the way compresses

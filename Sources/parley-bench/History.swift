@@ -4,13 +4,12 @@ import GRDB
 import Histogram
 import NIOPosix
 
-struct History: AsyncParsableCommand {
+struct History: Scenario {
     static let configuration = CommandConfiguration(
         abstract: "M messages in the lobby: how long \"latest 50\" and paging back take."
     )
 
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "Messages stored before measuring.")
     var messages = 1_000_000
@@ -18,8 +17,9 @@ struct History: AsyncParsableCommand {
     @Option(help: "Requests of each kind, one after another.")
     var requests = 2000
 
-    func run() async throws {
-        let server = try BenchServer.start(nil)
+    func measure() async throws -> Measured {
+        // Its reader asks far faster than a person may.
+        let server = try BenchServer.start(nil, settings: TrafficOptions.settings)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let account = try await BenchConnection.open(host: server.host, port: server.port, name: "reader", group: group)
@@ -39,8 +39,8 @@ struct History: AsyncParsableCommand {
         }
         try? await reader.channel.close()
         try? await group.shutdownGracefully()
-        HistoryReport(messages: messages, fillSeconds: fillSeconds, latest50: LatencySummary(latest),
-                      before50: LatencySummary(pages)).print(json: json)
+        return Measured(report: HistoryReport(messages: messages, fillSeconds: fillSeconds, latest50: LatencySummary(latest),
+                      before50: LatencySummary(pages)), settings: server.settings)
     }
 
     /// Messages straight into the database, in one transaction: the bench

@@ -3,13 +3,12 @@ import Foundation
 import Histogram
 import NIOPosix
 
-struct Reconnect: AsyncParsableCommand {
+struct Reconnect: Scenario {
     static let configuration = CommandConfiguration(
         abstract: "A reconnect storm: N clients log in, the server is killed (SIGKILL) and restarted, and all resume with their tokens."
     )
 
-    @Flag(help: "Print one JSON object instead of a table.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     @Option(help: "Clients that lose the server and come back.")
     var clients = 10_000
@@ -17,7 +16,7 @@ struct Reconnect: AsyncParsableCommand {
     @Option(help: "Reconnects under way at once.")
     var inFlight = 1000
 
-    func run() async throws {
+    func measure() async throws -> Measured {
         try BenchServer.openFiles(for: clients)
         let server = try BenchServer.start(nil)
         defer { server.stop() }
@@ -46,10 +45,10 @@ struct Reconnect: AsyncParsableCommand {
         var histogram = Histogram<UInt64>(highestTrackableValue: 600_000_000_000, numberOfSignificantValueDigits: .three)
         for seconds in latencies { _ = histogram.record(UInt64(seconds * 1e9)) }
         try? await group.shutdownGracefully()
-        ReconnectReport(
+        return Measured(report: ReconnectReport(
             clients: clients, secondsUntilListening: listening, secondsUntilAllLoggedIn: allIn,
             loggedInAfterRestart: LatencySummary(histogram)
-        ).print(json: json)
+        ), settings: server.settings)
     }
 }
 

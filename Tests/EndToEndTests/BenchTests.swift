@@ -7,11 +7,21 @@ import Testing
 /// each starts a server and many clients, and the tmux tests beside them
 /// need the CPU to log in on time.
 @Suite(.serialized) struct BenchTests {
-    /// Runs `parley-bench ARGUMENTS --json` and returns its report.
-    func bench(_ arguments: [String]) throws -> [String: Any] {
+    /// Runs `parley-bench ARGUMENTS --json` and returns its report; with
+    /// `throughPath`, as `parley-bench` found through PATH from elsewhere.
+    func bench(_ arguments: [String], throughPath: Bool = false) throws -> [String: Any] {
         let process = Process()
-        process.executableURL = buildProductsDirectory.appendingPathComponent("parley-bench")
-        process.arguments = arguments + ["--json"]
+        if throughPath {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["parley-bench"] + arguments + ["--json"]
+            var environment = ProcessInfo.processInfo.environment
+            environment["PATH"] = buildProductsDirectory.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+            process.environment = environment
+            process.currentDirectoryURL = FileManager.default.temporaryDirectory
+        } else {
+            process.executableURL = buildProductsDirectory.appendingPathComponent("parley-bench")
+            process.arguments = arguments + ["--json"]
+        }
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -21,18 +31,67 @@ import Testing
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(String(decoding: data, as: UTF8.self))")
     }
 
-    @Test func aSmallFanoutAccountsForEveryDeliveryBesideReadersThatNeverRead() throws {
-        let report = try bench(["fanout", "--clients", "6", "--senders", "2", "--rate", "40", "--duration", "1", "--slow-readers", "2"])
-        let sent = try #require(report["sent"] as? Int)
-        let received = try #require(report["received"] as? Int)
-        let latency = try #require(report["latency"] as? [String: Any])
-        #expect(sent > 0)
-        #expect(report["expected"] as? Int == sent * 6, "every client is in the lobby, the senders too")
-        #expect(received == sent * 6, "nothing lost, slow readers or not")
-        #expect(latency["count"] as? Int == received, "one latency per delivery")
-        #expect((report["server_cpu_seconds"] as? Double ?? 0) > 0, "the server it started was measured")
-        #expect(report["slow_readers"] as? Int == 2)
-        #expect((report["server_peak_bytes"] as? Int ?? 0) > 0)
+    /// The checks every chat scenario's figures must pass: each delivery
+    /// accounted for, latencies one per delivery, the server measured.
+    func expectEveryDeliveryChecked(_ figures: [String: Any], sent expectedSent: Int, audience: Int) throws {
+        let sent = try #require(figures["sent"] as? Int)
+        #expect(sent == expectedSent, "the schedule's messages were all sent")
+        #expect(figures["expected"] as? Int == sent * audience)
+        #expect(figures["received"] as? Int == sent * audience, "nothing lost")
+        #expect(figures["missing"] as? Int == 0)
+        #expect(figures["duplicates"] as? Int == 0)
+        #expect(figures["out_of_order"] as? Int == 0)
+        #expect(figures["misdelivered"] as? Int == 0)
+        #expect(figures["held"] as? Bool == true)
+        let latency = try #require(figures["latency"] as? [String: Any])
+        #expect(latency["count"] as? Int == sent * audience, "one latency per delivery")
+        #expect((figures["deliveries_per_second"] as? Double ?? 0) > 0)
+        #expect(figures["send_lag_max_ms"] is Double || figures["send_lag_max_ms"] is Int)
+        #expect((figures["server_cpu_seconds"] as? Double ?? 0) > 0, "the server it started was measured")
+    }
+
+    @Test func aSmallFanoutChecksEveryDeliveryAndNamesItsSettings() throws {
+        let report = try bench(["fanout", "--clients", "6", "--senders", "2", "--rate", "40", "--duration", "1"])
+        try expectEveryDeliveryChecked(try #require(report["figures"] as? [String: Any]), sent: 40, audience: 6)
+        let settings = try #require(report["server_settings"] as? [String: String])
+        #expect(settings["password_hash.log_n"] == "10")
+        #expect(settings["limits.rate_per_second"] != nil)
+        #expect(settings["limits.max_outbound_bytes"] == nil, "the production default unless asked")
+    }
+
+    @Test func slowReadersAreCountedOnlyWhenCutOffForBeingSlow() throws {
+        // 6 MB of 4 kB messages to readers that never read: past a 64 kB
+        // outbound limit and the kernel's socket buffers.
+        let report = try bench(["fanout", "--clients", "3", "--senders", "1", "--rate", "300", "--duration", "5",
+                                "--padding", "3900", "--slow-readers", "2", "--max-outbound-bytes", "65536"])
+        try expectEveryDeliveryChecked(try #require(report["figures"] as? [String: Any]), sent: 1500, audience: 3)
+        let slow = try #require(report["slow_readers"] as? [String: Any])
+        #expect(slow["count"] as? Int == 2)
+        #expect(slow["cut_off_for_slowness"] as? Int == 2)
+        #expect((slow["server_peak_bytes"] as? Int ?? 0) > 0)
+        #expect(slow["held"] as? Bool == true)
+    }
+
+    @Test func roomsAndPrivateChatsAreCheckedPerConversation() throws {
+        let rooms = try bench(["fanout", "--clients", "9", "--rooms", "3", "--rate", "30", "--duration", "1"])
+        #expect(rooms["senders"] as? Int == 3)
+        try expectEveryDeliveryChecked(try #require(rooms["figures"] as? [String: Any]), sent: 30, audience: 3)
+        let pairs = try bench(["private", "--pairs", "3", "--rate", "30", "--duration", "1"])
+        let figures = try #require(pairs["figures"] as? [String: Any])
+        try expectEveryDeliveryChecked(figures, sent: 30, audience: 2)
+        #expect((figures["server_microseconds_per_message"] as? Double ?? 0) > 0)
+    }
+
+    @Test func runsReportsMediansAndWorksThroughPath() throws {
+        let report = try bench(["fanout", "--clients", "3", "--senders", "1", "--rate", "20", "--duration", "0.5", "--runs", "3"],
+                               throughPath: true)
+        #expect(report["runs"] as? Int == 3)
+        let each = try #require(report["each"] as? [[String: Any]])
+        #expect(each.count == 3)
+        let median = try #require(report["median"] as? [String: Any])
+        let p99s = try each.map { try #require(($0["figures"] as? [String: Any])?["latency"] as? [String: Any])["p99"] as? Double ?? -1 }
+        #expect(median["figures.latency.p99"] as? Double == p99s.sorted()[1], "the middle of three")
+        #expect((report["runs_with_flag"] as? [String: Any])?["figures.held"] as? Int == 3)
     }
 
     @Test func maxStepsUpTheRate() throws {
@@ -40,6 +99,7 @@ import Testing
                                 "--max", "--step", "2", "--max-steps", "3", "--p99-bound-ms", "60000"])
         let steps = try #require(report["steps"] as? [[String: Any]])
         #expect(steps.compactMap { $0["rate"] as? Double } == [20, 40, 80])
+        #expect(steps.allSatisfy { $0["held"] as? Bool == true })
         let held = try #require(report["held"] as? [String: Any])
         #expect(held["rate"] as? Double == 80)
     }

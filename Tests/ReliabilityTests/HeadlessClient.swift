@@ -21,8 +21,9 @@ final class HeadlessClient: Sendable {
         let (welcome, limits) = try await runtime.logIn(name: name, password: password, register: register)
         var state = AppState(server: address.description, user: name, theme: "default",
                              size: Size(columns: 100, rows: 30), now: Timestamp.nowMillis(), timeZone: .current)
-        _ = reduce(&state, .loggedIn(welcome, limits: limits))
+        let effects = reduce(&state, .loggedIn(welcome, limits: limits))
         self.state = Mutex(state)
+        perform(effects)
         Thread.detachNewThread { [self] in
             while running.load(ordering: .relaxed) {
                 for action in inbox.drain() { dispatch(action) }
@@ -32,10 +33,13 @@ final class HeadlessClient: Sendable {
     }
 
     private func dispatch(_ action: Action) {
-        let effects = state.withLock { state in
+        perform(state.withLock { state in
             if case .event = action { state.now = Timestamp.nowMillis() }
             return reduce(&state, action)
-        }
+        })
+    }
+
+    private func perform(_ effects: [Effect]) {
         for effect in effects {
             switch effect {
             case .bell, .loadTheme: break

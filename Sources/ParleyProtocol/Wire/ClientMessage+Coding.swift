@@ -12,7 +12,7 @@ extension ClientMessage: Codable {
                 ))
             case "pong":
                 self = .pong
-            case "register", "login", "resume", "logout", "send", "history", "friend_request", "friend_accept", "friend_decline",
+            case "register", "login", "resume", "logout", "send", "away_received", "history", "friend_request", "friend_accept", "friend_decline",
                  "friend_remove", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
                  "upload", "download", "upload_cancel", "files":
                 guard let id else {
@@ -75,6 +75,7 @@ extension Request {
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
                 text: try container.decode(String.self, forKey: "text")
             )
+        case "away_received": self = .awayReceived(through: try container.decode(Int64.self, forKey: "through"))
         case "history":
             self = .history(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
@@ -137,6 +138,9 @@ extension Request {
             try container.encode("send", forKey: "type")
             try container.encode(conversation, forKey: "conversation")
             try container.encode(text, forKey: "text")
+        case .awayReceived(let through):
+            try container.encode("away_received", forKey: "type")
+            try container.encode(through, forKey: "through")
         case .history(let conversation, let page):
             try container.encode("history", forKey: "type")
             try container.encode(conversation, forKey: "conversation")

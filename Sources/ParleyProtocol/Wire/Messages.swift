@@ -30,6 +30,10 @@ public enum Request: Hashable, Sendable {
     /// Revokes the token this session logged in with or was given.
     case logout
     case send(conversation: ConversationID, text: String)
+    /// The client has shown the welcome's `away` messages up to this id:
+    /// only now do they count as delivered, so a login whose connection
+    /// drops before this gets them again.
+    case awayReceived(through: Int64)
     case history(conversation: ConversationID, page: HistoryPage)
     case friendRequest(name: String)
     case friendAccept(name: String)

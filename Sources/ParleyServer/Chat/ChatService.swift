@@ -30,9 +30,10 @@ public struct ChatService: Sendable {
         try MessageRules.validate(text, maxCharacters: limits.maxMessageCharacters)
         let destination = try await self.destination(conversation, for: sender)
         let now = Timestamp.nowMillis()
+        let delivered = deliveredAt(destination, now)
         let message = try await store.appendMessage(
             room: destination.room, sender: sender, text: text, at: now,
-            deliveredAt: deliveredAt(destination, now), afterCommit: fanOut(destination, from: sender)
+            deliveredAt: delivered, afterCommit: fanOut(destination, from: sender, waiting: delivered == nil)
         )
         if destination.peer == nil { robot?.hear(message, in: destination.room) }
         return destination.addressed(message)
@@ -56,7 +57,9 @@ public struct ChatService: Sendable {
 
     /// Hands a committed message to everyone who may see it: the room's
     /// members online, or both of the pair, each naming it after the other.
-    func fanOut(_ destination: Destination, from sender: StoredUser) -> @Sendable (ChatMessage) -> Void {
+    /// `waiting`: it was stored for a recipient who was offline, who may
+    /// have come online since.
+    func fanOut(_ destination: Destination, from sender: StoredUser, waiting: Bool) -> @Sendable (ChatMessage) -> Void {
         let hub = self.hub
         let room = destination.room
         guard let peer = destination.peer else {
@@ -65,7 +68,7 @@ public struct ChatService: Sendable {
         let (senderKey, peerKey) = (NameRules.key(for: sender.name), NameRules.key(for: peer.name))
         return { message in
             hub.deliver(.message(message.addressed(to: .direct(peer.name))), to: [senderKey])
-            hub.deliver(.message(message.addressed(to: .direct(sender.name))), to: [peerKey])
+            hub.deliver(.message(message.addressed(to: .direct(sender.name))), to: [peerKey], waiting: waiting)
         }
     }
 
@@ -93,6 +96,11 @@ public struct ChatService: Sendable {
 
     public func markDelivered(_ messages: [ChatMessage]) async throws {
         try await store.markDelivered(messages.map(\.id), at: Timestamp.nowMillis())
+    }
+
+    /// The user's client has the waiting messages up to `through`.
+    public func awayReceived(by user: StoredUser, through id: Int64) async throws {
+        try await store.markAwayReceived(by: user, through: id, at: Timestamp.nowMillis())
     }
 
     private func friend(_ name: String, of user: StoredUser) async throws -> StoredUser {

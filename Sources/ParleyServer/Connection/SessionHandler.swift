@@ -172,6 +172,13 @@ final class SessionHandler: ChannelInboundHandler {
             withUser(id) { user, chat in
                 run(id) { .sent(try await chat.post(from: user, to: conversation, text: text)) }
             }
+        case .awayReceived(let through):
+            withUser(id) { user, chat in
+                run(id) {
+                    try await chat.awayReceived(by: user, through: through)
+                    return .done
+                }
+            }
         case .history(let conversation, let page):
             withUser(id) { user, chat in
                 run(id) { .history(try await chat.history(of: conversation, for: user, page: page)) }
@@ -365,35 +372,46 @@ final class SessionHandler: ChannelInboundHandler {
             state = .anonymous
             finish(id, .failure(error))
         case .success(let arrived):
-            let (user, welcome) = (arrived.user, arrived.welcome)
+            let user = arrived.user
+            var welcome = arrived.welcome
             state = .authenticated(user)
             self.outlet = outlet
             self.user = user
             token = welcome.token
             services.logger.info("logged in", metadata: ["user": "\(user.name)"])
-            reply(id, .welcome(welcome))
-            if !arrived.replaced { services.friends.announce(user, online: true, to: arrived.friends) }
-            markDelivered(welcome.away)
-            // Messages the welcome's history holds already are not sent twice.
+            // Messages the welcome holds already are not sent twice; private
+            // messages stored as waiting while this login read the welcome
+            // join its `away`, which the client acknowledges.
             var seen: [ConversationID: Int64] = [:]
             for room in welcome.rooms { seen[room.name] = room.history.last?.id }
+            let away = Set(welcome.away.map(\.id))
+            var events: [ByteBuffer] = []
             for event in pending {
-                if case .message(let message) = event.event, message.id <= seen[message.conversation] ?? .min { continue }
-                write(event.frame)
+                if case .message(let message) = event.event {
+                    if message.id <= seen[message.conversation] ?? .min || away.contains(message.id) { continue }
+                    if event.waiting {
+                        welcome.away.append(message)
+                        continue
+                    }
+                }
+                events.append(event.frame)
             }
+            reply(id, .welcome(welcome))
+            if !arrived.replaced { services.friends.announce(user, online: true, to: arrived.friends) }
+            for frame in events { write(frame) }
             requestDone()
         }
     }
 
-    /// The messages that waited are on their way now.
-    private func markDelivered(_ away: [ChatMessage]) {
-        guard !away.isEmpty else { return }
+    /// A message stored as waiting reached this session live: it was
+    /// delivered like any message to someone online.
+    private func markDelivered(_ message: ChatMessage) {
         let (chat, logger) = (services.chat, services.logger)
         Task {
             do {
-                try await chat.markDelivered(away)
+                try await chat.markDelivered([message])
             } catch {
-                logger.error("after login", metadata: ["error": "\(error)"])
+                logger.error("cannot mark a message delivered", metadata: ["error": "\(error)"])
             }
         }
     }
@@ -422,6 +440,7 @@ final class SessionHandler: ChannelInboundHandler {
             state = .loggingIn(pending: pending)
         case .authenticated:
             writeSoon(event.frame)
+            if event.waiting, case .message(let message) = event.event { markDelivered(message) }
         case .awaitingHello, .anonymous, .closed:
             break
         }

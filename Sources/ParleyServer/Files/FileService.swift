@@ -39,11 +39,11 @@ public struct FileService: Sendable {
         let now = Timestamp.nowMillis()
         let storage = self.storage
         let file = NewFile(name: upload.name, size: upload.size, sha256: upload.sha256, type: type)
+        let delivered = chat.deliveredAt(upload.destination, now)
         let message = try await store.addFile(
-            file, in: upload.destination.room, uploader: upload.uploader, at: now,
-            deliveredAt: chat.deliveredAt(upload.destination, now),
+            file, in: upload.destination.room, uploader: upload.uploader, at: now, deliveredAt: delivered,
             place: { id in try storage.place(temporary, as: id) },
-            afterCommit: chat.fanOut(upload.destination, from: upload.uploader)
+            afterCommit: chat.fanOut(upload.destination, from: upload.uploader, waiting: delivered == nil)
         )
         return upload.destination.addressed(message).file!
     }

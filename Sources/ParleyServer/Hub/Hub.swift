@@ -8,6 +8,10 @@ import Synchronization
 public struct OutboundEvent: Sendable {
     public let event: Event
     public let frame: ByteBuffer
+    /// A private message stored as waiting for its recipient: a session
+    /// that gets it while logging in adds it to the welcome's `away` (which
+    /// the client acknowledges); one already logged in marks it delivered.
+    public var waiting = false
 }
 
 /// Where the hub delivers to: one logged-in connection, whatever its codec.
@@ -172,9 +176,9 @@ public final class Hub: Sendable {
     }
 
     /// Encodes `event` once and hands it to those of `keys` who are online.
-    public func deliver(_ event: Event, to keys: [String]) {
+    public func deliver(_ event: Event, to keys: [String], waiting: Bool = false) {
         let sinks = state.withLock { state in keys.compactMap { state.sessions[$0]?.sink } }
-        hand(event, to: sinks)
+        hand(event, to: Self.group(sinks), waiting: waiting)
     }
 
     /// Encodes `event` once and hands the same bytes to every online member
@@ -193,9 +197,9 @@ public final class Hub: Sendable {
 
     /// One hop per event loop, not one per recipient: the sessions of a
     /// loop get the event in one task.
-    private func hand(_ event: Event, to groups: [LoopGroup]) {
+    private func hand(_ event: Event, to groups: [LoopGroup], waiting: Bool = false) {
         guard !groups.isEmpty else { return }
-        let outbound = OutboundEvent(event: event, frame: encode(event))
+        let outbound = OutboundEvent(event: event, frame: encode(event), waiting: waiting)
         for group in groups {
             let sinks = group.sinks
             if group.loop.inEventLoop {

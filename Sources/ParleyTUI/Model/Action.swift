@@ -42,6 +42,9 @@ public enum Effect: Hashable, Sendable {
     case logIn(name: String, password: String, register: Bool)
     case send(text: String, to: ConversationID)
     case loadOlder(ConversationID, before: Int64)
+    /// The welcome's `away` messages up to this id are shown: the server
+    /// may count them delivered.
+    case awayReceived(through: Int64)
     /// Waits out the back-off for `attempt`, reconnects, logs in again and
     /// fetches what each conversation got after the newest id shown.
     case reconnect(attempt: Int, resume: [ConversationID: Int64])

@@ -42,6 +42,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         for message in welcome.away {
             effects += receivePrivate(&state, message, away: true)
         }
+        if let last = welcome.away.map(\.id).max() { effects.append(.awayReceived(through: last)) }
         return effects
     case .caughtUp(let messages):
         for message in messages {

@@ -104,6 +104,11 @@ public final class ChatRuntime: Sendable {
                     inbox.post(.olderLoaded(HistorySlice(conversation: conversation, messages: [], hasMore: true)))
                 }
             }
+        case .awayReceived(let through):
+            command { connection in
+                try await connection.awayReceived(through: through)
+                return nil
+            }
         case .friend(let action, let name):
             command { connection in
                 switch action {
