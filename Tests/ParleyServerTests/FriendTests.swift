@@ -125,8 +125,8 @@ import Testing
         #expect(first.welcome.away.map(\.id) == sent.map(\.id))
         #expect(first.welcome.away.allSatisfy { $0.conversation == .direct("alice") })
         #expect(first.welcome.away.map(\.text) == (1...10).map { "while away \($0)" })
-        // Give the server its moment to record the delivery, then come back.
-        try await Task.sleep(for: .milliseconds(300))
+        // The client has them: the server records the delivery before it answers.
+        try await first.connection.awayReceived(through: sent.last!.id)
         await first.connection.close()
         let second = try await logIn("bob", on: server)
         #expect(second.welcome.away.isEmpty, "not delivered twice")

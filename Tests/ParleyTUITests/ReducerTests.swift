@@ -165,6 +165,18 @@ import Testing
         #expect(reduce(&state, .key(.enter)) == [.send(text: "kept", to: .lobby)])
     }
 
+    /// Live messages and the welcome's latest ones come before the catch-up
+    /// of what was missed: the missed ones go into their places, each once.
+    @Test func aCatchUpAfterLiveMessagesFillsTheGapInOrder() {
+        var state = Fixture.chat(history: [Fixture.message(1, from: "bob", "one"), Fixture.message(2, from: "bob", "two")])
+        _ = reduce(&state, .connectionLost(reason: "the server closed the connection"))
+        let welcome = Welcome(user: "alice", rooms: [Fixture.lobby([Fixture.message(7, from: "bob", "seven"), Fixture.message(8, from: "bob", "eight")], hasMore: true)])
+        _ = reduce(&state, .loggedIn(welcome, limits: ServerLimits()))
+        _ = reduce(&state, .event(.message(Fixture.message(9, from: "carol", "nine"))))
+        _ = reduce(&state, .caughtUp((3...9).map { Fixture.message(Int64($0), from: "carol", "\($0)") }))
+        #expect(state.conversation.entries.compactMap(\.messageID) == Array(1...9))
+    }
+
     @Test func backOffGrowsAndIsCapped() {
         #expect((1...8).map { reconnectDelay(attempt: $0) } == [1, 2, 4, 8, 16, 30, 30, 30])
     }

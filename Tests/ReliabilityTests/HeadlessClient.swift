@@ -50,9 +50,11 @@ final class HeadlessClient: Sendable {
 
     var isOnline: Bool { state.withLock { $0.connection == .online } }
 
-    /// The ids of the messages the lobby shows, in order.
-    var lobbyMessageIDs: [Int64] {
-        state.withLock { state in state.rooms.first { $0.id == .lobby }?.entries.compactMap(\.messageID) ?? [] }
+    /// The messages the lobby shows, in order.
+    var lobbyMessages: [ChatMessage] {
+        state.withLock { state in
+            state.rooms.first { $0.id == .lobby }?.entries.compactMap { if case .message(let m) = $0.kind { m } else { nil } } ?? []
+        }
     }
 
     func stop() async {

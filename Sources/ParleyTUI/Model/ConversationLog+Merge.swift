@@ -1,17 +1,23 @@
 import ParleyProtocol
 
 extension ConversationLog {
-    /// Adds messages newer than the newest shown, in id order; anything
-    /// already shown is skipped, so replays after a reconnect never double.
+    /// Adds messages in id order, each once: newer than the newest shown at
+    /// the end, an older one not shown (caught up after a reconnect, when
+    /// live messages and the welcome's came first) in its place by id.
     /// Returns how many were new.
     @discardableResult
     mutating func merge(_ messages: [ChatMessage]) -> Int {
-        var newest = newestID ?? .min
         var added = 0
-        for message in messages.sorted(by: { $0.id < $1.id }) where message.id > newest {
+        for message in messages.sorted(by: { $0.id < $1.id }) {
+            let entry = Entry(kind: .message(message), time: message.time)
+            if message.id > newestID ?? .min {
+                entries.append(entry)
+            } else {
+                guard !entries.contains(where: { $0.messageID == message.id }) else { continue }
+                let place = entries.firstIndex { ($0.messageID ?? .min) > message.id } ?? entries.count
+                entries.insert(entry, at: place)
+            }
             added += 1
-            entries.append(Entry(kind: .message(message), time: message.time))
-            newest = message.id
             if scrollBack > 0 {
                 scrollBack += 1
                 newBelow += 1
