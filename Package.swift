@@ -116,7 +116,7 @@ let package = Package(
         .target(
             name: "ParleyTestSupport",
             dependencies: [
-                "ParleyServer", "ParleyClient", "ParleyProtocol",
+                "ParleyServer", "ParleyClient", "ParleyProtocol", "ParleyStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -22,7 +22,7 @@ public final class ParleyServer: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let hashingPool: NIOThreadPool
     private let fileIO: NIOThreadPool
-    private let store: SQLiteStore
+    private let store: any ChatStore
     /// Released before the event loops stop: its deinit completes a promise
     /// on one of them.
     private let quiesce: Mutex<ServerQuiescingHelper?>
@@ -30,7 +30,7 @@ public final class ParleyServer: Sendable {
 
     private init(
         configuration: ServerConfiguration, localAddress: SocketAddress, group: MultiThreadedEventLoopGroup,
-        hashingPool: NIOThreadPool, fileIO: NIOThreadPool, store: SQLiteStore, quiesce: ServerQuiescingHelper, logger: Logger
+        hashingPool: NIOThreadPool, fileIO: NIOThreadPool, store: any ChatStore, quiesce: ServerQuiescingHelper, logger: Logger
     ) {
         self.fileIO = fileIO
         self.configuration = configuration
@@ -43,14 +43,19 @@ public final class ParleyServer: Sendable {
     }
 
     /// Opens the store and starts listening. Every failure comes back as a
-    /// sentence that names what failed and what to do.
-    public static func start(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "parley-server")) async throws -> ParleyServer {
+    /// sentence that names what failed and what to do. `adaptStore` gets the
+    /// store as opened and returns the one the services use: tests put
+    /// injected faults in front of it.
+    public static func start(
+        _ configuration: ServerConfiguration, logger: Logger = Logger(label: "parley-server"),
+        adaptStore: (any ChatStore) -> any ChatStore = { $0 }
+    ) async throws -> ParleyServer {
         do {
             try configuration.validate()
         } catch {
             throw ServerStartError(message: "invalid configuration: \(error)")
         }
-        let store = try openStore(configuration)
+        let store = adaptStore(try openStore(configuration))
         guard try await store.room(nameKey: "lobby") != nil,
               let robotUser = try await store.user(nameKey: ProtocolConstants.robotName)
         else {

@@ -24,11 +24,12 @@ import Testing
         }
         let output = Pipe()
         process.standardOutput = output
+        let reader = PipeReader(output)
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        try process.waitUntilExit(timeout: .seconds(300))
         #expect(process.terminationStatus == 0)
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "\(String(decoding: data, as: UTF8.self))")
+        let text = try reader.text()
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
     }
 
     /// The checks every chat scenario's figures must pass: each delivery

@@ -52,7 +52,11 @@ import Testing
 
         // Smaller: the input box and the last message are still there.
         try tmux.resize("alice", columns: 80, rows: 24)
-        try await Task.sleep(for: .milliseconds(300))
+        // Redrawn at the new size: the bottom rule ends at the 80th column.
+        try await tmux.wait("alice", until: "the screen redrawn 80 wide") { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return lines.allSatisfy { $0.count <= 80 } && lines.contains { $0.hasPrefix(">") }
+        }
         let small = try tmux.screen("alice").split(separator: "\n", omittingEmptySubsequences: false)
         #expect(small.count >= 24)
         #expect(small.contains { $0.hasPrefix(">") }, "the input box")

@@ -28,13 +28,12 @@ enum ParleyCommand {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
+        let (output, errors) = (PipeReader(out), PipeReader(err))
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errors)
+        try process.waitUntilExit(timeout: .seconds(120))
+        return (process.terminationStatus, try output.text(), try errors.text())
     }
 }
 

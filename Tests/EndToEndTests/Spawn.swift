@@ -49,11 +49,15 @@ enum Spawn {
         let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, environ)
         guard spawned == 0 else { throw Failure(description: "cannot run \(arguments[0]): error \(spawned)") }
 
+        // Every wait has a deadline: a tmux that hangs fails the test, not CI.
+        let deadline = ContinuousClock.now + .seconds(30)
         var output = Data()
         if captureOutput {
             close(fds[1])
             var buffer = [UInt8](repeating: 0, count: 65536)
-            while true {
+            var poller = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
+            while ContinuousClock.now < deadline {
+                guard poll(&poller, 1, 100) > 0 else { continue }
                 let count = read(fds[0], &buffer, buffer.count)
                 if count <= 0 { break }
                 output.append(buffer, count: count)
@@ -61,7 +65,16 @@ enum Spawn {
             close(fds[0])
         }
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        while true {
+            let ended = waitpid(pid, &status, WNOHANG)
+            if ended == pid || (ended == -1 && errno != EINTR) { break }
+            guard ContinuousClock.now < deadline else {
+                kill(pid, SIGKILL)
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                throw Failure(description: "\(arguments.joined(separator: " ")) did not finish within 30 s; killed")
+            }
+            usleep(2_000)
+        }
         return ((status >> 8) & 0xFF, String(decoding: output, as: UTF8.self))
     }
 }

@@ -39,14 +39,19 @@ final class Tmux: @unchecked Sendable {
 
     /// Waits until the screen shows `text`; the error carries the screen.
     func wait(_ session: String, for text: String, timeout: Duration = .seconds(20)) async throws {
+        try await wait(session, until: "\"\(text)\"", timeout: timeout) { $0.contains(text) }
+    }
+
+    /// Waits until the screen satisfies `condition`; the error carries the screen.
+    func wait(_ session: String, until description: String, timeout: Duration = .seconds(20), _ condition: (String) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = ""
         while ContinuousClock.now < deadline {
             last = try screen(session)
-            if last.contains(text) { return }
+            if condition(last) { return }
             try await Task.sleep(for: .milliseconds(50))
         }
-        throw TimedOut(waitingFor: "\"\(text)\" on \(session)'s screen; it shows:\n\(last)")
+        throw TimedOut(waitingFor: "\(description) on \(session)'s screen; it shows:\n\(last)")
     }
 
     func kill() {

@@ -30,11 +30,8 @@ import Testing
         #expect(throws: ThemeError.self) { try Theme.parse("[own]\nfg = 300", name: "x", source: "x.toml") }
         #expect(throws: ThemeError.self) { try Theme.parse("[own]\nblink = true", name: "x", source: "x.toml") }
         #expect(throws: ThemeError.self) { try library.load("../etc/passwd") }
-        do {
-            _ = try library.load("nonesuch")
-        } catch {
-            #expect(error.message.contains("default") && error.message.contains("mono"))
-        }
+        let error = #expect(throws: ThemeError.self) { try library.load("nonesuch") }
+        #expect(error?.message.contains("default") == true && error?.message.contains("mono") == true)
     }
 
     @Test func eightColourTerminalsGetTheNearestBasicColour() {

@@ -18,30 +18,30 @@ public final class ServerProcess: @unchecked Sendable {
     public let process = Process()
     private let stdout = Pipe()
     private let stderr = Pipe()
+    private let errors: PipeReader
 
     public init(_ arguments: [String]) throws {
         process.executableURL = Self.binary
         process.arguments = arguments
         process.standardOutput = stdout
         process.standardError = stderr
+        errors = PipeReader(stderr)
         try process.run()
     }
 
-    /// Reads stdout until the listening line and returns the port in it.
-    public func waitForListeningPort() throws -> Int? {
-        var text = ""
-        while let chunk = try stdout.fileHandleForReading.read(upToCount: 1), !chunk.isEmpty {
-            text += String(decoding: chunk, as: UTF8.self)
-            if text.hasSuffix("\n") { break }
-        }
+    /// Reads stdout until the listening line and returns the port in it; nil
+    /// when the first line is another (the server refused to start).
+    public func waitForListeningPort(timeout: Duration = .seconds(60)) throws -> Int? {
+        let text = try readLine(from: stdout.fileHandleForReading, timeout: timeout)
         guard let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) else { return nil }
         return Int(text[range].split(separator: ":").last!)
     }
 
-    /// Waits for the process to end; returns its status and what it wrote to stderr.
-    public func finish() -> (status: Int32, stderr: String) {
-        process.waitUntilExit()
-        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return (process.terminationStatus, errors)
+    /// Waits for the process to end (killing it past `timeout`); returns its
+    /// status and what it wrote to stderr.
+    public func finish(timeout: Duration = .seconds(30)) -> (status: Int32, stderr: String) {
+        let timedOut = (try? process.waitUntilExit(timeout: timeout)) == nil
+        let text = (try? errors.text()) ?? "(stderr not closed)"
+        return (process.terminationStatus, timedOut ? "timed out and killed; " + text : text)
     }
 }

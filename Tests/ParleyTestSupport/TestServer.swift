@@ -3,6 +3,7 @@ import Logging
 import ParleyClient
 import ParleyProtocol
 import ParleyServer
+import ParleyStore
 
 /// A real server on 127.0.0.1 with an ephemeral port and a temporary data
 /// directory, removed when the test is done with it.
@@ -29,13 +30,15 @@ public final class TestServer: Sendable {
 
     public static func start(
         dataDirectory: String = makeDataDirectory(),
-        _ adjust: (inout ServerConfiguration) -> Void = { _ in }
+        _ adjust: (inout ServerConfiguration) -> Void = { _ in },
+        adaptStore: (any ChatStore) -> any ChatStore = { $0 }
     ) async throws -> TestServer {
         var configuration = configuration(dataDirectory: dataDirectory)
         adjust(&configuration)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
-        return TestServer(server: try await ParleyServer.start(configuration, logger: logger), dataDirectory: dataDirectory)
+        let server = try await ParleyServer.start(configuration, logger: logger, adaptStore: adaptStore)
+        return TestServer(server: server, dataDirectory: dataDirectory)
     }
 
     private init(server: ParleyServer, dataDirectory: String) {

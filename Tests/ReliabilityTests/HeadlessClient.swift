@@ -24,10 +24,13 @@ final class HeadlessClient: Sendable {
         let effects = reduce(&state, .loggedIn(welcome, limits: limits))
         self.state = Mutex(state)
         perform(effects)
+        // Like TerminalApp's loop: asleep in poll() until the inbox's wake-up
+        // pipe has a byte (the timeout only lets `stop` end the thread).
         Thread.detachNewThread { [self] in
+            var poller = pollfd(fd: inbox.wakeFD, events: Int16(POLLIN), revents: 0)
             while running.load(ordering: .relaxed) {
                 for action in inbox.drain() { dispatch(action) }
-                usleep(2_000)
+                _ = poll(&poller, 1, 100)
             }
         }
     }

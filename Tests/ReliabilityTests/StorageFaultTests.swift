@@ -80,11 +80,11 @@ enum ReadOnly {
             try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory)
             return
         }
-        try run(["mount", "--bind", directory, directory])
+        try Mount.run(["mount", "--bind", directory, directory])
         do {
-            try run(["mount", "-o", "remount,ro,bind", directory])
+            try Mount.run(["mount", "-o", "remount,ro,bind", directory])
         } catch {
-            try? run(["umount", directory])
+            try? Mount.run(["umount", directory])
             throw error
         }
     }
@@ -93,25 +93,29 @@ enum ReadOnly {
         if getuid() != 0 {
             try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
         } else {
-            try? run(["umount", directory])
+            try? Mount.run(["umount", directory])
         }
     }
+}
 
+enum Mount {
     struct Refused: Error, CustomStringConvertible {
         let description: String
     }
 
-    private static func run(_ arguments: [String]) throws {
+    /// Runs mount or umount; a failure says that it needs root.
+    static func run(_ arguments: [String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
+        let reader = PipeReader(errors)
         try process.run()
-        process.waitUntilExit()
+        try process.waitUntilExit(timeout: .seconds(30))
         guard process.terminationStatus == 0 else {
-            let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            throw Refused(description: "\(arguments.joined(separator: " ")) failed: \(text) — a read-only directory needs mount (root) here")
+            let text = try reader.text()
+            throw Refused(description: "\(arguments.joined(separator: " ")) failed: \(text) — mounting needs root here")
         }
     }
 }

@@ -1,0 +1,162 @@
+import ParleyProtocol
+import ParleyStore
+import Synchronization
+
+/// The real store behind a switch: while `fault` is set, posting a message
+/// or a file throws it, as a store on a failing disk (or with a bug) would.
+/// Everything else goes straight to the real store.
+public final class FaultyStore: ChatStore {
+    let base: any ChatStore
+    private let injected = Mutex<(any Error)?>(nil)
+
+    public init(_ base: any ChatStore) {
+        self.base = base
+    }
+
+    /// What posting throws from now on; nil lets it through again.
+    public func inject(_ error: (any Error)?) {
+        injected.withLock { $0 = error }
+    }
+
+    private func check() throws {
+        if let error = injected.withLock({ $0 }) { throw error }
+    }
+
+    public func createUser(name: String, nameKey: String, passwordHash: String, at time: Int64) async throws -> StoredUser {
+        return try await base.createUser(name: name, nameKey: nameKey, passwordHash: passwordHash, at: time)
+    }
+
+    public func user(nameKey: String) async throws -> StoredUser? {
+        return try await base.user(nameKey: nameKey)
+    }
+
+    public func room(nameKey: String) async throws -> StoredRoom? {
+        return try await base.room(nameKey: nameKey)
+    }
+
+    public func appendMessage(room: StoredRoom, sender: StoredUser, text: String, at time: Int64, deliveredAt: Int64?, afterCommit: @escaping @Sendable (ChatMessage) -> Void) async throws -> ChatMessage {
+        try check()
+        return try await base.appendMessage(room: room, sender: sender, text: text, at: time, deliveredAt: deliveredAt, afterCommit: afterCommit)
+    }
+
+    public func messages(in room: StoredRoom, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool) {
+        return try await base.messages(in: room, page: page)
+    }
+
+    public func user(id: Int64) async throws -> StoredUser? {
+        return try await base.user(id: id)
+    }
+
+    public func createRoom(name: String, nameKey: String, topic: String, openTopic: Bool, creator: StoredUser, at time: Int64) async throws -> StoredRoom {
+        return try await base.createRoom(name: name, nameKey: nameKey, topic: topic, openTopic: openTopic, creator: creator, at: time)
+    }
+
+    public func addMember(_ user: StoredUser, to room: StoredRoom, at time: Int64) async throws -> Bool {
+        return try await base.addMember(user, to: room, at: time)
+    }
+
+    public func removeMember(_ user: StoredUser, from room: StoredRoom) async throws -> Bool {
+        return try await base.removeMember(user, from: room)
+    }
+
+    public func isMember(_ user: StoredUser, of room: StoredRoom) async throws -> Bool {
+        return try await base.isMember(user, of: room)
+    }
+
+    public func rooms(of user: StoredUser) async throws -> [StoredRoom] {
+        return try await base.rooms(of: user)
+    }
+
+    public func allRooms() async throws -> [RoomCount] {
+        return try await base.allRooms()
+    }
+
+    public func roomView(_ room: StoredRoom, size: RoomViewSize) async throws -> RoomView {
+        return try await base.roomView(room, size: size)
+    }
+
+    public func arrival(of user: StoredUser, in rooms: [StoredRoom], size: RoomViewSize) async throws -> Arrival {
+        return try await base.arrival(of: user, in: rooms, size: size)
+    }
+
+    public func setTopic(_ topic: String, of room: StoredRoom) async throws {
+        return try await base.setTopic(topic, of: room)
+    }
+
+    public func messageCount(in room: StoredRoom, since time: Int64) async throws -> Int {
+        return try await base.messageCount(in: room, since: time)
+    }
+
+    public func addResumeToken(hash: String, for user: StoredUser, at time: Int64, expiresAt: Int64, keepingNewest count: Int) async throws {
+        return try await base.addResumeToken(hash: hash, for: user, at: time, expiresAt: expiresAt, keepingNewest: count)
+    }
+
+    public func user(resumeToken hash: String, nameKey: String, at time: Int64) async throws -> StoredUser? {
+        return try await base.user(resumeToken: hash, nameKey: nameKey, at: time)
+    }
+
+    public func removeResumeToken(hash: String) async throws {
+        return try await base.removeResumeToken(hash: hash)
+    }
+
+    public func friendLink(_ a: StoredUser, _ b: StoredUser) async throws -> FriendLink {
+        return try await base.friendLink(a, b)
+    }
+
+    public func addFriendRequest(from: StoredUser, to: StoredUser, at time: Int64) async throws {
+        return try await base.addFriendRequest(from: from, to: to, at: time)
+    }
+
+    public func removeFriendRequest(from: StoredUser, to: StoredUser) async throws -> Bool {
+        return try await base.removeFriendRequest(from: from, to: to)
+    }
+
+    public func befriend(_ a: StoredUser, _ b: StoredUser, at time: Int64) async throws {
+        return try await base.befriend(a, b, at: time)
+    }
+
+    public func unfriend(_ a: StoredUser, _ b: StoredUser) async throws -> Bool {
+        return try await base.unfriend(a, b)
+    }
+
+    public func friends(of user: StoredUser) async throws -> [StoredUser] {
+        return try await base.friends(of: user)
+    }
+
+    public func friendships(of user: StoredUser) async throws -> Friendships {
+        return try await base.friendships(of: user)
+    }
+
+    public func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom {
+        return try await base.directConversation(a, b)
+    }
+
+    public func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom? {
+        return try await base.existingDirectConversation(a, b)
+    }
+
+    public func markDelivered(_ ids: [Int64], at time: Int64) async throws {
+        return try await base.markDelivered(ids, at: time)
+    }
+
+    public func markAwayReceived(by user: StoredUser, through id: Int64, at time: Int64) async throws {
+        return try await base.markAwayReceived(by: user, through: id, at: time)
+    }
+
+    public func addFile(_ file: NewFile, in room: StoredRoom, uploader: StoredUser, at time: Int64, deliveredAt: Int64?, place: @escaping @Sendable (Int64) throws -> Void, afterCommit: @escaping @Sendable (ChatMessage) -> Void) async throws -> ChatMessage {
+        try check()
+        return try await base.addFile(file, in: room, uploader: uploader, at: time, deliveredAt: deliveredAt, place: place, afterCommit: afterCommit)
+    }
+
+    public func file(id: Int64) async throws -> StoredFile? {
+        return try await base.file(id: id)
+    }
+
+    public func files(in room: StoredRoom) async throws -> [FileInfo] {
+        return try await base.files(in: room)
+    }
+
+    public func close() throws {
+        return try base.close()
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Synchronization
+
+extension Process {
+    /// Waits for the process to end, at most `timeout`: past it the process
+    /// is killed (SIGKILL) and the wait fails loudly.
+    public func waitUntilExit(timeout: Duration) throws {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning {
+            guard ContinuousClock.now < deadline else {
+                kill(processIdentifier, SIGKILL)
+                waitUntilExit()
+                throw TimedOut(waitingFor: "\(executableURL?.lastPathComponent ?? "a process") to exit; it was killed")
+            }
+            usleep(5_000)
+        }
+        waitUntilExit()
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own, so that a process that
+/// writes more than a pipe holds never blocks on it, and a test's wait for
+/// what it wrote has a timeout.
+public final class PipeReader: Sendable {
+    private let data = Mutex(Data())
+    private let done = DispatchSemaphore(value: 0)
+
+    public init(_ pipe: Pipe) {
+        Thread.detachNewThread { [self] in
+            let all = pipe.fileHandleForReading.readDataToEndOfFile()
+            data.withLock { $0 = all }
+            done.signal()
+        }
+    }
+
+    /// Everything written, once the writer closed the pipe.
+    public func text(timeout: Duration = .seconds(10)) throws -> String {
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        guard done.wait(timeout: .now() + seconds) == .success else {
+            throw TimedOut(waitingFor: "a process to close its output")
+        }
+        return String(decoding: data.withLock { $0 }, as: UTF8.self)
+    }
+}
+
+/// Reads one line from `handle`, waiting at most `timeout` for each byte.
+public func readLine(from handle: FileHandle, timeout: Duration) throws -> String {
+    let deadline = ContinuousClock.now + timeout
+    var line = Data()
+    while true {
+        let left = deadline - ContinuousClock.now
+        guard left > .zero else { throw TimedOut(waitingFor: "a line of output; got \"\(String(decoding: line, as: UTF8.self))\"") }
+        var poller = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        let milliseconds = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+        guard poll(&poller, 1, max(1, milliseconds)) > 0 else { continue }
+        guard let byte = try handle.read(upToCount: 1), !byte.isEmpty else { return String(decoding: line, as: UTF8.self) }
+        if byte == Data("\n".utf8) { return String(decoding: line, as: UTF8.self) }
+        line.append(byte)
+    }
+}
