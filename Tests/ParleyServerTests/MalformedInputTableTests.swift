@@ -16,8 +16,8 @@ import Testing
     /// Codes the server sends for reasons other than what a client sent;
     /// each has its own test: `FaultInjectionTests` (server.internal,
     /// storage.unavailable, file.storage, session.timed_out),
-    /// `StorageFaultTests` (storage.full), `LobbyTests` (server.shutting_down,
-    /// session.replaced).
+    /// `StorageFaultTests` (storage.full), `LobbyTests` (server.shutting_down),
+    /// `AccountTests` (session.replaced).
     static let notCausedByInput: Set<String> = [
         "server.internal", "server.shutting_down", "session.replaced", "session.timed_out", "file.storage",
         "storage.full", "storage.unavailable",
