@@ -43,6 +43,7 @@ let package = Package(
                 "ParleyProtocol",
                 "ParleyStore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
@@ -66,8 +67,11 @@ let package = Package(
             name: "parley-fuzz",
             dependencies: [
                 "ParleyProtocol",
+                "ParleyServer",
                 "CLibFuzzer",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
@@ -141,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [
-                "ParleyTUI", "ParleyClient", "ParleyServer", "ParleyTestSupport", "parley-server",
+                "ParleyTUI", "ParleyClient", "ParleyServer", "ParleyTestSupport", "parley-server", "parley-fuzz",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

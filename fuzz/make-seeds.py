@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""Writes the seed corpus for parley-fuzz: one file per input, each a byte
+"""Writes the seed corpora for parley-fuzz: one file per input, each a byte
 that sets how the rest is cut into network reads, then frames
-(u32 length | u8 kind | payload). Run from the repository: fuzz/make-seeds.py"""
+(u32 length | u8 kind | payload). fuzz/corpus feeds the frame parser and
+decoders; fuzz/session-corpus feeds a real session (PARLEY_FUZZ=session),
+where the first byte's high bit has the session greeted and logged in
+first. Also writes fuzz/session.dict, libFuzzer's dictionary of the
+protocol's words. Run from the repository: fuzz/make-seeds.py"""
 import hashlib, json, os, struct
 
 here = os.path.dirname(os.path.abspath(__file__))
@@ -42,6 +46,7 @@ client = [
     {"type": "download", "id": 21, "file": 17, "offset": 65536},
     {"type": "upload_cancel", "id": 22, "transfer": 3},
     {"type": "files", "id": 23, "conversation": "dev"},
+    {"type": "away_received", "id": 24, "through": 40},
 ]
 malformed = [
     b"not json", b"{", b"[]", b"null", b'{"type":"send"}', b'{"type":"send","id":-1}',
@@ -90,3 +95,65 @@ write("huge-length", struct.pack(">IB", 0xFFFFFFFF, 1) + b"{}")
 write("unknown-kind", frame(b"{}", kind=9))
 write("partial", frame(client[6])[:-3])
 print(f"wrote {len(os.listdir(corpus))} seeds to {corpus}")
+
+# The session corpus: what one client sends over a whole connection.
+session = os.path.join(here, "session-corpus")
+os.makedirs(session, exist_ok=True)
+GREETED = 0x80
+# Not sent: the harness waits until what came before is answered.
+PAUSE = struct.pack(">IB", 1, 255)
+
+def seed(name, frames, step=63, greeted=True):
+    with open(os.path.join(session, name), "wb") as f:
+        f.write(bytes([step | (GREETED if greeted else 0)]) + b"".join(frames))
+
+hello = frame(client[0])
+seed("ungreeted-register-login-send", [hello, frame(client[2]), frame(client[3]), frame(client[6])], greeted=False)
+seed("ungreeted-before-hello", [frame(client[6]), hello], greeted=False)
+seed("ungreeted-resume", [hello, frame(client[4])], greeted=False)
+seed("ungreeted-wrong-version", [frame({"type": "hello", "version": 99, "client": "x"})], greeted=False)
+for i, message in enumerate(client[1:]):
+    seed(f"greeted-{i:02d}-{message['type']}", [frame(message)])
+# A room's life: create, topic, history, leave.
+seed("room-life", [frame({"type": "room_create", "id": 1, "name": "fuzzroom", "topic": "t", "open_topic": False}),
+                   frame({"type": "topic", "id": 2, "conversation": "fuzzroom", "topic": "new"}),
+                   frame({"type": "send", "id": 3, "conversation": "fuzzroom", "text": "hi"}),
+                   frame({"type": "history", "id": 4, "conversation": "fuzzroom", "limit": 10}),
+                   frame({"type": "room_leave", "id": 5, "name": "fuzzroom"})])
+# An upload announced, its bytes in two chunks, then listed and downloaded.
+data = b"fuzz file bytes " * 8
+upload = {"type": "upload", "id": 1, "conversation": "lobby", "name": "f.txt", "size": len(data),
+          "sha256": hashlib.sha256(data).hexdigest()}
+# The first transfer of a connection is number 1; the first file of a run, 1.
+seed("upload-download", [frame(upload), PAUSE, frame(struct.pack(">I", 1) + data[:50], kind=2),
+                         frame(struct.pack(">I", 1) + data[50:], kind=2), PAUSE,
+                         frame({"type": "files", "id": 2, "conversation": "lobby"}),
+                         frame({"type": "download", "id": 3, "file": 1, "offset": 0})])
+seed("upload-overflow", [frame(upload), PAUSE, frame(struct.pack(">I", 1) + data + b"more", kind=2)])
+seed("upload-cancel", [frame(upload), PAUSE, frame(struct.pack(">I", 1) + data[:10], kind=2),
+                       frame({"type": "upload_cancel", "id": 2, "transfer": 1})])
+# Past the rate limit (20 at once, then 5 a second).
+seed("rate-flood", [frame({"type": "rooms", "id": i}) for i in range(40)])
+seed("friends", [frame({"type": "friend_request", "id": 1, "name": "robot"}),
+                 frame({"type": "send", "id": 2, "conversation": "@fuzzer", "text": "me"}),
+                 frame({"type": "friends", "id": 3})])
+seed("logout-then-send", [frame(client[5]), frame(client[6])])
+seed("glued-bytewise", [frame(m) for m in client[5:12]], step=0)
+for i, payload in enumerate(malformed):
+    seed(f"malformed-{i:02d}", [frame(payload)])
+seed("huge-length", [struct.pack(">IB", 0xFFFFFFFF, 1) + b"{}"])
+print(f"wrote {len(os.listdir(session))} seeds to {session}")
+
+words = set()
+for message in client + server:
+    for key, value in message.items():
+        words.add(f'"{key}":')
+        if isinstance(value, str) and len(value) < 30:
+            words.add(f'"{value}"')
+with open(os.path.join(here, "session.dict"), "w") as f:
+    f.write("# libFuzzer dictionary: the protocol's keys and words (fuzz/make-seeds.py)\n")
+    for word in sorted(words):
+        escaped = word.replace("\\", "\\\\").replace('"', '\\"')
+        f.write(f'"{escaped}"\n')
+    f.write('pause="\\x00\\x00\\x00\\x01\\xff"\n')
+print(f"wrote {len(words)} words to session.dict")

@@ -1,16 +1,34 @@
 #!/usr/bin/env bash
-# Fuzzes the frame parser and both message decoders with libFuzzer:
-#   scripts/fuzz.sh [SECONDS]   (default 60; CI runs it briefly)
+# Fuzzes with libFuzzer, half the time each:
+#   frames: the frame parser and both message decoders (fuzz/corpus)
+#   session: a real session, its services and a store (fuzz/session-corpus,
+#            with the dictionary fuzz/session.dict)
+#   scripts/fuzz.sh [SECONDS] [frames|session|both]   (default 60, both)
 # Builds parley-fuzz with -sanitize=fuzzer,address into .build/fuzz, then
-# runs it from the seed corpus in fuzz/corpus; new interesting inputs go to
-# .build/fuzz/corpus. A crash leaves its input as .build/fuzz/crash-* and
-# fails the script; `parley-fuzz FILE` (the normal build) replays it.
+# runs it from the seed corpus; new interesting inputs go to
+# .build/fuzz/corpus and .build/fuzz/session-corpus. A crash leaves its
+# input as .build/fuzz/crash-* and fails the script; `parley-fuzz FILE`
+# (PARLEY_FUZZ=session for a session input) in a normal build replays it.
+# Copy a fixed crash into fuzz/corpus or fuzz/session-corpus: swift test
+# replays both (FuzzCorpusTests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
+which=${2:-both}
 swift build --product parley-fuzz --scratch-path .build/fuzz -c release \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
-mkdir -p .build/fuzz/corpus
 binary=$(swift build --product parley-fuzz --scratch-path .build/fuzz -c release --show-bin-path)/parley-fuzz
-"$binary" -max_total_time="$seconds" -print_final_stats=1 -artifact_prefix=.build/fuzz/ \
-    -rss_limit_mb=4096 .build/fuzz/corpus fuzz/corpus
+share=$seconds
+[ "$which" = both ] && share=$(( (seconds + 1) / 2 ))
+if [ "$which" = frames ] || [ "$which" = both ]; then
+    echo "== fuzzing frames for ${share} s"
+    mkdir -p .build/fuzz/corpus
+    "$binary" -max_total_time="$share" -print_final_stats=1 -artifact_prefix=.build/fuzz/ \
+        -rss_limit_mb=4096 .build/fuzz/corpus fuzz/corpus
+fi
+if [ "$which" = session ] || [ "$which" = both ]; then
+    echo "== fuzzing a session for ${share} s"
+    mkdir -p .build/fuzz/session-corpus
+    PARLEY_FUZZ=session "$binary" -max_total_time="$share" -print_final_stats=1 -artifact_prefix=.build/fuzz/session- \
+        -rss_limit_mb=4096 -timeout=30 -dict=fuzz/session.dict .build/fuzz/session-corpus fuzz/session-corpus
+fi

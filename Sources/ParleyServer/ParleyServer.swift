@@ -23,6 +23,7 @@ public final class ParleyServer: Sendable {
     private let hashingPool: NIOThreadPool
     private let fileIO: NIOThreadPool
     private let store: any ChatStore
+    private let services: SessionServices
     /// Released before the event loops stop: its deinit completes a promise
     /// on one of them.
     private let quiesce: Mutex<ServerQuiescingHelper?>
@@ -30,8 +31,10 @@ public final class ParleyServer: Sendable {
 
     private init(
         configuration: ServerConfiguration, localAddress: SocketAddress, group: MultiThreadedEventLoopGroup,
-        hashingPool: NIOThreadPool, fileIO: NIOThreadPool, store: any ChatStore, quiesce: ServerQuiescingHelper, logger: Logger
+        hashingPool: NIOThreadPool, fileIO: NIOThreadPool, store: any ChatStore, services: SessionServices,
+        quiesce: ServerQuiescingHelper, logger: Logger
     ) {
+        self.services = services
         self.fileIO = fileIO
         self.configuration = configuration
         self.localAddress = localAddress
@@ -117,7 +120,7 @@ public final class ParleyServer: Sendable {
         }
         return ParleyServer(
             configuration: configuration, localAddress: listening.channel.localAddress!, group: group,
-            hashingPool: hashingPool, fileIO: fileIO, store: store, quiesce: listening.quiesce, logger: logger
+            hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: listening.quiesce, logger: logger
         )
     }
 
@@ -125,9 +128,6 @@ public final class ParleyServer: Sendable {
         _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, services: SessionServices
     ) async throws -> (channel: any Channel, quiesce: ServerQuiescingHelper) {
         let quiesce = ServerQuiescingHelper(group: group)
-        let heartbeatPeriod = TimeAmount.nanoseconds(
-            Int64(configuration.limits.heartbeatTimeoutSeconds * 1e9) / Int64(HeartbeatHandler.periodsPerTimeout)
-        )
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -143,16 +143,31 @@ public final class ParleyServer: Sendable {
             )
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandlers([
-                        IdleStateHandler(readTimeout: heartbeatPeriod),
-                        HeartbeatHandler(),
-                        ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.limits.maxFrameBytes)),
-                        SessionHandler(services: services),
-                    ])
+                    try addSession(to: channel, configuration: configuration, services: services)
                 }
             }
         let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
         return (channel, quiesce)
+    }
+
+    /// A connection's handlers: heartbeat, framing, the session.
+    private static func addSession(to channel: any Channel, configuration: ServerConfiguration, services: SessionServices) throws {
+        let heartbeatPeriod = TimeAmount.nanoseconds(
+            Int64(configuration.limits.heartbeatTimeoutSeconds * 1e9) / Int64(HeartbeatHandler.periodsPerTimeout)
+        )
+        try channel.pipeline.syncOperations.addHandlers([
+            IdleStateHandler(readTimeout: heartbeatPeriod),
+            HeartbeatHandler(),
+            ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.limits.maxFrameBytes)),
+            SessionHandler(services: services),
+        ])
+    }
+
+    /// Makes `channel` a session of this server, as an accepted connection
+    /// is: for a channel that is not a socket (the session fuzzer's). Call
+    /// it on the channel's event loop.
+    public func addSession(to channel: any Channel) throws {
+        try Self.addSession(to: channel, configuration: configuration, services: services)
     }
 
     /// Stops accepting, tells every session the server is shutting down,

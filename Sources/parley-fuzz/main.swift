@@ -1,8 +1,14 @@
-// `parley-fuzz FILE|DIRECTORY...` runs each input once (how CI replays the
-// seed corpus and how a finding is reproduced). Built with -DFUZZING and
-// -sanitize=fuzzer (scripts/fuzz.sh), it is a libFuzzer fuzzer that takes
-// libFuzzer's flags instead.
+// `parley-fuzz FILE|DIRECTORY...` runs each input once (how a finding is
+// reproduced). Built with -DFUZZING and -sanitize=fuzzer (scripts/fuzz.sh),
+// it is a libFuzzer fuzzer that takes libFuzzer's flags instead. Either way
+// PARLEY_FUZZ=session feeds the inputs to a real session (SessionFuzz)
+// instead of the frame parser and decoders (FuzzInput).
 import Foundation
+
+let session = ProcessInfo.processInfo.environment["PARLEY_FUZZ"] == "session"
+func target(_ bytes: UnsafeRawBufferPointer) {
+    if session { SessionFuzz.run(bytes) } else { FuzzInput.run(bytes) }
+}
 
 #if FUZZING
 import CLibFuzzer
@@ -10,7 +16,7 @@ import CLibFuzzer
 var argc = CommandLine.argc
 var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
 exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-    FuzzInput.run(UnsafeRawBufferPointer(start: data, count: size))
+    target(UnsafeRawBufferPointer(start: data, count: size))
     return 0
 })
 #else
@@ -30,7 +36,7 @@ for argument in CommandLine.arguments.dropFirst() {
 }
 for path in inputs {
     let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-    bytes.withUnsafeBytes(FuzzInput.run)
+    bytes.withUnsafeBytes(target)
 }
 print("ran \(inputs.count) inputs")
 #endif

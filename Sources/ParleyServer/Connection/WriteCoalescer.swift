@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 
 /// Writes the events gathered by the sessions of one event loop, all at one
@@ -49,9 +50,12 @@ final class WriteCoalescer: @unchecked Sendable {
     }
 }
 
-/// One `WriteCoalescer` per event loop of the server's group.
+/// One `WriteCoalescer` per event loop of the server's group, and one made
+/// on first use for a loop outside it (a test's embedded channel).
 struct WriteCoalescers: Sendable {
     private let byLoop: [ObjectIdentifier: WriteCoalescer]
+    private let others: NIOLockedValueBox<[ObjectIdentifier: WriteCoalescer]> = NIOLockedValueBox([:])
+    private let delay, maxDelay: TimeAmount
 
     init(group: any EventLoopGroup, delay: TimeAmount, maxDelay: TimeAmount) {
         var byLoop: [ObjectIdentifier: WriteCoalescer] = [:]
@@ -59,14 +63,18 @@ struct WriteCoalescers: Sendable {
             byLoop[ObjectIdentifier(loop)] = WriteCoalescer(eventLoop: loop, delay: delay, maxDelay: maxDelay)
         }
         self.byLoop = byLoop
+        (self.delay, self.maxDelay) = (delay, maxDelay)
     }
 
     /// The coalescer of `eventLoop`, on which the caller runs.
     func of(_ eventLoop: any EventLoop) -> WriteCoalescer {
-        guard let coalescer = byLoop[ObjectIdentifier(eventLoop)] else {
-            preconditionFailure("a session on an event loop outside the server's group")
+        eventLoop.preconditionInEventLoop()
+        if let coalescer = byLoop[ObjectIdentifier(eventLoop)] { return coalescer }
+        return others.withLockedValue { others in
+            if let coalescer = others[ObjectIdentifier(eventLoop)] { return coalescer }
+            let coalescer = WriteCoalescer(eventLoop: eventLoop, delay: delay, maxDelay: maxDelay)
+            others[ObjectIdentifier(eventLoop)] = coalescer
+            return coalescer
         }
-        coalescer.eventLoop.preconditionInEventLoop()
-        return coalescer
     }
 }
