@@ -153,7 +153,8 @@ for message in client + server:
 with open(os.path.join(here, "session.dict"), "w") as f:
     f.write("# libFuzzer dictionary: the protocol's keys and words (fuzz/make-seeds.py)\n")
     for word in sorted(words):
-        escaped = word.replace("\\", "\\\\").replace('"', '\\"')
+        # libFuzzer reads printable ASCII, with \\, \" and \xNN escapes.
+        escaped = "".join(chr(b) if 32 <= b < 127 and b not in b'"\\' else f"\\x{b:02x}" for b in word.encode())
         f.write(f'"{escaped}"\n')
     f.write('pause="\\x00\\x00\\x00\\x01\\xff"\n')
 print(f"wrote {len(words)} words to session.dict")

@@ -112,7 +112,7 @@ enum SessionFuzz {
                 default: false
                 }
             }
-            if (answered >= expected || !channel.isActive) && quiet >= 5 { return }
+            if (answered >= expected || !channel.isActive) && quiet >= 2 { return }
             try await Task.sleep(for: .milliseconds(1))
         }
     }
