@@ -213,8 +213,11 @@ struct Schedule: Sendable {
 final class Receipts: @unchecked Sendable {
     let step: Int
     var latencies = BenchClient.histogram()
-    /// Per sender: which sequence numbers arrived, as bits, and the highest.
-    private(set) var senders: [Int: SenderReceipts] = [:]
+    /// Per sender heard from: which sequence numbers arrived, as bits, and
+    /// the highest. An array changed in place, found through `slots`: a
+    /// dictionary of these would copy the bits out and back on every receipt.
+    private(set) var senders: [SenderReceipts] = []
+    private var slots: [Int: Int] = [:]
     private(set) var duplicates = 0
     private(set) var outOfOrder = 0
     /// Bench messages of another step (stragglers of an earlier one).
@@ -222,6 +225,7 @@ final class Receipts: @unchecked Sendable {
     private(set) var lastReceipt: UInt64 = 0
 
     struct SenderReceipts {
+        let sender: Int
         var seen: [UInt64] = []
         var highest = -1
         var distinct = 0
@@ -238,7 +242,12 @@ final class Receipts: @unchecked Sendable {
         }
         lastReceipt = now
         _ = latencies.record(latency)
-        switch senders[sender, default: SenderReceipts()].record(sequence) {
+        let slot = slots[sender] ?? {
+            senders.append(SenderReceipts(sender: sender))
+            slots[sender] = senders.count - 1
+            return senders.count - 1
+        }()
+        switch senders[slot].record(sequence) {
         case .inOrder: break
         case .late: outOfOrder += 1
         case .duplicate: duplicates += 1
@@ -246,8 +255,8 @@ final class Receipts: @unchecked Sendable {
     }
 
     /// How many distinct messages of `sender` arrived.
-    func distinct(from sender: Int) -> Int { senders[sender]?.distinct ?? 0 }
-    var received: Int { senders.values.reduce(0) { $0 + $1.distinct } + duplicates }
+    func distinct(from sender: Int) -> Int { slots[sender].map { senders[$0].distinct } ?? 0 }
+    var received: Int { senders.reduce(0) { $0 + $1.distinct } + duplicates }
 }
 
 extension Receipts.SenderReceipts {

@@ -69,7 +69,7 @@ struct ReceiptsSnapshot: Sendable {
     let latencies: Histogram<UInt64>
 
     init(_ receipts: Receipts) {
-        distinct = receipts.senders.mapValues(\.distinct)
+        distinct = Dictionary(uniqueKeysWithValues: receipts.senders.map { ($0.sender, $0.distinct) })
         (duplicates, outOfOrder, strays, received) = (receipts.duplicates, receipts.outOfOrder, receipts.strays, receipts.received)
         lastReceipt = receipts.lastReceipt
         latencies = receipts.latencies

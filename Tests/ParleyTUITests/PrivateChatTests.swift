@@ -48,10 +48,13 @@ import Testing
         var state = AppState(server: "s:1", user: "carol", theme: "default", size: Size(columns: 80, rows: 24), now: Fixture.now, timeZone: Fixture.utc)
         let welcome = Welcome(user: "carol", rooms: [RoomSnapshot(name: .lobby)],
                               away: [dm(4, from: "alice", "while you slept"), dm(5, from: "alice", "and this")])
-        _ = reduce(&state, .loggedIn(welcome, limits: ServerLimits()))
+        let effects = reduce(&state, .loggedIn(welcome, limits: ServerLimits()))
         #expect(state.activeChat == .direct("alice"))
         #expect(state.privateChats.first?.entries.compactMap(\.messageID) == [4, 5])
         #expect(state.status?.text.contains("while you were away") == true)
+        #expect(effects.contains(.awayReceived(through: 5)), "shown: the server may count them delivered")
+        let none = Welcome(user: "carol", rooms: [RoomSnapshot(name: .lobby)])
+        #expect(!reduce(&state, .loggedIn(none, limits: ServerLimits())).contains { if case .awayReceived = $0 { true } else { false } })
     }
 
     @Test func commands() {
