@@ -36,13 +36,20 @@ enum SessionFuzz {
         _ = messages(for: bytes)
     }
 
-    /// What the server said to the input (the replay test reads it).
+    /// What the server said to the input: for libFuzzer's synchronous callback.
     static func messages(for bytes: UnsafeRawBufferPointer) -> [ServerMessage] {
-        guard let first = bytes.first else { return [] }
-        let input = Array(bytes.dropFirst())
+        let input = Array(bytes)
         let said = Said()
-        blocking { said.messages = await feed(input, step: Int(first % 64) + 1, greet: first & 0x80 != 0) }
+        blocking { said.messages = await messages(for: input) }
         return said.messages
+    }
+
+    /// What the server said to the input (the replay test awaits it: a test
+    /// that blocked a thread of the cooperative pool could starve the work
+    /// it waits for).
+    static func messages(for input: [UInt8]) async -> [ServerMessage] {
+        guard let first = input.first else { return [] }
+        return await feed(Array(input.dropFirst()), step: Int(first % 64) + 1, greet: first & 0x80 != 0)
     }
 
     private final class Said: @unchecked Sendable {

@@ -32,7 +32,7 @@ import Testing
         try await tmux.wait("bob", for: "alice: psst 🤫")
 
         // carol is a friend but offline; what alice sends waits for her.
-        let (status, _, errors) = try ParleyCommand.script(["friend", "add", "alice"], user: "carol", port: port, configHome: configHome)
+        let (status, _, errors) = try await ParleyCommand.script(["friend", "add", "alice"], user: "carol", port: port, configHome: configHome)
         #expect(status == 0, "\(errors)")
         try await tmux.wait("alice", for: "? carol asks")
         try tmux.type("alice", "/friend accept carol")

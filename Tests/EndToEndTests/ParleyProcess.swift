@@ -16,7 +16,7 @@ enum ParleyCommand {
     }
 
     /// Runs a scripted subcommand and returns its status, stdout and stderr.
-    static func script(_ arguments: [String], user: String, port: Int, configHome: String, stdin: String? = nil) throws -> (Int32, String, String) {
+    static func script(_ arguments: [String], user: String, port: Int, configHome: String, stdin: String? = nil) async throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments + ["--server", "127.0.0.1:\(port)", "--user", user, "--register"]
@@ -32,8 +32,8 @@ enum ParleyCommand {
         try process.run()
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
-        try process.waitUntilExit(timeout: .seconds(120))
-        return (process.terminationStatus, try output.text(), try errors.text())
+        try await process.exit(within: .seconds(120))
+        return (process.terminationStatus, try await output.text(within: .seconds(10)), try await errors.text(within: .seconds(10)))
     }
 }
 

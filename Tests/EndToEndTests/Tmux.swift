@@ -38,12 +38,12 @@ final class Tmux: @unchecked Sendable {
     }
 
     /// Waits until the screen shows `text`; the error carries the screen.
-    func wait(_ session: String, for text: String, timeout: Duration = .seconds(20)) async throws {
+    func wait(_ session: String, for text: String, timeout: Duration = .seconds(60)) async throws {
         try await wait(session, until: "\"\(text)\"", timeout: timeout) { $0.contains(text) }
     }
 
     /// Waits until the screen satisfies `condition`; the error carries the screen.
-    func wait(_ session: String, until description: String, timeout: Duration = .seconds(20), _ condition: (String) -> Bool) async throws {
+    func wait(_ session: String, until description: String, timeout: Duration = .seconds(60), _ condition: (String) -> Bool) async throws {
         let deadline = ContinuousClock.now + timeout
         var last = ""
         while ContinuousClock.now < deadline {

@@ -37,7 +37,7 @@ public final class EventLog: Sendable {
 
     /// Waits until `predicate` holds for what was recorded, polling briefly.
     public func wait(
-        for description: String, timeout: Duration = .seconds(10), until predicate: (EventLog) -> Bool
+        for description: String, timeout: Duration = .seconds(30), until predicate: (EventLog) -> Bool
     ) async throws {
         let deadline = ContinuousClock.now + timeout
         while !predicate(self) {
@@ -46,13 +46,13 @@ public final class EventLog: Sendable {
         }
     }
 
-    public func waitForMessages(_ count: Int, timeout: Duration = .seconds(10)) async throws {
+    public func waitForMessages(_ count: Int, timeout: Duration = .seconds(30)) async throws {
         try await wait(for: "\(count) messages", timeout: timeout) { $0.messages.count >= count }
     }
 
     /// The first recorded event that `match` maps to a value, waiting for it.
     @discardableResult
-    public func first<T>(_ description: String, timeout: Duration = .seconds(10), _ match: (Event) -> T?) async throws -> T {
+    public func first<T>(_ description: String, timeout: Duration = .seconds(30), _ match: (Event) -> T?) async throws -> T {
         var found: T?
         try await wait(for: description, timeout: timeout) { log in
             found = log.events.lazy.compactMap(match).first

@@ -3,18 +3,33 @@ import Synchronization
 
 extension Process {
     /// Waits for the process to end, at most `timeout`: past it the process
-    /// is killed (SIGKILL) and the wait fails loudly.
+    /// is killed (SIGKILL) and the wait fails loudly. For synchronous code
+    /// (a `defer`); async code awaits `exit(within:)`.
     public func waitUntilExit(timeout: Duration) throws {
         let deadline = ContinuousClock.now + timeout
         while isRunning {
-            guard ContinuousClock.now < deadline else {
-                kill(processIdentifier, SIGKILL)
-                waitUntilExit()
-                throw TimedOut(waitingFor: "\(executableURL?.lastPathComponent ?? "a process") to exit; it was killed")
-            }
+            try killIfPast(deadline)
             usleep(5_000)
         }
         waitUntilExit()
+    }
+
+    /// Waits for the process to end without holding a thread, at most
+    /// `timeout`: past it the process is killed and the wait fails loudly.
+    public func exit(within timeout: Duration) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while isRunning {
+            try killIfPast(deadline)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        waitUntilExit()
+    }
+
+    private func killIfPast(_ deadline: ContinuousClock.Instant) throws {
+        guard ContinuousClock.now >= deadline else { return }
+        kill(processIdentifier, SIGKILL)
+        waitUntilExit()
+        throw TimedOut(waitingFor: "\(executableURL?.lastPathComponent ?? "a process") to exit; it was killed")
     }
 }
 
@@ -22,24 +37,36 @@ extension Process {
 /// writes more than a pipe holds never blocks on it, and a test's wait for
 /// what it wrote has a timeout.
 public final class PipeReader: Sendable {
-    private let data = Mutex(Data())
-    private let done = DispatchSemaphore(value: 0)
+    private let read = Mutex<Data?>(nil)
 
     public init(_ pipe: Pipe) {
         Thread.detachNewThread { [self] in
             let all = pipe.fileHandleForReading.readDataToEndOfFile()
-            data.withLock { $0 = all }
-            done.signal()
+            read.withLock { $0 = all }
         }
     }
 
-    /// Everything written, once the writer closed the pipe.
-    public func text(timeout: Duration = .seconds(10)) throws -> String {
-        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        guard done.wait(timeout: .now() + seconds) == .success else {
-            throw TimedOut(waitingFor: "a process to close its output")
+    private var text: String? { read.withLock { $0 }.map { String(decoding: $0, as: UTF8.self) } }
+
+    /// Everything written, once the writer closed the pipe; without holding
+    /// a thread while it waits.
+    public func text(within timeout: Duration = .seconds(10)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let text { return text }
+            guard ContinuousClock.now < deadline else { throw TimedOut(waitingFor: "a process to close its output") }
+            try await Task.sleep(for: .milliseconds(5))
         }
-        return String(decoding: data.withLock { $0 }, as: UTF8.self)
+    }
+
+    /// Everything written, once the writer closed the pipe: for synchronous code.
+    public func text(timeout: Duration = .seconds(10)) throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            if let text { return text }
+            guard ContinuousClock.now < deadline else { throw TimedOut(waitingFor: "a process to close its output") }
+            usleep(5_000)
+        }
     }
 }
 

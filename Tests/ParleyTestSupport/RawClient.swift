@@ -43,7 +43,7 @@ public final class RawClient: Sendable {
     public var isClosed: Bool { inbox.closed }
 
     /// Waits for a message `match` maps to a value, skipping the others.
-    public func first<T>(_ description: String, timeout: Duration = .seconds(10), _ match: (ServerMessage) -> T?) async throws -> T {
+    public func first<T>(_ description: String, timeout: Duration = .seconds(30), _ match: (ServerMessage) -> T?) async throws -> T {
         let deadline = ContinuousClock.now + timeout
         while true {
             if let found = messages.lazy.compactMap(match).first { return found }
@@ -70,7 +70,7 @@ public final class RawClient: Sendable {
         }
     }
 
-    public func waitUntilClosed(timeout: Duration = .seconds(10)) async throws {
+    public func waitUntilClosed(timeout: Duration = .seconds(30)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !isClosed {
             guard ContinuousClock.now < deadline else { throw TimedOut(waitingFor: "the server to close the connection") }
