@@ -216,6 +216,7 @@ extension TrafficFigures {
             ("deliveries received", "\(received)"),
             ("missing / duplicates / out of order", "\(missing) / \(duplicates) / \(outOfOrder)"),
             ("misdelivered", "\(misdelivered)"),
+            ("late from an earlier step", "\(strays)"),
             ("deliveries per second", "\(f(deliveriesPerSecond, 0)) (first send to last receipt)"),
         ] + latency.rows + [
             ("bench's send lag, max", "\(f(sendLagMaxMs, 2)) ms behind its schedule"),

@@ -91,6 +91,9 @@ struct TrafficFigures: Encodable {
     let outOfOrder: Int
     /// Messages that reached a connection not in their conversation.
     let misdelivered: Int
+    /// Messages of an earlier step that arrived during this one (late
+    /// stragglers of a `--max` step that was not held); not counted above.
+    let strays: Int
     /// Deliveries divided by the time from the first send to the last receipt.
     let deliveriesPerSecond: Double
     /// Latency from the moment the schedule said a message should go.
@@ -125,6 +128,7 @@ struct TrafficFigures: Encodable {
         self.misdelivered = misdelivered
         duplicates = receipts.reduce(0) { $0 + $1.duplicates }
         outOfOrder = receipts.reduce(0) { $0 + $1.outOfOrder }
+        strays = receipts.reduce(0) { $0 + $1.strays }
         var latencies = BenchClient.histogram()
         for got in receipts { latencies.add(got.latencies) }
         latency = LatencySummary(latencies)

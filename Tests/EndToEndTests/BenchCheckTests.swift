@@ -46,6 +46,7 @@ struct BenchCheckTests {
         #expect(figures.missing == 1)
         #expect(figures.duplicates == 1)
         #expect(figures.misdelivered == 1)
+        #expect(figures.strays == 0)
         #expect(!figures.held)
     }
 
