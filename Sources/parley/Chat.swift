@@ -46,7 +46,8 @@ struct Chat: AsyncParsableCommand {
         // plainly on stderr if that fails.
         if let password = AccountOptions.environmentPassword, !user.isEmpty {
             let (welcome, limits) = try await logInBeforeStarting(runtime, user: user, password: password, address: address)
-            _ = reduce(&state, .loggedIn(welcome, limits: limits))
+            // Its effects too: the room list, and telling the server the waiting messages are shown.
+            for effect in reduce(&state, .loggedIn(welcome, limits: limits)) { runtime.perform(effect) }
         }
 
         let startState = state
