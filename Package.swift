@@ -5,7 +5,8 @@ let package = Package(
     name: "Parley",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "ParleyProtocol", targets: ["ParleyProtocol"]),
+        .library(name: "ParleyDomain", targets: ["ParleyDomain"]),
+        .library(name: "ParleyWire", targets: ["ParleyWire"]),
         .library(name: "ParleyStore", targets: ["ParleyStore"]),
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
         .library(name: "ParleyClient", targets: ["ParleyClient"]),
@@ -26,21 +27,25 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
+        // Values, rules, errors and events of the chat itself: no I/O, no wire.
+        .target(name: "ParleyDomain"),
+        // The Parley door's wire format: frames and JSON messages.
         .target(
-            name: "ParleyProtocol",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+            name: "ParleyWire",
+            dependencies: ["ParleyDomain", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .target(
             name: "ParleyStore",
             dependencies: [
-                "ParleyProtocol",
+                "ParleyDomain",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(
             name: "ParleyServer",
             dependencies: [
-                "ParleyProtocol",
+                "ParleyDomain",
+                "ParleyWire",
                 "ParleyStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -55,7 +60,8 @@ let package = Package(
         .target(
             name: "ParleyClient",
             dependencies: [
-                "ParleyProtocol",
+                "ParleyDomain",
+                "ParleyWire",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -66,7 +72,8 @@ let package = Package(
         .executableTarget(
             name: "parley-fuzz",
             dependencies: [
-                "ParleyProtocol",
+                "ParleyDomain",
+                "ParleyWire",
                 "ParleyServer",
                 "CLibFuzzer",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -78,7 +85,8 @@ let package = Package(
             name: "ParleyTUI",
             dependencies: [
                 "ParleyClient",
-                "ParleyProtocol",
+                "ParleyDomain",
+                "ParleyWire",
                 "CNCursesW",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
@@ -89,7 +97,8 @@ let package = Package(
             dependencies: [
                 "ParleyTUI",
                 "ParleyClient",
-                "ParleyProtocol",
+                "ParleyDomain",
+                "ParleyWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
@@ -105,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "ParleyProtocol", "ParleyClient", "ParleyServer",
+                "ParleyDomain", "ParleyWire", "ParleyClient", "ParleyServer",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -120,14 +129,15 @@ let package = Package(
         .target(
             name: "ParleyTestSupport",
             dependencies: [
-                "ParleyServer", "ParleyClient", "ParleyProtocol", "ParleyStore",
+                "ParleyServer", "ParleyClient", "ParleyDomain", "ParleyWire", "ParleyStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/ParleyTestSupport"
         ),
-        .testTarget(name: "ParleyProtocolTests", dependencies: ["ParleyProtocol"]),
+        .testTarget(name: "ParleyDomainTests", dependencies: ["ParleyDomain"]),
+        .testTarget(name: "ParleyWireTests", dependencies: ["ParleyDomain", "ParleyWire"]),
         .testTarget(
             name: "ParleyStoreTests",
             dependencies: ["ParleyStore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -1,5 +1,6 @@
 import NIOCore
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// Reads the server's frames: the hello completes the handshake, replies go
 /// to their waiting requests, pings are answered, other events are passed

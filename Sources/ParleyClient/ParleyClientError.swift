@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 public enum ParleyClientError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The connection could not be made; `reason` says why and what to try.

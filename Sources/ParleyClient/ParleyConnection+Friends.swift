@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 extension ParleyConnection {
     /// Asks `name` to be friends (or accepts, if they asked first).

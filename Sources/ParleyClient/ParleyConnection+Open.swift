@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 extension ParleyConnection {
     /// Connects and logs in. With `register`, creates the account first; with

@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 extension ParleyConnection {
     /// Creates a room and enters it.

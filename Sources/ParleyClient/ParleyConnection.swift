@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// One connection to a Parley server: the hello is done, requests are
 /// matched to their replies by id, and pushed events arrive in `events`.

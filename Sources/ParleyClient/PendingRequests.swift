@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import Synchronization
 
 /// Requests waiting for their replies, by id. Once the connection is gone,

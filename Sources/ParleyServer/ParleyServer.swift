@@ -3,7 +3,8 @@ import Logging
 import NIOCore
 import NIOExtras
 import NIOPosix
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyStore
 import Synchronization
 
@@ -81,7 +82,7 @@ public final class ParleyServer: Sendable {
         // Its own threads, so that a burst of logins never stalls file bytes.
         let fileIO = NIOThreadPool(numberOfThreads: 2)
         fileIO.start()
-        let hub = Hub(presenceLimit: configuration.limits.largeRoomMembers, encode: { WireCodec.encode(ServerMessage.event($0)) })
+        let hub = Hub(presenceLimit: configuration.limits.largeRoomMembers)
         let friends = FriendService(store: store, hub: hub)
         let robot = configuration.robotEnabled ? Robot(store: store, hub: hub, user: robotUser, logger: logger) : nil
         let rooms = RoomService(store: store, hub: hub, limits: configuration.limits, robotName: robot?.user.name)
@@ -95,7 +96,7 @@ public final class ParleyServer: Sendable {
             chat: chat,
             friends: friends,
             rooms: rooms,
-            arrivals: ArrivalService(store: store, rooms: rooms, friends: friends),
+            welcomes: WelcomeService(store: store, rooms: rooms, friends: friends),
             files: FileService(store: store, chat: chat, storage: storage, limits: configuration.limits),
             fileIO: fileIO,
             hub: hub,
@@ -105,6 +106,7 @@ public final class ParleyServer: Sendable {
                 delay: .microseconds(Int64(configuration.coalesceMilliseconds * 1000)),
                 maxDelay: .microseconds(Int64(configuration.coalesceMaxMilliseconds * 1000))
             ),
+            format: EventFormat(name: "parley") { WireCodec.encode(ServerMessage.event(Event($0))) },
             helloFrame: WireCodec.encode(ServerMessage.hello(ServerHello(server: "parley-server", limits: configuration.limits))),
             logger: logger
         )
@@ -150,7 +152,9 @@ public final class ParleyServer: Sendable {
         return (channel, quiesce)
     }
 
-    /// A connection's handlers: heartbeat, framing, the session.
+    /// A Parley connection's handlers, each with one job: heartbeat,
+    /// framing, gathering writes, holding back reads, decoding, rate
+    /// limiting, the session.
     private static func addSession(to channel: any Channel, configuration: ServerConfiguration, services: SessionServices) throws {
         let heartbeatPeriod = TimeAmount.nanoseconds(
             Int64(configuration.limits.heartbeatTimeoutSeconds * 1e9) / Int64(HeartbeatHandler.periodsPerTimeout)
@@ -159,6 +163,10 @@ public final class ParleyServer: Sendable {
             IdleStateHandler(readTimeout: heartbeatPeriod),
             HeartbeatHandler(),
             ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.limits.maxFrameBytes)),
+            WriteGatherer(coalescers: services.coalescers),
+            ReadGate(),
+            ParleyInputDecoder(),
+            RateLimitHandler(burst: configuration.limits.rateBurst, ratePerSecond: configuration.limits.ratePerSecond),
             SessionHandler(services: services),
         ])
     }

@@ -1,4 +1,4 @@
-import ParleyProtocol
+import ParleyDomain
 
 /// An account as the store keeps it.
 public struct StoredUser: Hashable, Sendable {
@@ -11,7 +11,7 @@ public struct StoredUser: Hashable, Sendable {
 
 /// A conversation as the store keeps it: a room (`lobby` exists from the
 /// first migration) or the private conversation of one pair.
-public struct StoredRoom: Hashable, Sendable {
+public struct StoredConversation: Hashable, Sendable {
     public let id: Int64
     /// A room's name; for a private conversation, an internal label.
     public let name: String
@@ -33,7 +33,7 @@ public struct StoredRoom: Hashable, Sendable {
 
 /// A room and how many people are in it, for the room list.
 public struct RoomCount: Hashable, Sendable {
-    public let room: StoredRoom
+    public let room: StoredConversation
     public let members: Int
 }
 
@@ -52,7 +52,7 @@ public struct RoomViewSize: Hashable, Sendable {
 
 /// A room as a member finds it on arriving.
 public struct RoomView: Hashable, Sendable {
-    public let room: StoredRoom
+    public let room: StoredConversation
     public let memberCount: Int
     /// Every member's name, by name; none in a room too large to name them.
     public let memberNames: [String]
@@ -70,7 +70,7 @@ public struct Friendships: Hashable, Sendable {
 
 /// What a user finds on logging in, read in one transaction: one trip to
 /// the database per login rather than one per part.
-public struct Arrival: Hashable, Sendable {
+public struct StoredWelcome: Hashable, Sendable {
     public let rooms: [RoomView]
     public let friendships: Friendships
     /// Private messages that waited for the user.
@@ -102,7 +102,7 @@ public struct NewFile: Hashable, Sendable {
 /// A recorded file and where it was shared.
 public struct StoredFile: Hashable, Sendable {
     public enum Place: Hashable, Sendable {
-        case room(StoredRoom)
+        case room(StoredConversation)
         /// The private conversation of these two users.
         case direct(conversation: Int64, userA: Int64, userB: Int64)
     }
@@ -142,14 +142,14 @@ public protocol ChatStore: Sendable {
     func createUser(name: String, nameKey: String, passwordHash: String, at time: Int64) async throws -> StoredUser
     func user(nameKey: String) async throws -> StoredUser?
 
-    func room(nameKey: String) async throws -> StoredRoom?
+    func room(nameKey: String) async throws -> StoredConversation?
 
     /// Commits a message, then calls `afterCommit` before any later message
     /// is committed, so that callbacks run in id order. Fan-out goes there:
     /// nothing is delivered that is not durable, and everybody sees one order.
     /// `deliveredAt` nil marks a private message still waiting for its recipient.
     func appendMessage(
-        room: StoredRoom,
+        room: StoredConversation,
         sender: StoredUser,
         text: String,
         at time: Int64,
@@ -159,7 +159,7 @@ public protocol ChatStore: Sendable {
 
     /// One page of a room's history, oldest first, and whether more exist
     /// beyond it in the direction of reading.
-    func messages(in room: StoredRoom, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool)
+    func messages(in room: StoredConversation, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool)
 
     func user(id: Int64) async throws -> StoredUser?
 
@@ -167,22 +167,22 @@ public protocol ChatStore: Sendable {
 
     /// Creates a room with its creator as first member; throws
     /// `StoreError.nameTaken` when a room has that key.
-    func createRoom(name: String, nameKey: String, topic: String, openTopic: Bool, creator: StoredUser, at time: Int64) async throws -> StoredRoom
+    func createRoom(name: String, nameKey: String, topic: String, openTopic: Bool, creator: StoredUser, at time: Int64) async throws -> StoredConversation
     /// False when the user was a member already.
-    func addMember(_ user: StoredUser, to room: StoredRoom, at time: Int64) async throws -> Bool
+    func join(_ user: StoredUser, to room: StoredConversation, at time: Int64) async throws -> Bool
     /// False when the user was not a member.
-    func removeMember(_ user: StoredUser, from room: StoredRoom) async throws -> Bool
-    func isMember(_ user: StoredUser, of room: StoredRoom) async throws -> Bool
+    func leave(_ user: StoredUser, from room: StoredConversation) async throws -> Bool
+    func isMember(_ user: StoredUser, of room: StoredConversation) async throws -> Bool
     /// The user's rooms: the lobby first, then by name.
-    func rooms(of user: StoredUser) async throws -> [StoredRoom]
+    func rooms(of user: StoredUser) async throws -> [StoredConversation]
     /// Every room with its number of members: the lobby first, then by name.
     func allRooms() async throws -> [RoomCount]
-    func roomView(_ room: StoredRoom, size: RoomViewSize) async throws -> RoomView
+    func roomView(_ room: StoredConversation, size: RoomViewSize) async throws -> RoomView
     /// `rooms` are the user's, as `rooms(of:)` read them.
-    func arrival(of user: StoredUser, in rooms: [StoredRoom], size: RoomViewSize) async throws -> Arrival
-    func setTopic(_ topic: String, of room: StoredRoom) async throws
+    func welcome(of user: StoredUser, in rooms: [StoredConversation], size: RoomViewSize) async throws -> StoredWelcome
+    func setTopic(_ topic: String, of room: StoredConversation) async throws
     /// How many messages the room got from `time` on.
-    func messageCount(in room: StoredRoom, since time: Int64) async throws -> Int
+    func messageCount(in room: StoredConversation, since time: Int64) async throws -> Int
 
     // MARK: Resume tokens
 
@@ -209,8 +209,8 @@ public protocol ChatStore: Sendable {
     // MARK: Private conversations
 
     /// The pair's conversation, created on first use.
-    func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom
-    func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom?
+    func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredConversation
+    func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredConversation?
     func markDelivered(_ ids: [Int64], at time: Int64) async throws
     /// Marks delivered the private messages to `user` waiting with ids up to `through`.
     func markAwayReceived(by user: StoredUser, through id: Int64, at time: Int64) async throws
@@ -222,13 +222,13 @@ public protocol ChatStore: Sendable {
     /// the commit; if it throws, nothing is recorded. `afterCommit` is as
     /// for `appendMessage`.
     func addFile(
-        _ file: NewFile, in room: StoredRoom, uploader: StoredUser, at time: Int64, deliveredAt: Int64?,
+        _ file: NewFile, in room: StoredConversation, uploader: StoredUser, at time: Int64, deliveredAt: Int64?,
         place: @escaping @Sendable (Int64) throws -> Void,
         afterCommit: @escaping @Sendable (ChatMessage) -> Void
     ) async throws -> ChatMessage
     func file(id: Int64) async throws -> StoredFile?
     /// A conversation's files, newest first, named as `room` is named.
-    func files(in room: StoredRoom) async throws -> [FileInfo]
+    func files(in room: StoredConversation) async throws -> [FileInfo]
 
     func close() throws
 }

@@ -1,5 +1,5 @@
 import GRDB
-import ParleyProtocol
+import ParleyDomain
 
 struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
     static let databaseTableName = "user"

@@ -1,9 +1,9 @@
 import GRDB
-import ParleyProtocol
+import ParleyDomain
 
 extension SQLiteStore {
     public func addFile(
-        _ file: NewFile, in room: StoredRoom, uploader: StoredUser, at time: Int64, deliveredAt: Int64?,
+        _ file: NewFile, in room: StoredConversation, uploader: StoredUser, at time: Int64, deliveredAt: Int64?,
         place: @escaping @Sendable (Int64) throws -> Void,
         afterCommit: @escaping @Sendable (ChatMessage) -> Void
     ) async throws -> ChatMessage {
@@ -44,7 +44,7 @@ extension SQLiteStore {
             try request.fetchOne(db).map { row in
                 let name: String = row["conversationName"]
                 let place: StoredFile.Place = row["kind"] == "room"
-                    ? .room(StoredRoom(id: row["conversationId"], name: name, topic: row["topic"] ?? "",
+                    ? .room(StoredConversation(id: row["conversationId"], name: name, topic: row["topic"] ?? "",
                                        openTopic: row["openTopic"], createdBy: row["createdBy"]))
                     : .direct(conversation: row["conversationId"], userA: row["userA"], userB: row["userB"])
                 return StoredFile(info: try FileRow(row: row).info(in: ConversationID(rawValue: name)), place: place)
@@ -52,7 +52,7 @@ extension SQLiteStore {
         }
     }
 
-    public func files(in room: StoredRoom) async throws -> [FileInfo] {
+    public func files(in room: StoredConversation) async throws -> [FileInfo] {
         let request: SQLRequest<FileRow> = """
             SELECT \(FileRow.columns)
             FROM file f JOIN user u ON u.id = f.uploaderId

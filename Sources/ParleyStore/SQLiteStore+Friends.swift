@@ -1,5 +1,5 @@
 import GRDB
-import ParleyProtocol
+import ParleyDomain
 
 /// Friendships and requests, and the private conversation of each pair.
 extension SQLiteStore {
@@ -93,7 +93,7 @@ extension SQLiteStore {
             """, cached: true).fetchAll(db).map(\.stored)
     }
 
-    public func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom {
+    public func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredConversation {
         let (low, high) = Self.ordered(a, b)
         return try await pool.write { db in
             try db.execute(sql: """
@@ -103,15 +103,15 @@ extension SQLiteStore {
             let row = try Row.fetchOne(
                 db, sql: "SELECT id, name FROM conversation WHERE userA = ? AND userB = ?", arguments: [low, high]
             )!
-            return StoredRoom(id: row["id"], name: row["name"])
+            return StoredConversation(id: row["id"], name: row["name"])
         }
     }
 
-    public func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom? {
+    public func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredConversation? {
         let (low, high) = Self.ordered(a, b)
         return try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT id, name FROM conversation WHERE userA = ? AND userB = ?", arguments: [low, high])
-                .map { StoredRoom(id: $0["id"], name: $0["name"]) }
+                .map { StoredConversation(id: $0["id"], name: $0["name"]) }
         }
     }
 

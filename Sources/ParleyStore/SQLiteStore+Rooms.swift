@@ -1,5 +1,5 @@
 import GRDB
-import ParleyProtocol
+import ParleyDomain
 
 /// A room row as the room queries read it.
 struct RoomRow: Decodable, FetchableRecord {
@@ -9,8 +9,8 @@ struct RoomRow: Decodable, FetchableRecord {
     var openTopic: Bool
     var createdBy: Int64?
 
-    var stored: StoredRoom {
-        StoredRoom(id: id, name: name, topic: topic ?? "", openTopic: openTopic, createdBy: createdBy)
+    var stored: StoredConversation {
+        StoredConversation(id: id, name: name, topic: topic ?? "", openTopic: openTopic, createdBy: createdBy)
     }
 }
 
@@ -18,7 +18,7 @@ extension SQLiteStore {
     /// Rooms in the order people see them: the lobby, then by name.
     private static let roomOrder: SQL = "(c.nameKey != 'lobby'), c.nameKey"
 
-    public func room(nameKey: String) async throws -> StoredRoom? {
+    public func room(nameKey: String) async throws -> StoredConversation? {
         try await pool.read { db in
             try RoomRow.fetchOne(db, sql: """
                 SELECT id, name, topic, openTopic, createdBy FROM conversation
@@ -29,7 +29,7 @@ extension SQLiteStore {
 
     public func createRoom(
         name: String, nameKey: String, topic: String, openTopic: Bool, creator: StoredUser, at time: Int64
-    ) async throws -> StoredRoom {
+    ) async throws -> StoredConversation {
         do {
             return try await pool.write { db in
                 try db.execute(sql: """
@@ -41,14 +41,14 @@ extension SQLiteStore {
                     sql: "INSERT INTO membership (conversationId, userId, joinedAt) VALUES (?, ?, ?)",
                     arguments: [id, creator.id, time]
                 )
-                return StoredRoom(id: id, name: name, topic: topic, openTopic: openTopic, createdBy: creator.id)
+                return StoredConversation(id: id, name: name, topic: topic, openTopic: openTopic, createdBy: creator.id)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw StoreError.nameTaken(name)
         }
     }
 
-    public func addMember(_ user: StoredUser, to room: StoredRoom, at time: Int64) async throws -> Bool {
+    public func join(_ user: StoredUser, to room: StoredConversation, at time: Int64) async throws -> Bool {
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO membership (conversationId, userId, joinedAt) VALUES (?, ?, ?)",
@@ -58,7 +58,7 @@ extension SQLiteStore {
         }
     }
 
-    public func removeMember(_ user: StoredUser, from room: StoredRoom) async throws -> Bool {
+    public func leave(_ user: StoredUser, from room: StoredConversation) async throws -> Bool {
         try await pool.write { db in
             try db.execute(
                 sql: "DELETE FROM membership WHERE conversationId = ? AND userId = ?",
@@ -68,7 +68,7 @@ extension SQLiteStore {
         }
     }
 
-    public func isMember(_ user: StoredUser, of room: StoredRoom) async throws -> Bool {
+    public func isMember(_ user: StoredUser, of room: StoredConversation) async throws -> Bool {
         try await pool.read { db in
             try Bool.fetchOne(db, sql: """
                 SELECT EXISTS (SELECT 1 FROM membership WHERE conversationId = ? AND userId = ?)
@@ -76,7 +76,7 @@ extension SQLiteStore {
         }
     }
 
-    public func rooms(of user: StoredUser) async throws -> [StoredRoom] {
+    public func rooms(of user: StoredUser) async throws -> [StoredConversation] {
         let request = SQLRequest<RoomRow>(literal: """
             SELECT c.id, c.name, c.topic, c.openTopic, c.createdBy
             FROM membership m JOIN conversation c ON c.id = m.conversationId
@@ -101,13 +101,13 @@ extension SQLiteStore {
         }
     }
 
-    public func setTopic(_ topic: String, of room: StoredRoom) async throws {
+    public func setTopic(_ topic: String, of room: StoredConversation) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE conversation SET topic = ? WHERE id = ?", arguments: [topic, room.id])
         }
     }
 
-    public func messageCount(in room: StoredRoom, since time: Int64) async throws -> Int {
+    public func messageCount(in room: StoredConversation, since time: Int64) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM message WHERE conversationId = ? AND createdAt >= ?

@@ -1,5 +1,5 @@
 import GRDB
-import ParleyProtocol
+import ParleyDomain
 
 /// The embedded store: one SQLite file in WAL mode. Writes go through
 /// GRDB's single writer; reads run concurrently beside it.
@@ -53,7 +53,7 @@ public final class SQLiteStore: ChatStore {
     }
 
     public func appendMessage(
-        room: StoredRoom,
+        room: StoredConversation,
         sender: StoredUser,
         text: String,
         at time: Int64,
@@ -80,11 +80,11 @@ public final class SQLiteStore: ChatStore {
         }
     }
 
-    public func messages(in room: StoredRoom, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool) {
+    public func messages(in room: StoredConversation, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool) {
         try await pool.read { db in try Self.messages(db, in: room, page: page) }
     }
 
-    static func messages(_ db: Database, in room: StoredRoom, page: HistoryPage) throws -> (messages: [ChatMessage], hasMore: Bool) {
+    static func messages(_ db: Database, in room: StoredConversation, page: HistoryPage) throws -> (messages: [ChatMessage], hasMore: Bool) {
         // One row past the limit tells whether another page exists.
         let probe = page.limit + 1
         let base: SQL = """

@@ -1,5 +1,5 @@
 import GRDB
-import ParleyProtocol
+import ParleyDomain
 
 /// The schema, one migration per step; a migration once shipped never changes.
 enum Schema {

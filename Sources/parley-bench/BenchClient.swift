@@ -2,7 +2,8 @@ import Foundation
 import Histogram
 import NIOCore
 import NIOPosix
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// One bench connection, lean on purpose so that the bench is not the
 /// bottleneck: it cuts frames itself (no decoder stage, no trip through the

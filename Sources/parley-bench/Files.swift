@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 struct Files: Scenario {
     static let configuration = CommandConfiguration(

@@ -1,5 +1,6 @@
 import NIOCore
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// One fuzzing input, run through what the server and the client do with
 /// bytes from the network: the frame parser (fed in pieces whose sizes come

@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import NIOCore
 import NIOEmbedded
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyServer
 
 /// One fuzzing input, fed as a client's bytes into a real session: the

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyTUI
 
 /// Where to connect and as whom; shared by every subcommand.

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyTUI
 
 struct Chat: AsyncParsableCommand {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyTUI
 
 /// A progress line on stderr when it is a terminal; nothing in pipes.

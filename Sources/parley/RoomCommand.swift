@@ -1,6 +1,7 @@
 import ArgumentParser
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 struct RoomCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

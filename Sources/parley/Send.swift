@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 struct Send: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import NIOPosix
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyTestSupport
 import Testing
 

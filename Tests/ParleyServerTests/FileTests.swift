@@ -1,7 +1,8 @@
 import Foundation
 import NIOCore
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyTestSupport
 import Synchronization
 import Testing

@@ -1,6 +1,7 @@
 import GRDB
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyTestSupport
 import Testing
 

@@ -2,7 +2,8 @@ import Crypto
 import Foundation
 import NIOCore
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyServer
 import ParleyTestSupport
 import Synchronization

@@ -1,5 +1,6 @@
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyTestSupport
 import Testing
 @testable import ParleyServer

@@ -1,5 +1,5 @@
 import Foundation
-import ParleyProtocol
+import ParleyDomain
 import ParleyStore
 import Synchronization
 import Testing
@@ -13,7 +13,7 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
-    func lobby(_ store: SQLiteStore) async throws -> StoredRoom {
+    func lobby(_ store: SQLiteStore) async throws -> StoredConversation {
         try #require(try await store.room(nameKey: "lobby"))
     }
 

@@ -1,5 +1,6 @@
 import Foundation
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyTUI
 
 enum Fixture {

@@ -1,5 +1,6 @@
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// The code of the server's refusal, or nil when `body` succeeded or failed
 /// for another reason.

@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import Synchronization
 
 public struct TimedOut: Error, CustomStringConvertible {

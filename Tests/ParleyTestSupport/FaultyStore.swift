@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyStore
 import Synchronization
 
@@ -30,16 +31,16 @@ public final class FaultyStore: ChatStore {
         return try await base.user(nameKey: nameKey)
     }
 
-    public func room(nameKey: String) async throws -> StoredRoom? {
+    public func room(nameKey: String) async throws -> StoredConversation? {
         return try await base.room(nameKey: nameKey)
     }
 
-    public func appendMessage(room: StoredRoom, sender: StoredUser, text: String, at time: Int64, deliveredAt: Int64?, afterCommit: @escaping @Sendable (ChatMessage) -> Void) async throws -> ChatMessage {
+    public func appendMessage(room: StoredConversation, sender: StoredUser, text: String, at time: Int64, deliveredAt: Int64?, afterCommit: @escaping @Sendable (ChatMessage) -> Void) async throws -> ChatMessage {
         try check()
         return try await base.appendMessage(room: room, sender: sender, text: text, at: time, deliveredAt: deliveredAt, afterCommit: afterCommit)
     }
 
-    public func messages(in room: StoredRoom, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool) {
+    public func messages(in room: StoredConversation, page: HistoryPage) async throws -> (messages: [ChatMessage], hasMore: Bool) {
         return try await base.messages(in: room, page: page)
     }
 
@@ -47,23 +48,23 @@ public final class FaultyStore: ChatStore {
         return try await base.user(id: id)
     }
 
-    public func createRoom(name: String, nameKey: String, topic: String, openTopic: Bool, creator: StoredUser, at time: Int64) async throws -> StoredRoom {
+    public func createRoom(name: String, nameKey: String, topic: String, openTopic: Bool, creator: StoredUser, at time: Int64) async throws -> StoredConversation {
         return try await base.createRoom(name: name, nameKey: nameKey, topic: topic, openTopic: openTopic, creator: creator, at: time)
     }
 
-    public func addMember(_ user: StoredUser, to room: StoredRoom, at time: Int64) async throws -> Bool {
-        return try await base.addMember(user, to: room, at: time)
+    public func join(_ user: StoredUser, to room: StoredConversation, at time: Int64) async throws -> Bool {
+        return try await base.join(user, to: room, at: time)
     }
 
-    public func removeMember(_ user: StoredUser, from room: StoredRoom) async throws -> Bool {
-        return try await base.removeMember(user, from: room)
+    public func leave(_ user: StoredUser, from room: StoredConversation) async throws -> Bool {
+        return try await base.leave(user, from: room)
     }
 
-    public func isMember(_ user: StoredUser, of room: StoredRoom) async throws -> Bool {
+    public func isMember(_ user: StoredUser, of room: StoredConversation) async throws -> Bool {
         return try await base.isMember(user, of: room)
     }
 
-    public func rooms(of user: StoredUser) async throws -> [StoredRoom] {
+    public func rooms(of user: StoredUser) async throws -> [StoredConversation] {
         return try await base.rooms(of: user)
     }
 
@@ -71,19 +72,19 @@ public final class FaultyStore: ChatStore {
         return try await base.allRooms()
     }
 
-    public func roomView(_ room: StoredRoom, size: RoomViewSize) async throws -> RoomView {
+    public func roomView(_ room: StoredConversation, size: RoomViewSize) async throws -> RoomView {
         return try await base.roomView(room, size: size)
     }
 
-    public func arrival(of user: StoredUser, in rooms: [StoredRoom], size: RoomViewSize) async throws -> Arrival {
-        return try await base.arrival(of: user, in: rooms, size: size)
+    public func welcome(of user: StoredUser, in rooms: [StoredConversation], size: RoomViewSize) async throws -> StoredWelcome {
+        return try await base.welcome(of: user, in: rooms, size: size)
     }
 
-    public func setTopic(_ topic: String, of room: StoredRoom) async throws {
+    public func setTopic(_ topic: String, of room: StoredConversation) async throws {
         return try await base.setTopic(topic, of: room)
     }
 
-    public func messageCount(in room: StoredRoom, since time: Int64) async throws -> Int {
+    public func messageCount(in room: StoredConversation, since time: Int64) async throws -> Int {
         return try await base.messageCount(in: room, since: time)
     }
 
@@ -127,11 +128,11 @@ public final class FaultyStore: ChatStore {
         return try await base.friendships(of: user)
     }
 
-    public func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom {
+    public func directConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredConversation {
         return try await base.directConversation(a, b)
     }
 
-    public func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredRoom? {
+    public func existingDirectConversation(_ a: StoredUser, _ b: StoredUser) async throws -> StoredConversation? {
         return try await base.existingDirectConversation(a, b)
     }
 
@@ -143,7 +144,7 @@ public final class FaultyStore: ChatStore {
         return try await base.markAwayReceived(by: user, through: id, at: time)
     }
 
-    public func addFile(_ file: NewFile, in room: StoredRoom, uploader: StoredUser, at time: Int64, deliveredAt: Int64?, place: @escaping @Sendable (Int64) throws -> Void, afterCommit: @escaping @Sendable (ChatMessage) -> Void) async throws -> ChatMessage {
+    public func addFile(_ file: NewFile, in room: StoredConversation, uploader: StoredUser, at time: Int64, deliveredAt: Int64?, place: @escaping @Sendable (Int64) throws -> Void, afterCommit: @escaping @Sendable (ChatMessage) -> Void) async throws -> ChatMessage {
         try check()
         return try await base.addFile(file, in: room, uploader: uploader, at: time, deliveredAt: deliveredAt, place: place, afterCommit: afterCommit)
     }
@@ -152,7 +153,7 @@ public final class FaultyStore: ChatStore {
         return try await base.file(id: id)
     }
 
-    public func files(in room: StoredRoom) async throws -> [FileInfo] {
+    public func files(in room: StoredConversation) async throws -> [FileInfo] {
         return try await base.files(in: room)
     }
 

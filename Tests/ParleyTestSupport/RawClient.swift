@@ -1,6 +1,7 @@
 import NIOCore
 import NIOPosix
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import Synchronization
 
 /// A socket that sends whatever bytes a test gives it, for the inputs no

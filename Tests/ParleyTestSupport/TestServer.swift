@@ -1,7 +1,8 @@
 import Foundation
 import Logging
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyServer
 import ParleyStore
 

@@ -1,6 +1,7 @@
 import Foundation
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyTestSupport
 import Synchronization
 import Testing

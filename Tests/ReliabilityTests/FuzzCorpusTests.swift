@@ -1,6 +1,7 @@
 import Foundation
 @testable import parley_fuzz
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import Testing
 
 /// The committed fuzzing corpora run on every test run, so that an input

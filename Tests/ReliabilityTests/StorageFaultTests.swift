@@ -1,6 +1,7 @@
 import Foundation
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import ParleyServer
 import ParleyTestSupport
 import Testing

@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 import NIOCore
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// How far a transfer is: bytes done of the whole.
 public typealias TransferProgress = @Sendable (_ done: Int64, _ total: Int64) -> Void

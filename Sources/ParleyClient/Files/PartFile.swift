@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 import NIOCore
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import Synchronization
 
 /// Where downloads go and how they are named.

@@ -1,5 +1,6 @@
 import NIOCore
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import Synchronization
 
 /// Where a download's bytes go, on the event loop, in order.

@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// Everything an operator can set. Defaults suit one machine and humans
 /// typing; every limit is named here and in the README.

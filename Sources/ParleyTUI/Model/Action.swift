@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// Everything that can happen to the front end.
 public enum Action: Sendable {

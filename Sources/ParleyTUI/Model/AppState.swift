@@ -1,5 +1,6 @@
 import Foundation
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 public struct Size: Hashable, Sendable {
     public var columns: Int

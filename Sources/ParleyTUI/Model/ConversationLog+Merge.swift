@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 extension ConversationLog {
     /// Adds messages in id order, each once: newer than the newest shown at

@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// Keeps the friend list current and says what happened in the status line.
 func reduceFriendEvent(_ state: inout AppState, _ event: Event) -> [Effect] {

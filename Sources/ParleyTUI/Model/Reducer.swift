@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// The front end's only logic: how an action changes the state, and what
 /// it asks the outside world to do. Pure: no I/O, no curses, no clock.
@@ -537,7 +538,7 @@ private func submitLogin(_ form: inout LoginForm) -> [Effect] {
         try NameRules.validate(name)
         try PasswordRules.validate(form.password.text)
     } catch {
-        form.error = error.message
+        form.error = ProtocolError(error).message
         return []
     }
     if form.registering && form.password.text != form.confirm.text {

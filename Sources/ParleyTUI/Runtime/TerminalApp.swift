@@ -1,5 +1,6 @@
 import Foundation
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// The UI thread: waits in poll() on the terminal and the wake-up pipe,
 /// feeds what arrives through the reducer, performs the effects, renders.

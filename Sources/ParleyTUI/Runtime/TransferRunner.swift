@@ -1,6 +1,7 @@
 import Foundation
 import ParleyClient
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import Synchronization
 
 /// Runs the uploads and downloads the reducer asks for, reports their

@@ -1,5 +1,6 @@
 import Foundation
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// How messages read, in the terminal and in `parley history`.
 public enum MessageFormat {

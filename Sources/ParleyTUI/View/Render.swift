@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 
 /// Draws the whole state. Knows nothing of curses: only `Screen`.
 public func render(_ state: AppState, on screen: Screen) {

@@ -1,4 +1,5 @@
-import ParleyProtocol
+import ParleyDomain
+import ParleyWire
 import Synchronization
 
 /// How far a transfer is, and how much of that moved in this try.

@@ -1,0 +1,31 @@
+/// What happened in a conversation or to a friendship, as the hub hands it
+/// to every session concerned; each front door says it in its own format.
+public enum ChatEvent: Hashable, Sendable {
+    case message(ChatMessage)
+    /// `user` is now present in a room: came online (`newMember` false) or
+    /// joined it.
+    case joined(conversation: ConversationID, user: String, newMember: Bool)
+    /// `user` is no longer present: went offline (`stillMember` true), or
+    /// left the room.
+    case left(conversation: ConversationID, user: String, reason: Departure, stillMember: Bool)
+    case topic(conversation: ConversationID, topic: String, by: String)
+    case friendRequest(from: String)
+    case friendAdded(Friend)
+    case friendRemoved(name: String)
+    case friendDeclined(name: String)
+    case friendOnline(name: String)
+    case friendOffline(name: String)
+}
+
+/// Why someone is no longer present.
+public enum Departure: Hashable, Sendable {
+    case quit
+    case connectionLost
+    case timedOut
+    /// Fell too far behind reading what was sent to them.
+    case tooSlow
+    case serverShuttingDown
+    case leftRoom
+    /// Logged in elsewhere with take-over (never announced: the user stays).
+    case replaced
+}

@@ -1,0 +1,112 @@
+/// Why the chat refused something: a stable code and the parameters a door
+/// needs to say it in its own words (docs/PROTOCOL.md lists the codes).
+/// Services and rules throw these; no sentence is written here, because
+/// each front door has its own words and its own commands to suggest.
+public enum DomainError: Error, Hashable, Sendable {
+    case noSuchAccount(name: String)
+    case badPassword(name: String)
+    /// The user is online elsewhere and did not ask to take over.
+    case alreadyOnline(name: String)
+    case tokenInvalid
+    case loginRequired
+    case alreadyLoggedIn
+
+    case nameEmpty
+    case nameTooLong(characters: Int, max: Int)
+    case nameInvalid(NameFault)
+    case nameReserved(name: String)
+    case nameTaken(name: String)
+
+    case passwordTooShort(min: Int)
+    case passwordTooLong(maxBytes: Int)
+
+    case messageEmpty
+    case messageTooLong(characters: Int, max: Int)
+    /// A control character other than line break and tab.
+    case messageInvalid(scalar: UInt32)
+
+    case noSuchUser(name: String)
+    case befriendingSelf
+    case alreadyFriends(name: String)
+    case requestPending(name: String)
+    case noFriendRequest(name: String)
+    case notFriends(name: String)
+
+    case roomNotFound(name: String)
+    case roomExists(name: String)
+    case notMember(room: String)
+    case alreadyMember(room: String)
+    case lobbyCannotBeLeft
+    case tooManyRooms(count: Int, max: Int)
+    case topicTooLong(characters: Int, max: Int)
+    case topicInvalid(scalar: UInt32)
+    case topicForbidden(room: String)
+
+    case fileSizeNegative
+    case fileTooLarge(size: Int64, max: Int64)
+    case fileHashInvalid
+    case fileNotFound(id: Int64)
+    case fileOffsetOutside(offset: Int64, size: Int64)
+
+    case historyPageSize(asked: Int, max: Int)
+
+    /// The storage is full: nothing was saved; reading still works.
+    case storageFull
+    /// The storage refuses writes (read-only, failing).
+    case storageUnavailable
+
+    /// The user logged in elsewhere with take-over; this session ends.
+    case sessionReplaced
+
+    /// What about a name breaks the rules.
+    public enum NameFault: Hashable, Sendable {
+        case combiningMarkFirst
+        case control(scalar: UInt32)
+        case whiteSpace
+        case character(String)
+    }
+
+    public var code: ErrorCode {
+        switch self {
+        case .noSuchAccount: .authNoSuchUser
+        case .badPassword: .authBadPassword
+        case .alreadyOnline: .authAlreadyOnline
+        case .tokenInvalid: .authTokenInvalid
+        case .loginRequired: .authRequired
+        case .alreadyLoggedIn: .authAlreadyLoggedIn
+        case .nameEmpty: .nameEmpty
+        case .nameTooLong: .nameTooLong
+        case .nameInvalid: .nameInvalid
+        case .nameReserved: .nameReserved
+        case .nameTaken: .nameTaken
+        case .passwordTooShort: .passwordTooShort
+        case .passwordTooLong: .passwordTooLong
+        case .messageEmpty: .messageEmpty
+        case .messageTooLong: .messageTooLong
+        case .messageInvalid: .messageInvalid
+        case .noSuchUser: .friendNoSuchUser
+        case .befriendingSelf: .friendSelf
+        case .alreadyFriends: .friendAlready
+        case .requestPending: .friendPending
+        case .noFriendRequest: .friendNoRequest
+        case .notFriends: .friendNotFriends
+        case .roomNotFound: .roomNotFound
+        case .roomExists: .roomExists
+        case .notMember: .roomNotMember
+        case .alreadyMember: .roomAlreadyMember
+        case .lobbyCannotBeLeft: .roomCannotLeave
+        case .tooManyRooms: .roomTooMany
+        case .topicTooLong: .topicTooLong
+        case .topicInvalid: .topicInvalid
+        case .topicForbidden: .topicForbidden
+        case .fileSizeNegative, .fileHashInvalid: .fileInvalid
+        case .fileTooLarge: .fileTooLarge
+        case .fileNotFound: .fileNotFound
+        case .fileOffsetOutside: .fileBadOffset
+        case .historyPageSize: .historyInvalid
+        case .storageFull: .storageFull
+        case .storageUnavailable: .storageUnavailable
+        case .sessionReplaced: .sessionReplaced
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// Protocol constants both sides agree on. Server-side limits that an
+/// operator may tune live in the server configuration and are announced to
+/// clients in the server hello.
+public enum ProtocolConstants {
+    public static let version = 2
+
+    public static let nameMaxCharacters = 32
+    /// The built-in member of every room that answers `@robot`.
+    public static let robotName = "robot"
+    public static let reservedNames: Set<String> = ["robot", "system", "server", "admin", "parley"]
+    public static let passwordMinCharacters = 8
+    /// Long enough for any passphrase, short enough that hashing it is cheap.
+    public static let passwordMaxBytes = 1024
+
+    /// What a server accepts in one frame unless configured otherwise.
+    public static let defaultServerMaxFrameBytes = 64 * 1024
+    /// What a client accepts in one frame: history pages carry up to
+    /// `historyPageMax` messages of `maxMessageCharacters` each.
+    public static let defaultClientMaxFrameBytes = 16 * 1024 * 1024
+}
+
+/// The limits a server enforces, sent in its hello so that a client can
+/// check input before sending it.
+public struct ServerLimits: Hashable, Sendable {
+    public var maxFrameBytes: Int
+    public var maxMessageCharacters: Int
+    public var historyOnLogin: Int
+    public var historyPageMax: Int
+    public var rateBurst: Int
+    public var ratePerSecond: Double
+    public var heartbeatTimeoutSeconds: Double
+    public var maxTopicCharacters: Int
+    /// Rooms one user may be a member of, the lobby included.
+    public var maxRoomsPerUser: Int
+    /// Largest file one may upload.
+    public var maxFileBytes: Int64
+    /// Uploads and downloads one connection may have under way at once.
+    public var maxTransfers: Int
+    /// A room with more members is large: its snapshot counts members
+    /// instead of naming them. Coming online and going offline are announced
+    /// in a room only while at most this many are online in it: otherwise a
+    /// reconnect storm would cost members × arrivals events.
+    public var largeRoomMembers: Int
+
+    public init(
+        maxFrameBytes: Int = ProtocolConstants.defaultServerMaxFrameBytes,
+        maxMessageCharacters: Int = 4000,
+        historyOnLogin: Int = 50,
+        historyPageMax: Int = 200,
+        rateBurst: Int = 20,
+        ratePerSecond: Double = 5,
+        heartbeatTimeoutSeconds: Double = 60,
+        maxTopicCharacters: Int = 300,
+        maxRoomsPerUser: Int = 100,
+        maxFileBytes: Int64 = 50 * 1024 * 1024,
+        maxTransfers: Int = 4,
+        largeRoomMembers: Int = 250
+    ) {
+        self.maxFrameBytes = maxFrameBytes
+        self.maxMessageCharacters = maxMessageCharacters
+        self.historyOnLogin = historyOnLogin
+        self.historyPageMax = historyPageMax
+        self.rateBurst = rateBurst
+        self.ratePerSecond = ratePerSecond
+        self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
+        self.maxTopicCharacters = maxTopicCharacters
+        self.maxRoomsPerUser = maxRoomsPerUser
+        self.maxFileBytes = maxFileBytes
+        self.maxTransfers = maxTransfers
+        self.largeRoomMembers = largeRoomMembers
+    }
+
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The rules every user (and, later, room) name follows.
+///
+/// A name is 1–32 characters of letters (any script, with their combining
+/// marks), decimal digits, `_` and `-`. Names are unique ignoring case, so
+/// each has a `key`: its lowercased form, which the store indexes.
+public enum NameRules {
+    /// Returns the canonical key of a valid name, or throws the rule it breaks.
+    @discardableResult
+    public static func validate(_ name: String) throws(DomainError) -> String {
+        if name.isEmpty {
+            throw .nameEmpty
+        }
+        if name.count > ProtocolConstants.nameMaxCharacters {
+            throw .nameTooLong(characters: name.count, max: ProtocolConstants.nameMaxCharacters)
+        }
+        for (index, scalar) in name.unicodeScalars.enumerated() {
+            if let fault = fault(with: scalar, first: index == 0) { throw .nameInvalid(fault) }
+        }
+        let key = key(for: name)
+        if ProtocolConstants.reservedNames.contains(key) {
+            throw .nameReserved(name: name)
+        }
+        return key
+    }
+
+    /// The case-insensitive key under which a name is unique.
+    public static func key(for name: String) -> String {
+        // NFC first: composed and decomposed spellings of one name share a key.
+        name.precomposedStringWithCanonicalMapping.lowercased()
+    }
+
+    private static func fault(with scalar: Unicode.Scalar, first: Bool) -> DomainError.NameFault? {
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter, .decimalNumber:
+            return nil
+        case .nonspacingMark, .spacingMark, .enclosingMark:
+            return first ? .combiningMarkFirst : nil
+        case .control, .format:
+            return .control(scalar: scalar.value)
+        default:
+            if scalar == "_" || scalar == "-" { return nil }
+            if properties.isWhitespace { return .whiteSpace }
+            return .character(String(scalar))
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// Someone and whether they are online: a friend, or a member of a room.
+public struct Person: Hashable, Sendable {
+    public var name: String
+    public var online: Bool
+    public init(name: String, online: Bool) {
+        self.name = name
+        self.online = online
+    }
+}
+
+public typealias Friend = Person
+public typealias Member = Person
+
+/// Friends with their presence, and requests waiting either way.
+public struct FriendList: Hashable, Sendable {
+    public var friends: [Friend]
+    /// People asking to be your friend.
+    public var incoming: [String]
+    /// People you asked.
+    public var outgoing: [String]
+    public init(friends: [Friend] = [], incoming: [String] = [], outgoing: [String] = []) {
+        self.friends = friends
+        self.incoming = incoming
+        self.outgoing = outgoing
+    }
+}
+
+/// The reply to a successful login: who you are, your rooms with who is in
+/// them and what was said, your friends.
+public struct Welcome: Hashable, Sendable {
+    public var user: String
+    /// The lobby first, then the other rooms by name.
+    public var rooms: [RoomSnapshot]
+    public var friends: FriendList
+    /// Private messages that arrived while you were away, oldest first;
+    /// each is delivered once.
+    public var away: [ChatMessage]
+    /// What a `resume` request needs to log this user in again, until it
+    /// expires or is revoked.
+    public var token: String?
+    public init(
+        user: String, rooms: [RoomSnapshot], friends: FriendList = FriendList(), away: [ChatMessage] = [],
+        token: String? = nil
+    ) {
+        self.user = user
+        self.rooms = rooms
+        self.friends = friends
+        self.away = away
+        self.token = token
+    }
+
+    public var lobby: RoomSnapshot? { rooms.first { $0.name == .lobby } }
+}
+
+public struct HistorySlice: Hashable, Sendable {
+    public var conversation: ConversationID
+    public var messages: [ChatMessage]
+    /// More messages exist beyond this page in the direction it was read.
+    public var hasMore: Bool
+    public init(conversation: ConversationID, messages: [ChatMessage], hasMore: Bool) {
+        self.conversation = conversation
+        self.messages = messages
+        self.hasMore = hasMore
+    }
+}

@@ -1,0 +1,78 @@
+import Crypto
+import NIOPosix
+import ParleyDomain
+import ParleyStore
+
+/// Registration, password checks and resume tokens. Hashing a password is
+/// slow on purpose, so it runs on a thread pool, never on an event loop; a
+/// token is 256 random bits, so one fast SHA-256 is enough to keep only a
+/// hash of it.
+public struct AccountService: Sendable {
+    let store: any ChatStore
+    let hasher: PasswordHasher
+    let hashingPool: NIOThreadPool
+    /// 0: no tokens are issued.
+    var tokenLifetimeMillis: Int64 = 0
+    var tokensPerUser = 20
+
+    public func register(name: String, password: String) async throws -> StoredUser {
+        let key = try NameRules.validate(name)
+        try PasswordRules.validate(password)
+        if try await store.user(nameKey: key) != nil {
+            throw Self.taken(name)
+        }
+        let hasher = self.hasher
+        let hash = try await hashingPool.runIfActive { try hasher.hash(password) }
+        do {
+            return try await store.createUser(name: name, nameKey: key, passwordHash: hash, at: Timestamp.nowMillis())
+        } catch StoreError.nameTaken {
+            // Two registrations raced past the check above.
+            throw Self.taken(name)
+        }
+    }
+
+    public func authenticate(name: String, password: String) async throws -> StoredUser {
+        let key = try NameRules.validate(name)
+        guard let user = try await store.user(nameKey: key) else {
+            throw DomainError.noSuchAccount(name: name)
+        }
+        let hasher = self.hasher
+        let matches = try await hashingPool.runIfActive { hasher.verify(password, against: user.passwordHash) }
+        guard matches else {
+            throw DomainError.badPassword(name: user.name)
+        }
+        return user
+    }
+
+    /// A new token for `user`, or nil when tokens are turned off.
+    public func issueToken(for user: StoredUser) async throws -> String? {
+        guard tokenLifetimeMillis > 0 else { return nil }
+        var generator = SystemRandomNumberGenerator()
+        let token = Hex.string((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        let now = Timestamp.nowMillis()
+        try await store.addResumeToken(
+            hash: Self.hash(token), for: user, at: now, expiresAt: now + tokenLifetimeMillis, keepingNewest: tokensPerUser
+        )
+        return token
+    }
+
+    public func resume(name: String, token: String) async throws -> StoredUser {
+        let key = try NameRules.validate(name)
+        guard let user = try await store.user(resumeToken: Self.hash(token), nameKey: key, at: Timestamp.nowMillis()) else {
+            throw DomainError.tokenInvalid
+        }
+        return user
+    }
+
+    public func revoke(token: String) async throws {
+        try await store.removeResumeToken(hash: Self.hash(token))
+    }
+
+    private static func hash(_ token: String) -> String {
+        Hex.string(SHA256.hash(data: Array(token.utf8)))
+    }
+
+    private static func taken(_ name: String) -> DomainError {
+        .nameTaken(name: name)
+    }
+}

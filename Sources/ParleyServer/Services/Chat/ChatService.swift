@@ -1,0 +1,115 @@
+import ParleyDomain
+import ParleyStore
+
+/// Posting and reading messages: rooms the user is in, and private
+/// conversations between friends (`@name`).
+public struct ChatService: Sendable {
+    let store: any ChatStore
+    let hub: Hub
+    let friends: FriendService
+    let rooms: RoomService
+    /// Nil when the server runs without the robot.
+    let robot: Robot?
+    let limits: ServerLimits
+
+    /// Where a user's message to a conversation goes: a room they are in, or
+    /// the private conversation with a friend (`peer`).
+    struct Destination: Sendable {
+        let room: StoredConversation
+        let peer: StoredUser?
+
+        /// The message as its sender names the conversation.
+        func addressed(_ message: ChatMessage) -> ChatMessage {
+            peer.map { message.addressed(to: .direct($0.name)) } ?? message
+        }
+    }
+
+    /// Commits the message, fans it out after the commit, and returns it as
+    /// the sender names its conversation.
+    public func post(from sender: StoredUser, to conversation: ConversationID, text: String) async throws -> ChatMessage {
+        try MessageRules.validate(text, maxCharacters: limits.maxMessageCharacters)
+        let destination = try await self.destination(conversation, for: sender)
+        let now = Timestamp.nowMillis()
+        let delivered = deliveredAt(destination, now)
+        let message = try await store.appendMessage(
+            room: destination.room, sender: sender, text: text, at: now,
+            deliveredAt: delivered, afterCommit: fanOut(destination, from: sender, waiting: delivered == nil)
+        )
+        if destination.peer == nil { robot?.hear(message, in: destination.room) }
+        return destination.addressed(message)
+    }
+
+    /// Where `user` may post in `conversation`; throws the reason when nowhere.
+    func destination(_ conversation: ConversationID, for user: StoredUser) async throws -> Destination {
+        guard let peer = conversation.directPeer else {
+            return Destination(room: try await rooms.membership(conversation, of: user), peer: nil)
+        }
+        let other = try await friend(peer, of: user)
+        return Destination(room: try await store.directConversation(user, other), peer: other)
+    }
+
+    /// When a message to `destination` counts as delivered: now, but for a
+    /// friend who is offline, whose next login delivers it.
+    func deliveredAt(_ destination: Destination, _ now: Int64) -> Int64? {
+        guard let peer = destination.peer else { return now }
+        return hub.isOnline(key: NameRules.key(for: peer.name)) ? now : nil
+    }
+
+    /// Hands a committed message to everyone who may see it: the room's
+    /// members online, or both of the pair, each naming it after the other.
+    /// `waiting`: it was stored for a recipient who was offline, who may
+    /// have come online since.
+    func fanOut(_ destination: Destination, from sender: StoredUser, waiting: Bool) -> @Sendable (ChatMessage) -> Void {
+        let hub = self.hub
+        let room = destination.room
+        guard let peer = destination.peer else {
+            return { message in hub.publish(.message(message), in: room.id) }
+        }
+        let (senderKey, peerKey) = (NameRules.key(for: sender.name), NameRules.key(for: peer.name))
+        return { message in
+            hub.deliver(.message(message.addressed(to: .direct(peer.name))), to: [senderKey])
+            hub.deliver(.message(message.addressed(to: .direct(sender.name))), to: [peerKey], waiting: waiting)
+        }
+    }
+
+    public func history(of conversation: ConversationID, for user: StoredUser, page: HistoryPage) async throws -> HistorySlice {
+        guard (1...limits.historyPageMax).contains(page.limit) else {
+            throw DomainError.historyPageSize(asked: page.limit, max: limits.historyPageMax)
+        }
+        guard let room = try await readable(conversation, for: user) else {
+            return HistorySlice(conversation: conversation, messages: [], hasMore: false)
+        }
+        let (messages, hasMore) = try await store.messages(in: room, page: page)
+        return HistorySlice(conversation: conversation, messages: messages.map { $0.addressed(to: conversation) }, hasMore: hasMore)
+    }
+
+    /// What `user` may read as `conversation`: a room they are in, or the
+    /// private conversation with a friend; nil when that has none yet.
+    func readable(_ conversation: ConversationID, for user: StoredUser) async throws -> StoredConversation? {
+        guard let peer = conversation.directPeer else { return try await rooms.membership(conversation, of: user) }
+        // Only the pair's own conversation can be named, so nobody else can read it.
+        let other = try await friends.someoneElse(peer, than: user)
+        if let existing = try await store.existingDirectConversation(user, other) { return existing }
+        guard try await friends.areFriends(user, other) else { throw notFriends(other.name) }
+        return nil
+    }
+
+    public func markDelivered(_ messages: [ChatMessage]) async throws {
+        try await store.markDelivered(messages.map(\.id), at: Timestamp.nowMillis())
+    }
+
+    /// The user's client has the waiting messages up to `through`.
+    public func awayReceived(by user: StoredUser, through id: Int64) async throws {
+        try await store.markAwayReceived(by: user, through: id, at: Timestamp.nowMillis())
+    }
+
+    private func friend(_ name: String, of user: StoredUser) async throws -> StoredUser {
+        let other = try await friends.someoneElse(name, than: user)
+        guard try await friends.areFriends(user, other) else { throw notFriends(other.name) }
+        return other
+    }
+
+    private func notFriends(_ name: String) -> DomainError {
+        .notFriends(name: name)
+    }
+}

@@ -1,0 +1,140 @@
+import ParleyDomain
+import ParleyStore
+
+/// Rooms: creating, joining, leaving, listing, topics, and who may post
+/// where.
+public struct RoomService: Sendable {
+    let store: any ChatStore
+    let hub: Hub
+    let limits: ServerLimits
+    /// Shown as a member of every room when the robot answers.
+    let robotName: String?
+
+    public func create(_ name: String, topic: String, openTopic: Bool, by user: StoredUser) async throws -> RoomSnapshot {
+        let key = try NameRules.validate(name)
+        try TopicRules.validate(topic, maxCharacters: limits.maxTopicCharacters)
+        try await checkRoomCount(of: user)
+        let room: StoredConversation
+        do {
+            room = try await store.createRoom(
+                name: name, nameKey: key, topic: topic, openTopic: openTopic, creator: user, at: Timestamp.nowMillis()
+            )
+        } catch StoreError.nameTaken {
+            let existing = try await store.room(nameKey: key)
+            throw DomainError.roomExists(name: existing?.name ?? name)
+        }
+        hub.enter(room, key: Self.key(user), name: user.name)
+        return try await snapshot(of: room)
+    }
+
+    public func join(_ name: String, by user: StoredUser) async throws -> RoomSnapshot {
+        let room = try await existing(name)
+        try await checkRoomCount(of: user)
+        guard try await store.join(user, to: room, at: Timestamp.nowMillis()) else {
+            throw DomainError.alreadyMember(room: room.name)
+        }
+        // Present before the history is read: a message committed meanwhile
+        // arrives as an event or in the history, and the client merges by id.
+        hub.enter(room, key: Self.key(user), name: user.name)
+        return try await snapshot(of: room)
+    }
+
+    public func leave(_ name: String, by user: StoredUser) async throws {
+        let room = try await existing(name)
+        guard room.conversation != .lobby else {
+            throw DomainError.lobbyCannotBeLeft
+        }
+        guard try await store.leave(user, from: room) else {
+            throw DomainError.notMember(room: room.name)
+        }
+        hub.leave(room, key: Self.key(user), name: user.name)
+    }
+
+    public func list(for user: StoredUser) async throws -> [RoomInfo] {
+        let mine = Set(hub.rooms(of: Self.key(user)).map(\.id))
+        return try await store.allRooms().map { count in
+            RoomInfo(
+                name: count.room.conversation, topic: count.room.topic, members: count.members,
+                online: hub.onlineCount(in: count.room.id), joined: mine.contains(count.room.id)
+            )
+        }
+    }
+
+    public func setTopic(_ topic: String, of conversation: ConversationID, by user: StoredUser) async throws {
+        try TopicRules.validate(topic, maxCharacters: limits.maxTopicCharacters)
+        let room = try await membership(conversation, of: user)
+        // The hub's copy of the room may be older than the last topic change.
+        guard let current = try await store.room(nameKey: NameRules.key(for: room.name)) else {
+            throw notFound(conversation.rawValue)
+        }
+        guard current.openTopic || current.createdBy == user.id else {
+            throw DomainError.topicForbidden(room: room.name)
+        }
+        try await store.setTopic(topic, of: room)
+        hub.publish(.topic(conversation: room.conversation, topic: topic, by: user.name), in: room.id)
+    }
+
+    /// The room `conversation` names, which `user` must be in to read or post.
+    func membership(_ conversation: ConversationID, of user: StoredUser) async throws -> StoredConversation {
+        let key = NameRules.key(for: conversation.rawValue)
+        if let room = hub.room(key, of: Self.key(user)) { return room }
+        let room = try await existing(conversation.rawValue)
+        guard try await store.isMember(user, of: room) else {
+            throw DomainError.notMember(room: room.name)
+        }
+        return room
+    }
+
+    /// The user's rooms, to be present in when logging in.
+    func rooms(of user: StoredUser) async throws -> [StoredConversation] {
+        try await store.rooms(of: user)
+    }
+
+    /// How much of a room members see on arriving.
+    var viewSize: RoomViewSize {
+        RoomViewSize(history: limits.historyOnLogin, namingAtMost: limits.largeRoomMembers)
+    }
+
+    func snapshot(of room: StoredConversation) async throws -> RoomSnapshot {
+        snapshot(of: try await store.roomView(room, size: viewSize))
+    }
+
+    /// A room as a member sees it on arriving: topic, members (online
+    /// first, or only counted in a large room), latest messages.
+    func snapshot(of view: RoomView) -> RoomSnapshot {
+        let room = view.room
+        let robot = robotName.map { Member(name: $0, online: true) }
+        var members: [Member] = []
+        if !view.memberNames.isEmpty {
+            let online = Set(hub.onlineNames(in: room.id))
+            let all = view.memberNames.map { Member(name: $0, online: online.contains($0)) } + (robot.map { [$0] } ?? [])
+            members = all.filter(\.online) + all.filter { !$0.online }
+        }
+        let robotCount = robot == nil ? 0 : 1
+        return RoomSnapshot(
+            name: room.conversation, topic: room.topic, openTopic: room.openTopic, members: members,
+            memberCount: view.memberCount + robotCount, onlineCount: hub.onlineCount(in: room.id) + robotCount,
+            history: view.history, hasMore: view.hasMore
+        )
+    }
+
+    private func existing(_ name: String) async throws -> StoredConversation {
+        guard let room = try await store.room(nameKey: NameRules.key(for: name)) else { throw notFound(name) }
+        return room
+    }
+
+    private func notFound(_ name: String) -> DomainError {
+        .roomNotFound(name: name)
+    }
+
+    private func checkRoomCount(of user: StoredUser) async throws {
+        let count = try await store.rooms(of: user).count
+        guard count < limits.maxRoomsPerUser else {
+            throw DomainError.tooManyRooms(count: count, max: limits.maxRoomsPerUser)
+        }
+    }
+
+    static func key(_ user: StoredUser) -> String {
+        NameRules.key(for: user.name)
+    }
+}

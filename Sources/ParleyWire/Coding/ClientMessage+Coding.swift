@@ -1,0 +1,210 @@
+import ParleyDomain
+
+extension ClientMessage: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: WireKey.self)
+        let type = try container.decode(String.self, forKey: "type")
+        let id = try? container.decodeIfPresent(UInt32.self, forKey: "id")
+        do {
+            switch type {
+            case "hello":
+                self = .hello(ClientHello(
+                    version: try container.decode(Int.self, forKey: "version"),
+                    client: try container.decodeIfPresent(String.self, forKey: "client") ?? ""
+                ))
+            case "pong":
+                self = .pong
+            case "register", "login", "resume", "logout", "send", "away_received", "history", "friend_request", "friend_accept", "friend_decline",
+                 "friend_remove", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
+                 "upload", "download", "upload_cancel", "files":
+                guard let id else {
+                    throw WireDecodingFailure(
+                        requestID: nil,
+                        error: ProtocolError(.requestInvalid, "A \"\(type)\" request needs an \"id\" from 0 to 4294967295.")
+                    )
+                }
+                self = .request(id: id, try Request(type: type, from: container))
+            default:
+                throw WireDecodingFailure(
+                    requestID: id,
+                    error: ProtocolError(.requestUnknownType, "There is no message type \"\(type)\".")
+                )
+            }
+        } catch let error as DecodingError {
+            throw WireDecodingFailure(requestID: id, error: ProtocolError(.requestInvalid, error.sentence))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireKey.self)
+        switch self {
+        case .hello(let hello):
+            try container.encode("hello", forKey: "type")
+            try container.encode(hello.version, forKey: "version")
+            try container.encode(hello.client, forKey: "client")
+        case .pong:
+            try container.encode("pong", forKey: "type")
+        case .request(let id, let request):
+            try container.encode(id, forKey: "id")
+            try request.encode(into: &container)
+        }
+    }
+}
+
+extension Request {
+    init(type: String, from container: KeyedDecodingContainer<WireKey>) throws {
+        switch type {
+        case "register":
+            self = .register(
+                name: try container.decode(String.self, forKey: "name"),
+                password: try container.decode(String.self, forKey: "password")
+            )
+        case "login":
+            self = .login(
+                name: try container.decode(String.self, forKey: "name"),
+                password: try container.decode(String.self, forKey: "password"),
+                takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false
+            )
+        case "resume":
+            self = .resume(
+                name: try container.decode(String.self, forKey: "name"),
+                token: try container.decode(String.self, forKey: "token"),
+                takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false
+            )
+        case "logout": self = .logout
+        case "send":
+            self = .send(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                text: try container.decode(String.self, forKey: "text")
+            )
+        case "away_received": self = .awayReceived(through: try container.decode(Int64.self, forKey: "through"))
+        case "history":
+            self = .history(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                page: try HistoryPage(from: container)
+            )
+        case "friend_request": self = .friendRequest(name: try container.decode(String.self, forKey: "name"))
+        case "friend_accept": self = .friendAccept(name: try container.decode(String.self, forKey: "name"))
+        case "friend_decline": self = .friendDecline(name: try container.decode(String.self, forKey: "name"))
+        case "friend_remove": self = .friendRemove(name: try container.decode(String.self, forKey: "name"))
+        case "friends": self = .friends
+        case "room_create":
+            self = .roomCreate(
+                name: try container.decode(String.self, forKey: "name"),
+                topic: try container.decodeIfPresent(String.self, forKey: "topic") ?? "",
+                openTopic: try container.decodeIfPresent(Bool.self, forKey: "open_topic") ?? false
+            )
+        case "room_join": self = .roomJoin(name: try container.decode(String.self, forKey: "name"))
+        case "room_leave": self = .roomLeave(name: try container.decode(String.self, forKey: "name"))
+        case "rooms": self = .rooms
+        case "upload":
+            self = .upload(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                name: try container.decode(String.self, forKey: "name"),
+                size: try container.decode(Int64.self, forKey: "size"),
+                sha256: try container.decode(String.self, forKey: "sha256")
+            )
+        case "download":
+            self = .download(
+                file: try container.decode(Int64.self, forKey: "file"),
+                offset: try container.decodeIfPresent(Int64.self, forKey: "offset") ?? 0
+            )
+        case "upload_cancel": self = .cancelUpload(transfer: try container.decode(UInt32.self, forKey: "transfer"))
+        case "files": self = .files(conversation: try container.decode(ConversationID.self, forKey: "conversation"))
+        default:
+            self = .setTopic(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                topic: try container.decode(String.self, forKey: "topic")
+            )
+        }
+    }
+
+    func encode(into container: inout KeyedEncodingContainer<WireKey>) throws {
+        switch self {
+        case .register(let name, let password):
+            try container.encode("register", forKey: "type")
+            try container.encode(name, forKey: "name")
+            try container.encode(password, forKey: "password")
+        case .login(let name, let password, let takeOver):
+            try container.encode("login", forKey: "type")
+            try container.encode(name, forKey: "name")
+            try container.encode(password, forKey: "password")
+            try container.encode(takeOver, forKey: "take_over")
+        case .resume(let name, let token, let takeOver):
+            try container.encode("resume", forKey: "type")
+            try container.encode(name, forKey: "name")
+            try container.encode(token, forKey: "token")
+            try container.encode(takeOver, forKey: "take_over")
+        case .logout: try container.encode("logout", forKey: "type")
+        case .send(let conversation, let text):
+            try container.encode("send", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(text, forKey: "text")
+        case .awayReceived(let through):
+            try container.encode("away_received", forKey: "type")
+            try container.encode(through, forKey: "through")
+        case .history(let conversation, let page):
+            try container.encode("history", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try page.encode(into: &container)
+        case .friendRequest(let name): try encodeNamed("friend_request", name, into: &container)
+        case .friendAccept(let name): try encodeNamed("friend_accept", name, into: &container)
+        case .friendDecline(let name): try encodeNamed("friend_decline", name, into: &container)
+        case .friendRemove(let name): try encodeNamed("friend_remove", name, into: &container)
+        case .friends: try container.encode("friends", forKey: "type")
+        case .roomCreate(let name, let topic, let openTopic):
+            try encodeNamed("room_create", name, into: &container)
+            try container.encode(topic, forKey: "topic")
+            try container.encode(openTopic, forKey: "open_topic")
+        case .roomJoin(let name): try encodeNamed("room_join", name, into: &container)
+        case .roomLeave(let name): try encodeNamed("room_leave", name, into: &container)
+        case .rooms: try container.encode("rooms", forKey: "type")
+        case .setTopic(let conversation, let topic):
+            try container.encode("topic", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(topic, forKey: "topic")
+        case .upload(let conversation, let name, let size, let sha256):
+            try encodeNamed("upload", name, into: &container)
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(size, forKey: "size")
+            try container.encode(sha256, forKey: "sha256")
+        case .download(let file, let offset):
+            try container.encode("download", forKey: "type")
+            try container.encode(file, forKey: "file")
+            try container.encode(offset, forKey: "offset")
+        case .cancelUpload(let transfer):
+            try container.encode("upload_cancel", forKey: "type")
+            try container.encode(transfer, forKey: "transfer")
+        case .files(let conversation):
+            try container.encode("files", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+        }
+    }
+}
+
+extension HistoryPage {
+    /// `before` and `after` are exclusive; neither means the latest messages.
+    init(from container: KeyedDecodingContainer<WireKey>) throws {
+        let limit = try container.decode(Int.self, forKey: "limit")
+        let before = try container.decodeIfPresent(Int64.self, forKey: "before")
+        let after = try container.decodeIfPresent(Int64.self, forKey: "after")
+        switch (before, after) {
+        case (nil, nil): self = .latest(limit: limit)
+        case (let id?, nil): self = .before(id: id, limit: limit)
+        case (nil, let id?): self = .after(id: id, limit: limit)
+        case (.some, .some):
+            throw DecodingError.dataCorruptedError(
+                forKey: "after", in: container, debugDescription: "before and after together"
+            )
+        }
+    }
+
+    func encode(into container: inout KeyedEncodingContainer<WireKey>) throws {
+        try container.encode(limit, forKey: "limit")
+        switch self {
+        case .latest: break
+        case .before(let id, _): try container.encode(id, forKey: "before")
+        case .after(let id, _): try container.encode(id, forKey: "after")
+        }
+    }
+}

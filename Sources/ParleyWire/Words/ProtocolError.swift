@@ -1,0 +1,86 @@
+import ParleyDomain
+
+/// An error as it crosses the Parley wire: a stable code and a sentence
+/// for people.
+public struct ProtocolError: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let code: ErrorCode
+    public let message: String
+
+    public init(_ code: ErrorCode, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(message) (\(code))" }
+}
+
+extension ProtocolError {
+    /// A domain refusal in the Parley door's words. Parley clients show the
+    /// sentence as it is, so it says what went wrong and what to do, but
+    /// names no client's commands: scripts and other clients read it too.
+    public init(_ error: DomainError) {
+        self.init(error.code, Self.sentence(for: error))
+    }
+
+    static func sentence(for error: DomainError) -> String {
+        switch error {
+        case .noSuchAccount(let name): "There is no account named \"\(name)\"; register it first."
+        case .badPassword(let name): "Wrong password for \"\(name)\"."
+        case .alreadyOnline(let name): "\"\(name)\" is already logged in elsewhere; log in with take-over to move the session here."
+        case .tokenInvalid: "That resume token is unknown, expired or revoked; log in with the password."
+        case .loginRequired: "Log in first."
+        case .alreadyLoggedIn: "This connection is already logged in."
+        case .nameEmpty: "A name cannot be empty."
+        case .nameTooLong(let characters, let max): "A name is at most \(max) characters; this one has \(characters)."
+        case .nameInvalid(let fault): "A name cannot contain \(fault.words); use letters, digits, _ and -."
+        case .nameReserved(let name): "The name \"\(name)\" is reserved."
+        case .nameTaken(let name): "The name \"\(name)\" is taken (names are unique ignoring case)."
+        case .passwordTooShort(let min): "A password needs at least \(min) characters."
+        case .passwordTooLong(let maxBytes): "A password is at most \(maxBytes) bytes long."
+        case .messageEmpty: "A message needs some text besides white space."
+        case .messageTooLong(let characters, let max): "A message is at most \(max) characters; this one has \(characters)."
+        case .messageInvalid(let scalar): "A message cannot contain the control character \(Self.codePoint(scalar))."
+        case .noSuchUser(let name): "There is no user named \"\(name)\"."
+        case .befriendingSelf: "That is you."
+        case .alreadyFriends(let name): "You and \(name) are friends already."
+        case .requestPending(let name): "You asked \(name) already; the request is waiting for an answer."
+        case .noFriendRequest(let name): "\(name) has not asked to be your friend."
+        case .notFriends(let name): "You and \(name) are not friends; private messages are for friends, so ask \(name) to be one first."
+        case .roomNotFound(let name): "There is no room \"\(name)\"; the room list shows those that exist, or create it."
+        case .roomExists(let name): "A room \"\(name)\" exists already; join it to go in."
+        case .notMember(let room): "You are not in \(room); join it first."
+        case .alreadyMember(let room): "You are in \(room) already."
+        case .lobbyCannotBeLeft: "Everybody stays in the lobby; it is where people find each other."
+        case .tooManyRooms(let count, _): "You are in \(count) rooms, the most this server allows; leave one first."
+        case .topicTooLong(let characters, let max): "A topic is at most \(max) characters; this one has \(characters)."
+        case .topicInvalid(let scalar): "A topic is one line without control characters; it has \(Self.codePoint(scalar))."
+        case .topicForbidden(let room): "Only the creator of \(room) may change its topic."
+        case .fileSizeNegative: "A file's size cannot be negative."
+        case .fileTooLarge(let size, let max): "This file has \(size) bytes; the server takes files up to \(max) bytes (\(ByteCount.text(max)))."
+        case .fileHashInvalid: "sha256 must be the file's SHA-256 as 64 hex digits."
+        case .fileNotFound(let id): "There is no file \(id) that you can see."
+        case .fileOffsetOutside(let offset, let size): "The offset \(offset) is outside the file's \(size) bytes."
+        case .historyPageSize(let asked, let max): "A history page holds 1 to \(max) messages; you asked for \(asked)."
+        case .storageFull: "The server's storage is full, so nothing was saved; reading still works. Tell its operator."
+        case .storageUnavailable: "The server cannot write to its storage right now, so nothing was saved; reading still works. Tell its operator."
+        case .sessionReplaced: "You logged in elsewhere; this session is closed."
+        }
+    }
+
+    /// U+0007: how a character is named when it cannot be shown.
+    static func codePoint(_ scalar: UInt32) -> String {
+        let digits = String(scalar, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}
+
+extension DomainError.NameFault {
+    var words: String {
+        switch self {
+        case .combiningMarkFirst: "a combining mark at its start"
+        case .control(let scalar): "control characters (\(ProtocolError.codePoint(scalar)))"
+        case .whiteSpace: "spaces or other white space"
+        case .character(let character): "\"\(character)\""
+        }
+    }
+}
