@@ -147,6 +147,7 @@ let package = Package(
             dependencies: [
                 "ParleyServer", "ParleyClient", "ParleyTestSupport", "parley-server",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

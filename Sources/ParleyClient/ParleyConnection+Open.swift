@@ -27,7 +27,7 @@ extension ParleyConnection {
                     // Expired or revoked: the password still works.
                 }
             }
-            return (connection, try await connection.login(name: name, password: password, takeOver: takeOver))
+            return (connection, try await connection.logIn(name: name, password: password, takeOver: takeOver))
         } catch {
             await connection.close()
             throw error

@@ -4,15 +4,15 @@ import ParleyWire
 extension ParleyConnection {
     /// Creates a room and enters it.
     public func createRoom(_ name: String, topic: String = "", openTopic: Bool = false) async throws -> RoomSnapshot {
-        try await expectRoom(.roomCreate(name: name, topic: topic, openTopic: openTopic))
+        try await expectRoom(.createRoom(name: name, topic: topic, openTopic: openTopic))
     }
 
-    public func joinRoom(_ name: String) async throws -> RoomSnapshot {
-        try await expectRoom(.roomJoin(name: name))
+    public func join(_ name: String) async throws -> RoomSnapshot {
+        try await expectRoom(.join(name: name))
     }
 
-    public func leaveRoom(_ name: String) async throws {
-        try await expectDone(.roomLeave(name: name))
+    public func leave(_ name: String) async throws {
+        try await expectDone(.leave(name: name))
     }
 
     /// Every room, the lobby first, with counts and whether you are in it.

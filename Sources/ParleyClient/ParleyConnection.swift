@@ -92,8 +92,8 @@ public final class ParleyConnection: Sendable {
 
     /// Logs in. With `takeOver`, a session of the same account elsewhere is
     /// closed instead of this login being refused.
-    public func login(name: String, password: String, takeOver: Bool = false) async throws -> Welcome {
-        try await welcome(for: .login(name: name, password: password, takeOver: takeOver))
+    public func logIn(name: String, password: String, takeOver: Bool = false) async throws -> Welcome {
+        try await welcome(for: .logIn(name: name, password: password, takeOver: takeOver))
     }
 
     /// Logs in again with the token an earlier welcome carried, without the

@@ -7,6 +7,13 @@ public struct StoredUser: Hashable, Sendable {
     /// A self-describing salted slow hash (see `PasswordHasher` in the server).
     public let passwordHash: String
     public let createdAt: Int64
+
+    public init(id: Int64, name: String, passwordHash: String, createdAt: Int64) {
+        self.id = id
+        self.name = name
+        self.passwordHash = passwordHash
+        self.createdAt = createdAt
+    }
 }
 
 /// A conversation as the store keeps it: a room (`lobby` exists from the

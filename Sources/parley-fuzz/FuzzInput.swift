@@ -68,7 +68,7 @@ enum FuzzInput {
     private static func checkRules(_ message: ClientMessage) {
         guard case .request(_, let request) = message else { return }
         switch request {
-        case .register(let name, let password), .login(let name, let password, _):
+        case .register(let name, let password), .logIn(let name, let password, _):
             _ = try? NameRules.validate(name)
             _ = try? PasswordRules.validate(password)
         case .send(_, let text):
@@ -77,7 +77,7 @@ enum FuzzInput {
             _ = try? TopicRules.validate(topic, maxCharacters: 300)
         case .upload(_, let name, _, _):
             precondition(!FileNameRules.clean(name).isEmpty)
-        case .roomCreate(let name, _, _), .roomJoin(let name), .friendRequest(let name):
+        case .createRoom(let name, _, _), .join(let name), .friendRequest(let name):
             _ = try? NameRules.validate(name)
             _ = Mentions.contains(name, in: name)
         default:

@@ -26,7 +26,7 @@ enum SessionFuzz {
         for message in [
             ClientMessage.hello(ClientHello(client: "fuzz")),
             .request(id: 0, .register(name: "fuzzer", password: "fuzzer password")),
-            .request(id: 0, .login(name: "fuzzer", password: "fuzzer password", takeOver: true)),
+            .request(id: 0, .logIn(name: "fuzzer", password: "fuzzer password", takeOver: true)),
         ] {
             bytes += Array(WireCodec.encode(message).readableBytesView)
         }

@@ -36,8 +36,8 @@ struct RoomCommand: AsyncParsableCommand {
         try await account.withConnection { connection, _ in
             switch action {
             case .create: _ = try await connection.createRoom(name, topic: topic, openTopic: openTopic)
-            case .join: _ = try await connection.joinRoom(name)
-            case .part: try await connection.leaveRoom(name)
+            case .join: _ = try await connection.join(name)
+            case .part: try await connection.leave(name)
             case .topic: try await connection.setTopic(topic, of: ConversationID(rawValue: name))
             }
         }

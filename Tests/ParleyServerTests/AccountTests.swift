@@ -18,8 +18,8 @@ import Testing
         let server = try await TestServer.start()
         _ = try await server.user("alice", password: "right password")
         let other = try await server.connect()
-        #expect(await rejectionCode { _ = try await other.login(name: "alice", password: "wrong password") } == .authBadPassword)
-        #expect(await rejectionCode { _ = try await other.login(name: "nobody", password: "whatever1") } == .authNoSuchUser)
+        #expect(await rejectionCode { _ = try await other.logIn(name: "alice", password: "wrong password") } == .authBadPassword)
+        #expect(await rejectionCode { _ = try await other.logIn(name: "nobody", password: "whatever1") } == .authNoSuchUser)
         await server.finish()
     }
 
@@ -42,7 +42,7 @@ import Testing
         let server = try await TestServer.start()
         let first = try await server.user("alice")
         let second = try await server.connect()
-        #expect(await rejectionCode { _ = try await second.login(name: "alice", password: "correct horse") } == .authAlreadyOnline)
+        #expect(await rejectionCode { _ = try await second.logIn(name: "alice", password: "correct horse") } == .authAlreadyOnline)
         // The refused login changed nothing for the first session.
         try await first.connection.send("still mine")
         #expect(first.log.ended == false)
@@ -54,7 +54,7 @@ import Testing
         let watcher = try await server.user("watcher")
         let old = try await server.user("alice")
         let new = try await server.connect()
-        let welcome = try await new.login(name: "alice", password: "correct horse", takeOver: true)
+        let welcome = try await new.logIn(name: "alice", password: "correct horse", takeOver: true)
         #expect(welcome.lobby?.members.contains(Member(name: "alice", online: true)) == true)
 
         let reason = try await old.log.first("the old session's closing event") { event in

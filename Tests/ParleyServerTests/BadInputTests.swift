@@ -137,7 +137,7 @@ import Testing
         let sloth = try await RawClient.connect(port: server.port)
         try await sloth.send(.hello(ClientHello(client: "sloth")))
         try await sloth.send(.request(id: 1, .register(name: "sloth", password: "long enough")))
-        try await sloth.send(.request(id: 2, .login(name: "sloth", password: "long enough", takeOver: false)))
+        try await sloth.send(.request(id: 2, .logIn(name: "sloth", password: "long enough", takeOver: false)))
         _ = try await sloth.first("welcome") { if case .reply(2, .welcome) = $0 { true } else { nil } }
         try await sloth.stopReading()
 

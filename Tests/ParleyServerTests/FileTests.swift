@@ -138,7 +138,7 @@ import Testing
         #expect(kept > 0 && kept < file.size, "kept \(kept) bytes")
 
         let again = try await server.connect()
-        _ = try await again.login(name: "bob", password: "correct horse")
+        _ = try await again.logIn(name: "bob", password: "correct horse")
         let got = try await again.download(file, into: directory)
         #expect(try contents(got) == contents(path))
         #expect(!FileManager.default.fileExists(atPath: part))
@@ -197,7 +197,7 @@ import Testing
         #expect(sent.type == .pdf)
 
         let again = try await server.connect()
-        let welcome = try await again.login(name: "bob", password: "correct horse")
+        let welcome = try await again.logIn(name: "bob", password: "correct horse")
         let away = try #require(welcome.away.first { $0.file != nil })
         #expect(away.conversation == .direct("alice"))
         #expect(away.file?.id == sent.id && away.file?.conversation == .direct("alice"))

@@ -15,7 +15,7 @@ import Testing
 
     func logIn(_ name: String, on server: TestServer) async throws -> TestUser {
         let connection = try await server.connect()
-        return TestUser(connection: connection, welcome: try await connection.login(name: name, password: "correct horse"))
+        return TestUser(connection: connection, welcome: try await connection.logIn(name: name, password: "correct horse"))
     }
 
     @Test func requestAcceptAndRemove() async throws {

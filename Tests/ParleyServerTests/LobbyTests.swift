@@ -38,7 +38,7 @@ import Testing
         // Register and login travel together: login must wait for register.
         try await raw.send(.hello(ClientHello(client: "pipeliner")))
         try await raw.send(.request(id: 1, .register(name: "pipe", password: "long enough")))
-        try await raw.send(.request(id: 2, .login(name: "pipe", password: "long enough", takeOver: false)))
+        try await raw.send(.request(id: 2, .logIn(name: "pipe", password: "long enough", takeOver: false)))
         for id in UInt32(3)...200 {
             try await raw.send(.request(id: id, .send(conversation: .lobby, text: "n\(id)")))
         }
@@ -131,7 +131,7 @@ import Testing
 
         server = try await TestServer.start(dataDirectory: directory)
         let again = try await server.connect()
-        let welcome = try await again.login(name: "alice", password: "correct horse")
+        let welcome = try await again.logIn(name: "alice", password: "correct horse")
         #expect(welcome.lobby?.history == sent)
         let next = try await again.send("after restart")
         #expect(next.id > sent.last!.id)

@@ -12,7 +12,7 @@ import Testing
 @Suite struct OfflineDeliveryTests {
     func logIn(_ name: String, on server: TestServer, takeOver: Bool = false) async throws -> TestUser {
         let connection = try await server.connect()
-        return TestUser(connection: connection, welcome: try await connection.login(name: name, password: "correct horse", takeOver: takeOver))
+        return TestUser(connection: connection, welcome: try await connection.logIn(name: name, password: "correct horse", takeOver: takeOver))
     }
 
     /// alice and bob are friends, bob is offline and alice sent him `count` messages.
@@ -52,7 +52,7 @@ import Testing
         for _ in 0..<5 {
             let raw = try await RawClient.connect(port: server.port)
             try await raw.send(.hello(ClientHello(client: "test")))
-            try await raw.send(.request(id: 1, .login(name: "bob", password: "correct horse", takeOver: false)))
+            try await raw.send(.request(id: 1, .logIn(name: "bob", password: "correct horse", takeOver: false)))
             await raw.close()
         }
         // A dropped login may still be online for a moment: until the server
@@ -62,7 +62,7 @@ import Testing
         while welcome == nil {
             let connection = try await server.connect()
             do {
-                welcome = try await connection.login(name: "bob", password: "correct horse")
+                welcome = try await connection.logIn(name: "bob", password: "correct horse")
             } catch let error as ParleyClientError where error.code == .authAlreadyOnline && ContinuousClock.now < deadline {
                 await connection.close()
             }

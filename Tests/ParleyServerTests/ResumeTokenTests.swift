@@ -79,7 +79,7 @@ import Testing
         _ = try await server.user("alice")
         for _ in 0..<3 {
             let connection = try await server.connect()
-            tokens.append(try #require(try await connection.login(name: "alice", password: "correct horse", takeOver: true).token))
+            tokens.append(try #require(try await connection.logIn(name: "alice", password: "correct horse", takeOver: true).token))
         }
         let probe = try await server.connect()
         #expect(await rejectionCode { _ = try await probe.resume(name: "alice", token: tokens[0], takeOver: true) } == .authTokenInvalid)

@@ -54,7 +54,7 @@ import Testing
         let alice = try await server.user("alice")
         let bob = try await server.user("bob")
         _ = try await alice.connection.createRoom("dev")
-        _ = try await bob.connection.joinRoom("dev")
+        _ = try await bob.connection.join("dev")
 
         let help = try await ask("@robot help", alice)
         #expect(help.conversation == dev)
@@ -100,7 +100,7 @@ import Testing
         let server = try await TestServer.start()
         let alice = try await server.user("alice")
         let connection = try await server.connect()
-        #expect(await rejectionCode { _ = try await connection.login(name: "robot", password: "whatever you like") } == .nameReserved)
+        #expect(await rejectionCode { _ = try await connection.logIn(name: "robot", password: "whatever you like") } == .nameReserved)
         #expect(await rejectionCode { try await connection.register(name: "Robot", password: "whatever you like") } == .nameReserved)
         #expect(await rejectionCode { try await alice.connection.requestFriend("robot") } == .friendNoSuchUser)
         await server.finish()

@@ -18,7 +18,7 @@ import Testing
         #expect(created.members == [Member(name: "alice", online: true), Member(name: "robot", online: true)])
         #expect(created.history.isEmpty)
 
-        let joined = try await bob.connection.joinRoom("DEV")
+        let joined = try await bob.connection.join("DEV")
         #expect(joined.name == dev, "the room keeps its own spelling")
         #expect(joined.members.map(\.name) == ["alice", "bob", "robot"])
         try await alice.log.first("bob joined dev") { if case .joined(dev, "bob", true) = $0 { true } else { nil } }
@@ -28,7 +28,7 @@ import Testing
         #expect(rooms[1] == RoomInfo(name: dev, topic: "builds and bugs", members: 2, online: 2, joined: true))
         #expect(rooms[0].members == 2 && rooms[0].joined)
 
-        try await bob.connection.leaveRoom("dev")
+        try await bob.connection.leave("dev")
         try await alice.log.first("bob left dev") {
             if case .left(dev, "bob", _, false) = $0 { true } else { nil }
         }
@@ -51,16 +51,16 @@ import Testing
         #expect(await rejectionCode { _ = try await c.createRoom("robot") } == .nameReserved)
         #expect(await rejectionCode { _ = try await c.createRoom("ops", topic: String(repeating: "t", count: 21)) } == .topicTooLong)
         #expect(await rejectionCode { _ = try await c.createRoom("ops", topic: "line\nbreak") } == .topicInvalid)
-        #expect(await rejectionCode { _ = try await c.joinRoom("nowhere") } == .roomNotFound)
-        #expect(await rejectionCode { _ = try await c.joinRoom("dev") } == .roomAlreadyMember)
-        #expect(await rejectionCode { try await c.leaveRoom("lobby") } == .roomCannotLeave)
-        #expect(await rejectionCode { try await c.leaveRoom("nowhere") } == .roomNotFound)
-        #expect(await rejectionCode { try await bob.connection.leaveRoom("dev") } == .roomNotMember)
+        #expect(await rejectionCode { _ = try await c.join("nowhere") } == .roomNotFound)
+        #expect(await rejectionCode { _ = try await c.join("dev") } == .roomAlreadyMember)
+        #expect(await rejectionCode { try await c.leave("lobby") } == .roomCannotLeave)
+        #expect(await rejectionCode { try await c.leave("nowhere") } == .roomNotFound)
+        #expect(await rejectionCode { try await bob.connection.leave("dev") } == .roomNotMember)
         #expect(await rejectionCode { _ = try await bob.connection.send("hi", to: dev) } == .roomNotMember)
         #expect(await rejectionCode { _ = try await bob.connection.history(of: dev, page: .latest(limit: 5)) } == .roomNotMember)
         #expect(await rejectionCode { _ = try await bob.connection.send("hi", to: ConversationID(rawValue: "nowhere")) } == .roomNotFound)
         #expect(await rejectionCode { try await bob.connection.setTopic("mine", of: dev) } == .roomNotMember)
-        _ = try await bob.connection.joinRoom("dev")
+        _ = try await bob.connection.join("dev")
         #expect(await rejectionCode { try await bob.connection.setTopic("mine", of: dev) } == .topicForbidden)
         _ = try await c.createRoom("ops")
         #expect(await rejectionCode { _ = try await c.createRoom("qa") } == .roomTooMany, "lobby, dev, ops: three rooms")
@@ -74,7 +74,7 @@ import Testing
         let bob = try await server.user("bob")
         let carol = try await server.user("carol")
         _ = try await alice.connection.createRoom("dev")
-        _ = try await bob.connection.joinRoom("dev")
+        _ = try await bob.connection.join("dev")
 
         let secret = try await alice.connection.send("only for dev", to: dev)
         #expect(secret.conversation == dev)
@@ -97,7 +97,7 @@ import Testing
         let alice = try await server.user("alice")
         let bob = try await server.user("bob")
         _ = try await alice.connection.createRoom("dev", openTopic: true)
-        _ = try await bob.connection.joinRoom("dev")
+        _ = try await bob.connection.join("dev")
         try await bob.connection.setTopic("bob was here", of: dev)
         try await alice.log.first("the topic") { if case .topic(dev, "bob was here", "bob") = $0 { true } else { nil } }
         #expect(try await alice.connection.rooms()[1].topic == "bob was here")
@@ -117,10 +117,10 @@ import Testing
         try await bob.log.wait(for: "alice gone") { log in
             log.events.contains { if case .left(.lobby, "alice", _, true) = $0 { true } else { false } }
         }
-        _ = try await bob.connection.joinRoom("dev")
+        _ = try await bob.connection.join("dev")
 
         let again = try await server.connect()
-        let welcome = try await again.login(name: "alice", password: "correct horse")
+        let welcome = try await again.logIn(name: "alice", password: "correct horse")
         #expect(welcome.rooms.map(\.name) == [.lobby, dev])
         let room = try #require(welcome.rooms.last)
         #expect(room.topic == "kept")
@@ -148,7 +148,7 @@ import Testing
 
         server = try await TestServer.start(dataDirectory: directory)
         let connection = try await server.connect()
-        let welcome = try await connection.login(name: "alice", password: "correct horse")
+        let welcome = try await connection.logIn(name: "alice", password: "correct horse")
         #expect(welcome.rooms.last?.topic == "durable")
         #expect(welcome.rooms.last?.history.map(\.text) == ["still here"])
         await server.finish()

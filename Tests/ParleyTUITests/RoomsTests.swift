@@ -136,13 +136,13 @@ import Testing
         #expect(run("/create qa tests and more") == [.createRoom(name: "qa", topic: "tests and more", openTopic: false)])
         #expect(run("/create +open cafe anyone's topic") == [.createRoom(name: "cafe", topic: "anyone's topic", openTopic: true)])
         #expect(run("/create +open").isEmpty && state.status?.text.hasPrefix("Usage: /create") == true)
-        #expect(run("/join qa") == [.joinRoom("qa")])
+        #expect(run("/join qa") == [.join("qa")])
         #expect(run("/join DEV").isEmpty && state.room == dev, "a room you are in is only shown")
         #expect(run("/topic").isEmpty)
         #expect(state.conversation.entries.last?.kind == .system("topic of dev: builds and bugs"))
         #expect(run("/topic ship it") == [.setTopic("ship it", of: dev)])
-        #expect(run("/part") == [.leaveRoom("dev")])
-        #expect(run("/part ops") == [.leaveRoom("ops")])
+        #expect(run("/part") == [.leave("dev")])
+        #expect(run("/part ops") == [.leave("ops")])
         #expect(run("/rooms") == [.listRooms(show: true)])
         _ = reduce(&state, .key(.alt("1")))
         #expect(run("/part").isEmpty)
@@ -167,11 +167,11 @@ import Testing
 
     @Test func enteringAndLeavingRooms() {
         var state = inThreeRooms()
-        _ = reduce(&state, .roomEntered(RoomSnapshot(name: ConversationID(rawValue: "cafe"), topic: "coffee",
+        _ = reduce(&state, .joined(RoomSnapshot(name: ConversationID(rawValue: "cafe"), topic: "coffee",
                                                        members: [Member(name: "alice", online: true)])))
         #expect(state.rooms.map(\.id.rawValue) == ["lobby", "cafe", "dev", "ops"], "the lobby, then by name")
         #expect(state.room.rawValue == "cafe" && state.conversation.topic == "coffee")
-        _ = reduce(&state, .roomLeft(ConversationID(rawValue: "CAFE")))
+        _ = reduce(&state, .left(ConversationID(rawValue: "CAFE")))
         #expect(state.rooms.map(\.id) == [.lobby, dev, ops])
         #expect(state.room == .lobby)
         #expect(reduce(&state, message(30, "a late one", in: ConversationID(rawValue: "qa"))).isEmpty)
@@ -193,7 +193,7 @@ import Testing
         #expect(screen.lines.contains { $0.contains("✓ lobby") && $0.contains("2/3") && $0.contains("everyone") })
         #expect(screen.role(of: "  design") == .selection)
         #expect(screen.role(of: "✓ dev") == .popup)
-        #expect(reduce(&state, .key(.enter)) == [.joinRoom("design")])
+        #expect(reduce(&state, .key(.enter)) == [.join("design")])
         #expect(state.popup == nil)
 
         _ = reduce(&state, .roomsListed(state.directory, show: true))

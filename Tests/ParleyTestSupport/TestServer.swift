@@ -55,7 +55,7 @@ public final class TestServer: Sendable {
     public func user(_ name: String, password: String = "correct horse", options: ParleyConnection.Options = .init()) async throws -> TestUser {
         let connection = try await connect(options)
         try await connection.register(name: name, password: password)
-        let welcome = try await connection.login(name: name, password: password)
+        let welcome = try await connection.logIn(name: name, password: password)
         return TestUser(connection: connection, welcome: welcome)
     }
 

@@ -75,7 +75,7 @@ import Testing
         try await server.connect().register(name: "mute", password: "correct horse")
         let raw = try await RawClient.connect(port: server.port)
         try await raw.send(.hello(ClientHello(client: "mute")))
-        try await raw.send(.request(id: 1, .login(name: "mute", password: "correct horse", takeOver: false)))
+        try await raw.send(.request(id: 1, .logIn(name: "mute", password: "correct horse", takeOver: false)))
         // It never answers a ping.
         #expect(try await raw.errorEvent(.sessionTimedOut) == .sessionTimedOut)
         try await raw.waitUntilClosed()

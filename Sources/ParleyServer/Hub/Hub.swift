@@ -71,7 +71,7 @@ public final class Hub: Sendable {
         /// per member.
         var groups: [Int64: [LoopGroup]] = [:]
 
-        mutating func enter(_ key: String, _ room: StoredConversation) {
+        mutating func join(_ key: String, _ room: StoredConversation) {
             present[room.id, default: []].insert(key)
             groups[room.id] = nil
             sessions[key]?.rooms[NameRules.key(for: room.name)] = room
@@ -115,7 +115,7 @@ public final class Hub: Sendable {
                 for room in previous.rooms.values { state.leave(key, room) }
             }
             state.sessions[key] = Session(name: name, sink: sink, rooms: [:])
-            for room in rooms { state.enter(key, room) }
+            for room in rooms { state.join(key, room) }
             return (previous?.sink, true)
         }
         guard outcome.attached else { return .alreadyOnline }
@@ -155,8 +155,8 @@ public final class Hub: Sendable {
     }
 
     /// An online user joined `room`; its other online members hear it.
-    public func enter(_ room: StoredConversation, key: String, name: String) {
-        state.withLock { $0.enter(key, room) }
+    public func join(_ room: StoredConversation, key: String, name: String) {
+        state.withLock { $0.join(key, room) }
         publish(.joined(conversation: room.conversation, user: name, newMember: true), in: room.id, excluding: key)
     }
 

@@ -14,8 +14,8 @@ public enum Action: Sendable {
     case caughtUp([ChatMessage])
     case olderLoaded(HistorySlice)
     /// A room created or joined.
-    case roomEntered(RoomSnapshot)
-    case roomLeft(ConversationID)
+    case joined(RoomSnapshot)
+    case left(ConversationID)
     /// The server's room list; `show` opens the pop-up.
     case roomsListed([RoomInfo], show: Bool)
     /// A conversation's files, for the picker.
@@ -51,8 +51,8 @@ public enum Effect: Hashable, Sendable {
     case reconnect(attempt: Int, resume: [ConversationID: Int64])
     case friend(FriendAction, name: String)
     case createRoom(name: String, topic: String, openTopic: Bool)
-    case joinRoom(String)
-    case leaveRoom(String)
+    case join(String)
+    case leave(String)
     case listRooms(show: Bool)
     case setTopic(String, of: ConversationID)
     case upload(id: Int, path: String, to: ConversationID)

@@ -55,7 +55,7 @@ func receiveRoomMessage(_ state: inout AppState, _ message: ChatMessage) -> Bool
 }
 
 /// A room just created or joined: into the list in its place, and on screen.
-func enterRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
+func joinedRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
     if let index = state.roomIndex(snapshot.name) {
         var log = state.rooms[index]
         log.adopt(snapshot)
@@ -76,7 +76,7 @@ func enterRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
 }
 
 /// A room you left: gone from the list; the lobby takes its place on screen.
-func leaveRoom(_ state: inout AppState, _ id: ConversationID) {
+func leftRoom(_ state: inout AppState, _ id: ConversationID) {
     guard let index = state.roomIndex(id) else { return }
     let onScreen = state.room == state.rooms[index].id
     state.rooms.remove(at: index)
@@ -222,7 +222,7 @@ func join(_ state: inout AppState, _ name: String) -> [Effect] {
         show(&state, state.rooms[index].id)
         return []
     }
-    return [.joinRoom(name)]
+    return [.join(name)]
 }
 
 // MARK: Room commands
@@ -253,7 +253,7 @@ func runRoomCommand(_ state: inout AppState, _ command: SlashCommand, _ argument
             return []
         }
         _ = state.currentInput.take()
-        return [.leaveRoom(name)]
+        return [.leave(name)]
     case .rooms:
         _ = state.currentInput.take()
         return [.listRooms(show: true)]

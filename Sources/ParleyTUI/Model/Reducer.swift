@@ -64,10 +64,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         } else if let index = state.roomIndex(slice.conversation) {
             state.rooms[index].prepend(slice.messages, hasMore: slice.hasMore)
         }
-    case .roomEntered(let snapshot):
-        enterRoom(&state, snapshot)
-    case .roomLeft(let id):
-        leaveRoom(&state, id)
+    case .joined(let snapshot):
+        joinedRoom(&state, snapshot)
+    case .left(let id):
+        leftRoom(&state, id)
     case .filesListed(let conversation, let files):
         showFiles(&state, conversation, files)
     case .transferProgress, .transferEnded:

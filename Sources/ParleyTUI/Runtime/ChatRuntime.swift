@@ -121,13 +121,13 @@ public final class ChatRuntime: Sendable {
                 return action == .add ? .notice("Asked \(name) to be your friend.") : nil
             }
         case .createRoom(let name, let topic, let openTopic):
-            command { .roomEntered(try await $0.createRoom(name, topic: topic, openTopic: openTopic)) }
-        case .joinRoom(let name):
-            command { .roomEntered(try await $0.joinRoom(name)) }
-        case .leaveRoom(let name):
+            command { .joined(try await $0.createRoom(name, topic: topic, openTopic: openTopic)) }
+        case .join(let name):
+            command { .joined(try await $0.join(name)) }
+        case .leave(let name):
             command { connection in
-                try await connection.leaveRoom(name)
-                return .roomLeft(ConversationID(rawValue: name))
+                try await connection.leave(name)
+                return .left(ConversationID(rawValue: name))
             }
         case .listRooms(let show):
             command { .roomsListed(try await $0.rooms(), show: show) }

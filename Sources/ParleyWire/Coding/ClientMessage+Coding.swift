@@ -60,7 +60,7 @@ extension Request {
                 password: try container.decode(String.self, forKey: "password")
             )
         case "login":
-            self = .login(
+            self = .logIn(
                 name: try container.decode(String.self, forKey: "name"),
                 password: try container.decode(String.self, forKey: "password"),
                 takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false
@@ -89,13 +89,13 @@ extension Request {
         case "friend_remove": self = .friendRemove(name: try container.decode(String.self, forKey: "name"))
         case "friends": self = .friends
         case "room_create":
-            self = .roomCreate(
+            self = .createRoom(
                 name: try container.decode(String.self, forKey: "name"),
                 topic: try container.decodeIfPresent(String.self, forKey: "topic") ?? "",
                 openTopic: try container.decodeIfPresent(Bool.self, forKey: "open_topic") ?? false
             )
-        case "room_join": self = .roomJoin(name: try container.decode(String.self, forKey: "name"))
-        case "room_leave": self = .roomLeave(name: try container.decode(String.self, forKey: "name"))
+        case "room_join": self = .join(name: try container.decode(String.self, forKey: "name"))
+        case "room_leave": self = .leave(name: try container.decode(String.self, forKey: "name"))
         case "rooms": self = .rooms
         case "upload":
             self = .upload(
@@ -125,7 +125,7 @@ extension Request {
             try container.encode("register", forKey: "type")
             try container.encode(name, forKey: "name")
             try container.encode(password, forKey: "password")
-        case .login(let name, let password, let takeOver):
+        case .logIn(let name, let password, let takeOver):
             try container.encode("login", forKey: "type")
             try container.encode(name, forKey: "name")
             try container.encode(password, forKey: "password")
@@ -152,12 +152,12 @@ extension Request {
         case .friendDecline(let name): try encodeNamed("friend_decline", name, into: &container)
         case .friendRemove(let name): try encodeNamed("friend_remove", name, into: &container)
         case .friends: try container.encode("friends", forKey: "type")
-        case .roomCreate(let name, let topic, let openTopic):
+        case .createRoom(let name, let topic, let openTopic):
             try encodeNamed("room_create", name, into: &container)
             try container.encode(topic, forKey: "topic")
             try container.encode(openTopic, forKey: "open_topic")
-        case .roomJoin(let name): try encodeNamed("room_join", name, into: &container)
-        case .roomLeave(let name): try encodeNamed("room_leave", name, into: &container)
+        case .join(let name): try encodeNamed("room_join", name, into: &container)
+        case .leave(let name): try encodeNamed("room_leave", name, into: &container)
         case .rooms: try container.encode("rooms", forKey: "type")
         case .setTopic(let conversation, let topic):
             try container.encode("topic", forKey: "type")

@@ -25,7 +25,7 @@ public struct ServerHello: Hashable, Sendable {
 /// What a client asks; every request carries an id its reply echoes.
 public enum Request: Hashable, Sendable {
     case register(name: String, password: String)
-    case login(name: String, password: String, takeOver: Bool)
+    case logIn(name: String, password: String, takeOver: Bool)
     /// Logs in again with the token a password login's welcome gave: no
     /// slow password check, so a thousand clients can come back at once.
     case resume(name: String, token: String, takeOver: Bool)
@@ -42,9 +42,9 @@ public enum Request: Hashable, Sendable {
     case friendDecline(name: String)
     case friendRemove(name: String)
     case friends
-    case roomCreate(name: String, topic: String, openTopic: Bool)
-    case roomJoin(name: String)
-    case roomLeave(name: String)
+    case createRoom(name: String, topic: String, openTopic: Bool)
+    case join(name: String)
+    case leave(name: String)
     case rooms
     case setTopic(conversation: ConversationID, topic: String)
     /// Announces a file; its bytes follow as chunks of the transfer the

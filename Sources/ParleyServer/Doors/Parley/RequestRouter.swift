@@ -35,11 +35,11 @@ struct RequestRouter: Sendable {
             try await services.friends.remove(name, by: user)
         case .friends:
             return .friends(try await services.friends.list(for: user))
-        case .roomCreate(let name, let topic, let openTopic):
+        case .createRoom(let name, let topic, let openTopic):
             return .room(try await services.rooms.create(name, topic: topic, openTopic: openTopic, by: user))
-        case .roomJoin(let name):
+        case .join(let name):
             return .room(try await services.rooms.join(name, by: user))
-        case .roomLeave(let name):
+        case .leave(let name):
             try await services.rooms.leave(name, by: user)
         case .rooms:
             return .rooms(try await services.rooms.list(for: user))
@@ -47,7 +47,7 @@ struct RequestRouter: Sendable {
             try await services.rooms.setTopic(topic, of: conversation, by: user)
         case .files(let conversation):
             return .files(try await services.files.list(conversation, for: user))
-        case .register, .login, .resume, .logout, .upload, .download, .cancelUpload:
+        case .register, .logIn, .resume, .logout, .upload, .download, .cancelUpload:
             preconditionFailure("the session handles \(request) itself")
         }
         return .done

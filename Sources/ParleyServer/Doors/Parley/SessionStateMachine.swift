@@ -134,7 +134,7 @@ struct SessionStateMachine {
         switch request {
         case .register:
             return .run(id: id, request, user: nil)
-        case .login(let name, let password, let takeOver):
+        case .logIn(let name, let password, let takeOver):
             return logIn(id, name, .password(password), takeOver)
         case .resume(let name, let token, let takeOver):
             return logIn(id, name, .token(token), takeOver)

@@ -23,7 +23,7 @@ public struct RoomService: Sendable {
             let existing = try await store.room(nameKey: key)
             throw DomainError.roomExists(name: existing?.name ?? name)
         }
-        hub.enter(room, key: Self.key(user), name: user.name)
+        hub.join(room, key: Self.key(user), name: user.name)
         return try await snapshot(of: room)
     }
 
@@ -35,7 +35,7 @@ public struct RoomService: Sendable {
         }
         // Present before the history is read: a message committed meanwhile
         // arrives as an event or in the history, and the client merges by id.
-        hub.enter(room, key: Self.key(user), name: user.name)
+        hub.join(room, key: Self.key(user), name: user.name)
         return try await snapshot(of: room)
     }
 
