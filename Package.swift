@@ -62,6 +62,7 @@ let package = Package(
             dependencies: [
                 "ParleyDomain",
                 "ParleyWire",
+                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -152,7 +153,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "ParleyClientTests", dependencies: ["ParleyClient", "ParleyTestSupport"]),
-        .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI"]),
+        .testTarget(name: "ParleyTUITests", dependencies: ["ParleyTUI", "ParleyClient"]),
         .testTarget(
             name: "ReliabilityTests",
             dependencies: [

@@ -163,6 +163,8 @@ public final class ParleyServer: Sendable {
             IdleStateHandler(readTimeout: heartbeatPeriod),
             HeartbeatHandler(),
             ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.limits.maxFrameBytes)),
+            // Before the gate, so that the gathered writes of a fan-out do
+            // not cross it.
             WriteGatherer(coalescers: services.coalescers),
             ReadGate(),
             ParleyInputDecoder(),

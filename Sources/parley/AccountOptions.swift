@@ -3,7 +3,6 @@ import Foundation
 import ParleyClient
 import ParleyDomain
 import ParleyWire
-import ParleyTUI
 
 /// Where to connect and as whom; shared by every subcommand.
 struct AccountOptions: ParsableArguments {
@@ -57,7 +56,7 @@ struct AccountOptions: ParsableArguments {
                 register: register, createIfMissing: register
             )
         } catch {
-            throw CleanExit.failure(ChatRuntime.sentence(for: error, address: address))
+            throw CleanExit.failure(address.sentence(for: error))
         }
     }
 }

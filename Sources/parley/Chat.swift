@@ -35,7 +35,7 @@ struct Chat: AsyncParsableCommand {
         let user = account.user ?? config.user ?? ""
         var state = AppState(
             server: address.description, user: user, theme: themeName,
-            size: Size(columns: 80, rows: 24), now: Timestamp.nowMillis(), keymap: config.keymap
+            size: Size(columns: 80, rows: 24), now: Timestamp.nowMillis(), keymap: try config.keymap()
         )
         state.popupOnMessage = config.popupOnMessage
         if account.register, case .login(var form) = state.phase {
@@ -72,7 +72,7 @@ struct Chat: AsyncParsableCommand {
                     try await Task.sleep(for: .seconds(2))
                     continue
                 }
-                var sentence = ChatRuntime.sentence(for: error, address: address)
+                var sentence = address.sentence(for: error)
                 if case .cannotConnect = error { sentence += " (add --wait to keep trying)" }
                 throw CleanExit.failure(sentence)
             }

@@ -3,7 +3,6 @@ import Foundation
 import ParleyClient
 import ParleyDomain
 import ParleyWire
-import ParleyTUI
 
 /// A progress line on stderr when it is a terminal; nothing in pipes.
 struct ProgressLine: Sendable {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import ParleyClient
 import ParleyDomain
 import ParleyWire
-import ParleyTUI
 
 struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

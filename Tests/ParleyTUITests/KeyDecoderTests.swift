@@ -1,3 +1,4 @@
+import ParleyClient
 import ParleyTUI
 import Testing
 

@@ -1,3 +1,4 @@
+import ParleyClient
 import Foundation
 import Testing
 

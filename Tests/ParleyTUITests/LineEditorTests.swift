@@ -1,3 +1,4 @@
+import ParleyClient
 import Testing
 
 @testable import ParleyTUI

@@ -1,3 +1,4 @@
+import ParleyClient
 import Foundation
 import Testing
 
@@ -60,15 +61,15 @@ import Testing
             """, source: "config.toml")
         #expect(config.server == "chat.example:7000" && config.user == "alice" && config.theme == "light")
         #expect(config.downloadDirectory == "~/dl" && config.bell == false && config.popupOnMessage == false)
-        #expect(config.keymap.command(for: .ctrl("q")) == .quit)
-        #expect(config.keymap.command(for: .function(2)) == .help)
-        #expect(config.keymap.command(for: .enter) == .send, "unchanged keys keep their binding")
+        #expect(try config.keymap().command(for: .ctrl("q")) == .quit)
+        #expect(try config.keymap().command(for: .function(2)) == .help)
+        #expect(try config.keymap().command(for: .enter) == .send, "unchanged keys keep their binding")
     }
 
     @Test func mistakesAreNamed() {
         #expect(throws: ConfigError.self) { try ClientConfig.parse("sever = \"x\"", source: "c") }
-        #expect(throws: ConfigError.self) { try ClientConfig.parse("[keys]\nctrl-q = \"explode\"", source: "c") }
-        #expect(throws: ConfigError.self) { try ClientConfig.parse("[keys]\nhyper-q = \"quit\"", source: "c") }
+        #expect(throws: ConfigError.self) { try ClientConfig.parse("[keys]\nctrl-q = \"explode\"", source: "c").keymap() }
+        #expect(throws: ConfigError.self) { try ClientConfig.parse("[keys]\nhyper-q = \"quit\"", source: "c").keymap() }
         #expect(throws: ConfigError.self) { try ClientConfig.parse("bell = \"loud\"", source: "c") }
         #expect(throws: ConfigError.self) { try ClientConfig.parse("popup = \"sometimes\"", source: "c") }
     }

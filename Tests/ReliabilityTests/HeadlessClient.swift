@@ -1,6 +1,7 @@
 import Foundation
 import ParleyDomain
 import ParleyWire
+import ParleyClient
 import ParleyTUI
 import Synchronization
 

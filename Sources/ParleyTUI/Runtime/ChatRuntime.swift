@@ -4,39 +4,6 @@ import ParleyDomain
 import ParleyWire
 import Synchronization
 
-/// Where to connect and as whom.
-public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
-    public var host: String
-    public var port: Int
-    public init(host: String, port: Int) {
-        self.host = host
-        self.port = port
-    }
-
-    /// "HOST:PORT", "HOST" (port 7070) or "[::1]:PORT".
-    public init?(_ text: String) {
-        var host = Substring(text)
-        var port = 7070
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            host = text[text.index(after: text.startIndex)..<close]
-            let rest = text[text.index(after: close)...]
-            if rest.hasPrefix(":") {
-                guard let p = Int(rest.dropFirst()) else { return nil }
-                port = p
-            } else if !rest.isEmpty { return nil }
-        } else if let colon = text.lastIndex(of: ":") {
-            guard let p = Int(text[text.index(after: colon)...]) else { return nil }
-            host = text[..<colon]
-            port = p
-        }
-        guard !host.isEmpty, (1...65535).contains(port) else { return nil }
-        self.host = String(host)
-        self.port = port
-    }
-
-    public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
-}
-
 /// The network side of the front end: performs the reducer's effects with
 /// ParleyClient and posts what happens back as actions.
 public final class ChatRuntime: Sendable {
@@ -91,7 +58,7 @@ public final class ChatRuntime: Sendable {
                     let (welcome, limits) = try await logIn(name: name, password: password, register: register)
                     inbox.post(.loggedIn(welcome, limits: limits))
                 } catch {
-                    inbox.post(.loginFailed(Self.sentence(for: error, address: address)))
+                    inbox.post(.loginFailed(address.sentence(for: error)))
                 }
             }
         case .send(let text, let conversation):
@@ -251,24 +218,7 @@ public final class ChatRuntime: Sendable {
             }
             inbox.post(.caughtUp(missed))
         } catch {
-            inbox.post(.reconnectFailed(attempt: attempt, reason: Self.sentence(for: error, address: address)))
-        }
-    }
-
-    /// What to tell a person about a failed login or connection.
-    public static func sentence(for error: any Error, address: ServerAddress) -> String {
-        guard let error = error as? ParleyClientError else { return "\(error)" }
-        switch error.code {
-        case .authNoSuchUser?:
-            return "No account with that name on \(address). Press Ctrl+R to register it."
-        case .authBadPassword?:
-            return "Wrong password. Try again."
-        case .nameTaken?:
-            return "That name is taken; choose another."
-        case .authAlreadyOnline?:
-            return "That account is logged in elsewhere. Log out there first."
-        default:
-            return error.description
+            inbox.post(.reconnectFailed(attempt: attempt, reason: address.sentence(for: error)))
         }
     }
 }

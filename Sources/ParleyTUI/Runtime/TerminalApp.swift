@@ -1,4 +1,5 @@
 import Foundation
+import ParleyClient
 import ParleyDomain
 import ParleyWire
 

@@ -39,7 +39,19 @@ final class WriteGatherer: ChannelOutboundHandler {
             context.write(data, promise: promise)
             return
         }
-        var bytes = unwrapOutboundIn(data)
+        gather(unwrapOutboundIn(data), context: context)
+    }
+
+    /// Gathers event bytes handed over directly by the session, on this
+    /// loop: the hot path of a fan-out, which would otherwise pay a trip
+    /// through the pipeline per event and recipient (docs/BENCHMARKS.md).
+    func gather(_ bytes: ByteBuffer) {
+        guard let context else { return }
+        gather(bytes, context: context)
+    }
+
+    private func gather(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
+        var bytes = bytes
         if gathered == nil {
             gathered = context.channel.allocator.buffer(capacity: Swift.max(Self.initialCapacity, bytes.readableBytes))
             coalescer?.flushSoon(self)

@@ -24,6 +24,8 @@ final class SessionHandler: ChannelInboundHandler {
     /// `logout` revokes.
     private var token: String?
     private var transfers: Transfers?
+    /// Where events go: handed over directly, not through the pipeline.
+    private var gatherer: WriteGatherer?
 
     init(services: SessionServices) {
         self.services = services
@@ -32,6 +34,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        gatherer = try? context.pipeline.syncOperations.handler(type: WriteGatherer.self)
         transfers = Transfers(
             files: services.files, pool: services.fileIO, logger: services.logger,
             send: { [unowned self] event in write(.event(event)) },
@@ -261,11 +264,11 @@ final class SessionHandler: ChannelInboundHandler {
     /// Called by the outlet, on this loop.
     func deliver(_ event: OutboundEvent) {
         switch machine.eventDelivered(event) {
-        case .write(let bytes):
-            context?.write(wrapOutboundOut(bytes), promise: nil)
-        case .writeAndMarkDelivered(let bytes, let message):
-            context?.write(wrapOutboundOut(bytes), promise: nil)
-            markDelivered(message)
+        case .write:
+            gatherer?.gather(event.bytes)
+        case .writeAndMarkDelivered:
+            gatherer?.gather(event.bytes)
+            if case .message(let message) = event.event { markDelivered(message) }
         case .none:
             break
         }

@@ -202,27 +202,27 @@ struct SessionStateMachine {
     // MARK: Events and file bytes
 
     enum DeliveryAction: Equatable {
-        /// Gather the bytes for the next write.
-        case write(ByteBuffer)
+        /// Gather the event's bytes for the next write.
+        case write
         /// Gather them, and record that this waiting message reached its
         /// recipient live.
-        case writeAndMarkDelivered(ByteBuffer, ChatMessage)
+        case writeAndMarkDelivered
+        /// Held for the welcome, or dropped.
         case none
     }
 
+    /// What to do with an event the hub delivered. The bytes stay with the
+    /// caller: in a busy room this runs for every recipient of every event.
     mutating func eventDelivered(_ event: OutboundEvent) -> DeliveryAction {
         switch state {
+        case .loggedIn:
+            return event.waiting ? .writeAndMarkDelivered : .write
         case .loggingIn(var held):
             // Let go of the state's copy first, or every append copies the array.
             state = .loggingIn(held: [])
             held.append(event)
             state = .loggingIn(held: held)
             return .none
-        case .loggedIn:
-            if event.waiting, case .message(let message) = event.event {
-                return .writeAndMarkDelivered(event.bytes, message)
-            }
-            return .write(event.bytes)
         case .awaitingHello, .awaitingLogin, .closing:
             return .none
         }

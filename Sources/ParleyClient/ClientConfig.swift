@@ -10,7 +10,11 @@ public struct ClientConfig: Sendable {
     public var bell = true
     /// A private message opens its pop-up ("auto") or only counts as unread ("notify").
     public var popupOnMessage = true
-    public var keymap = Keymap.standard
+    /// `[keys]`: key name → command name, as written; the terminal client
+    /// checks them when it builds its keymap.
+    public var keyBindings: [(key: String, command: String)] = []
+    /// Where the settings came from, for error messages.
+    public var source = "config.toml"
 
     public init() {}
 
@@ -46,6 +50,7 @@ public struct ClientConfig: Sendable {
             throw ConfigError(message: "\(source): not valid TOML (\(error))")
         }
         var config = ClientConfig()
+        config.source = source
         for key in table.keys {
             let value = table[key]!
             func string() throws(ConfigError) -> String {
@@ -72,11 +77,7 @@ public struct ClientConfig: Sendable {
                     guard let command = keys[keyName]?.string else {
                         throw ConfigError(message: "\(source): keys.\(keyName) must be a command name")
                     }
-                    do {
-                        try config.keymap.bind(keyName, to: command)
-                    } catch {
-                        throw ConfigError(message: "\(source): keys: \(error.message)")
-                    }
+                    config.keyBindings.append((keyName, command))
                 }
             default:
                 throw ConfigError(message: "\(source): unknown setting \(key)")
@@ -88,5 +89,6 @@ public struct ClientConfig: Sendable {
 
 public struct ConfigError: Error, Sendable, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
