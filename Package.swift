@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["ParleyTestSupport", "parley", "parley-server", "parley-bench"]
+            dependencies: ["ParleyTestSupport", "ParleyClient", "parley", "parley-server", "parley-bench"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyClient
 import ParleyTestSupport
 import Testing
 
@@ -45,6 +46,19 @@ import Testing
         try await tmux.logIn("carol", port: port, configHome: configHome)
         try await tmux.wait("carol", for: "─ alice · online")
         try await tmux.wait("carol", for: "alice: while you were out 🌙")
+
+        // The chat started with PARLEY_PASSWORD tells the server the waiting
+        // message is shown (it skipped the login's effects, and the message
+        // came again at every start). carol's requests run in order, so once
+        // alice hears carol's answer, that was recorded before it.
+        try tmux.type("carol", "got it")
+        try tmux.send("carol", "Enter")
+        try await tmux.wait("alice", for: "carol: got it")
+        let (again, welcome) = try await ParleyConnection.open(
+            host: "127.0.0.1", port: port, name: "carol", password: "password-of-carol", takeOver: true
+        )
+        #expect(welcome.away.isEmpty, "\(welcome.away)")
+        await again.close()
 
         server.process.terminate()
         _ = server.finish()
