@@ -143,4 +143,34 @@ private final class ReadCounter: ChannelOutboundHandler {
         #expect(error.message.contains("at most 2 at once"))
         _ = try channel.finish()
     }
+
+    /// Catches what a handler fires up the pipeline, for the heartbeat test.
+    private final class EventCatcher: ChannelInboundHandler {
+        typealias InboundIn = ByteBuffer
+        var timedOut = 0
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if event is HeartbeatTimedOut { timedOut += 1 }
+        }
+    }
+
+    @Test func theHeartbeatPingsAfterEachSilentPeriodAndGivesUpAfterThree() throws {
+        let catcher = EventCatcher()
+        let channel = EmbeddedChannel()
+        try channel.pipeline.syncOperations.addHandlers([HeartbeatHandler(), catcher])
+        let silence = IdleStateHandler.IdleStateEvent.read
+        channel.pipeline.fireUserInboundEventTriggered(silence)
+        guard case .event(.ping) = try decoded(#require(try channel.readOutbound(as: ByteBuffer.self))) else {
+            Issue.record("no ping")
+            return
+        }
+        channel.pipeline.fireUserInboundEventTriggered(silence)
+        #expect(try channel.readOutbound(as: ByteBuffer.self) != nil, "a second ping")
+        try channel.writeInbound(ByteBuffer(string: "pong"))
+        channel.pipeline.fireUserInboundEventTriggered(silence)
+        channel.pipeline.fireUserInboundEventTriggered(silence)
+        #expect(catcher.timedOut == 0, "bytes from the peer count as a sign of life")
+        channel.pipeline.fireUserInboundEventTriggered(silence)
+        #expect(catcher.timedOut == 1)
+        _ = try channel.finish()
+    }
 }
