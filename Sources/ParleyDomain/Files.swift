@@ -78,14 +78,16 @@ public enum FileNameRules {
     /// surrounding white space go, and a long name is shortened keeping its
     /// extension. An empty result is `file`.
     public static func clean(_ name: String) -> String {
-        let parts = name.split(whereSeparator: { $0 == "/" || $0 == "\\" })
-            .map { part in
-                String(String.UnicodeScalarView(part.unicodeScalars.filter { scalar in
-                    let category = scalar.properties.generalCategory
-                    return category != .control && category != .format && category != .lineSeparator && category != .paragraphSeparator
-                }))
-                .trimmingWhitespace()
-            }
+        // Invisible characters go first, and the name is split on scalars,
+        // not characters: a `/` followed by a joiner is one character, and
+        // splitting before dropping the joiner let `a/\u{200D}../x` through
+        // as `a/../x`.
+        let visible = String(String.UnicodeScalarView(name.unicodeScalars.filter { scalar in
+            let category = scalar.properties.generalCategory
+            return category != .control && category != .format && category != .lineSeparator && category != .paragraphSeparator
+        }))
+        let parts = visible.unicodeScalars.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+            .map { String(String.UnicodeScalarView($0)).trimmingWhitespace() }
             .filter { !$0.isEmpty && $0 != "." && $0 != ".." }
         var cleaned = Substring(parts.joined(separator: "_"))
         while cleaned.first == "." || cleaned.first?.isWhitespace == true { cleaned = cleaned.dropFirst() }

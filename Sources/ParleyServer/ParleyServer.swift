@@ -59,6 +59,16 @@ public final class ParleyServer: Sendable {
         } catch {
             throw ServerStartError(message: "invalid configuration: \(error)")
         }
+        PrivateDataDirectory.restrictNewFiles()
+        if FileManager.default.fileExists(atPath: configuration.dataDirectory) {
+            let tightened = PrivateDataDirectory.tighten(configuration.dataDirectory)
+            if !tightened.isEmpty {
+                logger.notice(
+                    "the data directory was readable by others; only this user may read it now",
+                    metadata: ["directory": "\(configuration.dataDirectory)", "paths": "\(tightened.count)"]
+                )
+            }
+        }
         let store = adaptStore(try openStore(configuration))
         guard try await store.room(nameKey: "lobby") != nil,
               let robotUser = try await store.user(nameKey: ProtocolConstants.robotName)

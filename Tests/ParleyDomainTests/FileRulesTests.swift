@@ -32,6 +32,10 @@ import Testing
         ("tab\there", "tabhere"),
         ("", "file"),
         ("./..", "file"),
+        // A joiner after each `/` once kept them from splitting the name.
+        ("a/\u{200D}../\u{200D}../.bashrc", "a_.bashrc"),
+        ("\u{200D}/\u{200D}..\u{200D}/x", "x"),
+        ("../\u{2028}../x", "x"),
     ])
     func namesAreCleaned(_ given: String, _ shown: String) {
         #expect(FileNameRules.clean(given) == shown)

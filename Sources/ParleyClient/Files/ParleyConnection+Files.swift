@@ -113,12 +113,6 @@ extension ParleyConnection {
             try? FileManager.default.removeItem(atPath: partPath)
             throw ParleyClientError.localFile("\(file.name) arrived damaged (its SHA-256 differs); the partial file is removed, try again")
         }
-        let target = DownloadPlace.uniquePath(for: file.name, in: directory)
-        do {
-            try FileManager.default.moveItem(atPath: partPath, toPath: target)
-        } catch {
-            throw ParleyClientError.localFile("cannot move the download to \(target): \(error.localizedDescription)")
-        }
-        return target
+        return try DownloadPlace.place(partPath, as: file.name, in: directory)
     }
 }

@@ -13,18 +13,31 @@ public enum DownloadPlace {
         directory + "/.parley-\(id).part"
     }
 
-    /// `name` in `directory`, or `name (1).ext`, `name (2).ext`… when taken.
-    public static func uniquePath(for name: String, in directory: String, exists: (String) -> Bool = FileManager.default.fileExists(atPath:)) -> String {
+    /// Puts the finished bytes at `partPath` into `directory` under the
+    /// cleaned `name`, or `name (1).ext`, `name (2).ext`… when taken, and
+    /// returns the path. Whatever name a server sends, the file lands in
+    /// `directory` itself: the name is cleaned to one path component, and
+    /// the file is linked in with `link(2)`, which neither replaces nor
+    /// follows anything already at the path (a file or link planted there
+    /// meanwhile only moves on to the next number).
+    public static func place(_ partPath: String, as name: String, in directory: String) throws(ParleyClientError) -> String {
         let clean = FileNameRules.clean(name)
+        guard !clean.isEmpty, !clean.hasPrefix("."), !clean.contains("/"), !clean.contains("\\") else {
+            throw .localFile("refusing the file name \"\(name)\": it is not a plain file name")
+        }
         let dot = clean.lastIndex(of: ".").flatMap { $0 == clean.startIndex ? nil : $0 }
         let (stem, ext) = dot.map { (String(clean[..<$0]), String(clean[$0...])) } ?? (clean, "")
-        var candidate = directory + "/" + clean
-        var n = 1
-        while exists(candidate) {
-            candidate = directory + "/\(stem) (\(n))\(ext)"
-            n += 1
+        for n in 0... {
+            let candidate = directory + "/" + (n == 0 ? clean : "\(stem) (\(n))\(ext)")
+            if link(partPath, candidate) == 0 {
+                unlink(partPath)
+                return candidate
+            }
+            guard errno == EEXIST else {
+                throw .localFile("cannot move the download to \(candidate): \(String(cString: strerror(errno)))")
+            }
         }
-        return candidate
+        preconditionFailure("unreachable")
     }
 }
 
