@@ -74,6 +74,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let rateLimited = ErrorCode(rawValue: "rate.limited")
     public static let serverInternal = ErrorCode(rawValue: "server.internal")
     public static let serverShuttingDown = ErrorCode(rawValue: "server.shutting_down")
+    /// The server holds as many connections as it takes, in all or from
+    /// this address.
+    public static let serverFull = ErrorCode(rawValue: "server.full")
 
     public static let sessionReplaced = ErrorCode(rawValue: "session.replaced")
     public static let sessionTimedOut = ErrorCode(rawValue: "session.timed_out")

@@ -118,6 +118,12 @@ public final class ParleyServer: Sendable {
             ),
             format: EventFormat(name: "parley") { WireCodec.encode(ServerMessage.event(Event($0))) },
             helloFrame: WireCodec.encode(ServerMessage.hello(ServerHello(server: "parley-server", limits: configuration.limits))),
+            connections: ConnectionCounter(
+                maxTotal: effectiveMaxConnections(configuration, logger: logger),
+                maxPerAddress: configuration.maxConnectionsPerAddress
+            ),
+            helloTimeout: .nanoseconds(Int64(configuration.helloTimeoutSeconds * 1e9)),
+            loginTimeout: .nanoseconds(Int64(configuration.loginTimeoutSeconds * 1e9)),
             logger: logger
         )
         let listening: (channel: any Channel, quiesce: ServerQuiescingHelper)
@@ -169,17 +175,30 @@ public final class ParleyServer: Sendable {
         let heartbeatPeriod = TimeAmount.nanoseconds(
             Int64(configuration.limits.heartbeatTimeoutSeconds * 1e9) / Int64(HeartbeatHandler.periodsPerTimeout)
         )
+        let frameLimit = FrameLimit(bytes: configuration.maxFrameBytesBeforeLogin)
         try channel.pipeline.syncOperations.addHandlers([
+            ConnectionCapHandler(counter: services.connections) { admission in
+                let error = admission == .serverFull
+                    ? ProtocolError(.serverFull, "The server holds as many connections as it takes (\(configuration.maxConnections)); try again later.")
+                    : ProtocolError(
+                        .serverFull,
+                        "Too many connections from your address (at most \(configuration.maxConnectionsPerAddress)); close one and try again."
+                    )
+                return WireCodec.encode(ServerMessage.event(.closing(error)))
+            },
             IdleStateHandler(readTimeout: heartbeatPeriod),
             HeartbeatHandler(),
-            ByteToMessageHandler(FrameDecoder(maxFrameBytes: configuration.limits.maxFrameBytes)),
+            ByteToMessageHandler(FrameDecoder(limit: frameLimit)),
             // Before the gate, so that the gathered writes of a fan-out do
             // not cross it.
             WriteGatherer(coalescers: services.coalescers),
             ReadGate(),
-            ParleyInputDecoder(),
+            ParleyInputDecoder(
+                maxInARow: configuration.maxMalformedInARow,
+                answerBurst: configuration.limits.rateBurst, answersPerSecond: configuration.limits.ratePerSecond
+            ),
             RateLimitHandler(burst: configuration.limits.rateBurst, ratePerSecond: configuration.limits.ratePerSecond),
-            SessionHandler(services: services),
+            SessionHandler(services: services, frameLimit: frameLimit),
         ])
     }
 
@@ -209,6 +228,23 @@ public final class ParleyServer: Sendable {
         try? await hashingPool.shutdownGracefully()
         try? await fileIO.shutdownGracefully()
         try? await group.shutdownGracefully()
+    }
+
+    /// `max_connections`, but never so many that the process runs out of
+    /// file descriptors (the database, files being sent and the listening
+    /// socket need some): past that, accepting fails for everyone.
+    private static func effectiveMaxConnections(_ configuration: ServerConfiguration, logger: Logger) -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return configuration.maxConnections }
+        let room = Swift.max(1, Int(clamping: limit.rlim_cur) - 256)
+        if configuration.maxConnections > room {
+            logger.warning(
+                "max_connections is above what the open-files limit allows; taking fewer",
+                metadata: ["max_connections": "\(configuration.maxConnections)", "taken": "\(room)", "raise": "ulimit -n"]
+            )
+            return room
+        }
+        return configuration.maxConnections
     }
 
     private static func openStore(_ configuration: ServerConfiguration) throws -> SQLiteStore {

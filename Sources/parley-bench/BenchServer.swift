@@ -41,7 +41,12 @@ final class BenchServer: @unchecked Sendable {
             }
             return BenchServer(host: String(parts[0]), port: port, directory: nil, binary: nil, config: nil, settings: [:])
         }
-        let settings = scenarioSettings.merging(["password_hash.log_n": "10"]) { scenario, _ in scenario }
+        // Every bench client comes from 127.0.0.1: the caps on connections
+        // would stop it at 20.
+        let always = [
+            "password_hash.log_n": "10", "limits.max_connections": "1000000", "limits.max_connections_per_address": "1000000",
+        ]
+        let settings = scenarioSettings.merging(always) { scenario, _ in scenario }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let config = directory + "/server.toml"

@@ -173,6 +173,8 @@ enum SessionFuzz {
         var configuration = ServerConfiguration(dataDirectory: directory)
         configuration.port = 0
         configuration.passwordCost = .init(logN: 10, blockSize: 8, parallelism: 1)
+        // Every input's channel has no address; they would share one cap.
+        configuration.maxConnectionsPerAddress = configuration.maxConnections
         var logger = Logger(label: "parley-fuzz")
         logger.logLevel = .critical
         let started = try! await ParleyServer.start(configuration, logger: logger)

@@ -87,7 +87,7 @@ private final class ReadCounter: ChannelOutboundHandler {
     }
 
     @Test func theDecoderHandsOnMessagesAndChunksAndAnswersTheRest() throws {
-        let channel = EmbeddedChannel(handler: ParleyInputDecoder())
+        let channel = EmbeddedChannel(handler: ParleyInputDecoder(maxInARow: 10, answerBurst: 10, answersPerSecond: 10))
         try channel.writeInbound(frame(.request(id: 4, .rooms)))
         guard case .message(.request(4, .rooms))? = try channel.readInbound(as: ParleyInput.self) else {
             Issue.record("the request did not pass")
@@ -118,6 +118,25 @@ private final class ReadCounter: ChannelOutboundHandler {
         }
         #expect(malformed.code == .frameMalformed)
         _ = try channel.finish()
+    }
+
+    /// 1,000 unreadable frames once drew 116 kB of error replies.
+    @Test func aFloodOfGarbageGetsFewAnswersAndIsClosed() throws {
+        let channel = EmbeddedChannel(handler: ParleyInputDecoder(maxInARow: 5, answerBurst: 2, answersPerSecond: 0.001))
+        let garbage = Frame(kind: FrameKind.json.rawValue, payload: ByteBuffer(string: "{"))
+        try channel.writeInbound(garbage)
+        try channel.writeInbound(frame(.pong))
+        #expect(try channel.readInbound(as: ParleyInput.self) != nil, "a good frame passes and starts the count again")
+        for _ in 0..<1000 { try channel.writeInbound(garbage) }
+        var answers: [ServerMessage] = []
+        while let bytes = try channel.readOutbound(as: ByteBuffer.self) { answers.append(try decoded(bytes)) }
+        #expect(answers.count == 3, "two answers within the limit, then the closing: \(answers)")
+        guard case .event(.closing(let closing)) = answers.last else {
+            Issue.record("not closed")
+            return
+        }
+        #expect(closing.code == .requestInvalid && closing.message.contains("5 frames in a row"))
+        #expect(!channel.isActive)
     }
 
     @Test func theRateLimiterRefusesRequestsPastTheBurstAndPassesTheRest() throws {

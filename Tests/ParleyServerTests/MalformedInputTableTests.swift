@@ -18,10 +18,10 @@ import Testing
     /// each has its own test: `FaultInjectionTests` (server.internal,
     /// storage.unavailable, file.storage, session.timed_out),
     /// `StorageFaultTests` (storage.full), `LobbyTests` (server.shutting_down),
-    /// `AccountTests` (session.replaced).
+    /// `AccountTests` (session.replaced), `DoorDefenceTests` (server.full).
     static let notCausedByInput: Set<String> = [
         "server.internal", "server.shutting_down", "session.replaced", "session.timed_out", "file.storage",
-        "storage.full", "storage.unavailable",
+        "storage.full", "storage.unavailable", "server.full",
     ]
 
     @Test func everyMalformedInputGetsItsCodeWhileOthersChat() async throws {

@@ -200,6 +200,20 @@ import Testing
         #expect(gone?.user == ann && gone?.departure == .tooSlow)
     }
 
+    /// Only getting there counts: a session that said hello but has not
+    /// logged in (or is still checking the password) misses the login
+    /// deadline; one logged in never does.
+    @Test func deadlinesCloseOnlySessionsThatDidNotGetThere() {
+        var machine = SessionStateMachine()
+        #expect(machine.deadlinePassed(.hello) && machine.deadlinePassed(.login))
+        _ = machine.helloReceived(version: ProtocolConstants.version)
+        #expect(!machine.deadlinePassed(.hello) && machine.deadlinePassed(.login))
+        _ = machine.requestReceived(id: 1, .logIn(name: "ann", password: "pw", takeOver: false))
+        _ = machine.nextRequest()
+        #expect(machine.deadlinePassed(.login), "a password still being checked")
+        #expect(!loggedIn().deadlinePassed(.login) && !loggedIn().deadlinePassed(.hello))
+    }
+
     @Test func fileBytesOnlyFromSomeoneLoggedIn() {
         var machine = SessionStateMachine()
         _ = machine.helloReceived(version: ProtocolConstants.version)

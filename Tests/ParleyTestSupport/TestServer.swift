@@ -20,6 +20,8 @@ public final class TestServer: Sendable {
         configuration.port = 0
         configuration.passwordCost = .init(logN: 10, blockSize: 8, parallelism: 1)
         configuration.eventLoopThreads = 2
+        // Every test client comes from 127.0.0.1; the caps have tests of their own.
+        configuration.maxConnectionsPerAddress = configuration.maxConnections
         return configuration
     }
 

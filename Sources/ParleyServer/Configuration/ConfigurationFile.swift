@@ -52,6 +52,12 @@ public enum ConfigurationFile {
             try limits.int("max_database_bytes").map { config.maxDatabaseBytes = Int64($0) }
             try limits.double("coalesce_ms").map { config.coalesceMilliseconds = $0 }
             try limits.double("coalesce_max_ms").map { config.coalesceMaxMilliseconds = $0 }
+            try limits.double("hello_timeout_seconds").map { config.helloTimeoutSeconds = $0 }
+            try limits.double("login_timeout_seconds").map { config.loginTimeoutSeconds = $0 }
+            try limits.int("max_connections").map { config.maxConnections = $0 }
+            try limits.int("max_connections_per_address").map { config.maxConnectionsPerAddress = $0 }
+            try limits.int("max_frame_bytes_before_login").map { config.maxFrameBytesBeforeLogin = $0 }
+            try limits.int("max_malformed_in_a_row").map { config.maxMalformedInARow = $0 }
             try limits.rejectUnknown()
         }
         if var hash = try top.table("password_hash") {

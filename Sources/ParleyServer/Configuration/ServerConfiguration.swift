@@ -28,6 +28,20 @@ public struct ServerConfiguration: Sendable {
     public var maxDatabaseBytes: Int64 = 0
     /// Event-loop threads; 0 means one per core.
     public var eventLoopThreads = 0
+    /// A connection sends its hello within this long, and logs in within
+    /// `loginTimeoutSeconds` of connecting, or it is closed: connections
+    /// that never log in cannot pile up.
+    public var helloTimeoutSeconds = 10.0
+    public var loginTimeoutSeconds = 30.0
+    /// Connections held at once, in all and from one address; past them a
+    /// new connection is told `server.full` and closed.
+    public var maxConnections = 10_000
+    public var maxConnectionsPerAddress = 20
+    /// The largest frame taken before logging in (a login is a few hundred
+    /// bytes); `limits.max_frame_bytes` after.
+    public var maxFrameBytesBeforeLogin = 4096
+    /// Frames in a row that cannot be read before the connection is closed.
+    public var maxMalformedInARow = 10
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -75,6 +89,21 @@ public struct ServerConfiguration: Sendable {
         try require((1...32).contains(passwordCost.blockSize), "password_hash.block_size", "must be from 1 to 32")
         try require((1...16).contains(passwordCost.parallelism), "password_hash.parallelism", "must be from 1 to 16")
         try require(eventLoopThreads >= 0, "event_loop_threads", "must be 0 (one per core) or more")
+        try require(helloTimeoutSeconds > 0 && helloTimeoutSeconds.isFinite, "limits.hello_timeout_seconds", "must be a positive number")
+        try require(
+            loginTimeoutSeconds >= helloTimeoutSeconds && loginTimeoutSeconds.isFinite,
+            "limits.login_timeout_seconds", "must be at least hello_timeout_seconds"
+        )
+        try require(maxConnections >= 1, "limits.max_connections", "must be at least 1")
+        try require(
+            (1...maxConnections).contains(maxConnectionsPerAddress), "limits.max_connections_per_address",
+            "must be from 1 to max_connections"
+        )
+        try require(
+            (1024...limits.maxFrameBytes).contains(maxFrameBytesBeforeLogin), "limits.max_frame_bytes_before_login",
+            "must be from 1024 to max_frame_bytes"
+        )
+        try require(maxMalformedInARow >= 1, "limits.max_malformed_in_a_row", "must be at least 1")
     }
 }
 

@@ -71,17 +71,31 @@ public struct FrameParser: Sendable {
     }
 }
 
+/// The largest frame a connection takes now: the server's is small until
+/// the peer has logged in. Used on the connection's event loop only.
+public final class FrameLimit {
+    public var bytes: Int
+
+    public init(bytes: Int) {
+        self.bytes = bytes
+    }
+}
+
 /// `FrameParser` in a channel pipeline.
 public struct FrameDecoder: ByteToMessageDecoder {
     public typealias InboundOut = Frame
-    private let parser: FrameParser
+    private let limit: FrameLimit
+
+    public init(limit: FrameLimit) {
+        self.limit = limit
+    }
 
     public init(maxFrameBytes: Int) {
-        parser = FrameParser(maxFrameBytes: maxFrameBytes)
+        self.init(limit: FrameLimit(bytes: maxFrameBytes))
     }
 
     public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        guard let frame = try parser.nextFrame(from: &buffer) else { return .needMoreData }
+        guard let frame = try FrameParser(maxFrameBytes: limit.bytes).nextFrame(from: &buffer) else { return .needMoreData }
         context.fireChannelRead(Self.wrapInboundOut(frame))
         return .continue
     }

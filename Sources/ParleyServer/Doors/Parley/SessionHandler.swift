@@ -24,11 +24,15 @@ final class SessionHandler: ChannelInboundHandler {
     /// `logout` revokes.
     private var token: String?
     private var transfers: Transfers?
+    /// Small until the peer logs in.
+    private let frameLimit: FrameLimit
+    private var deadlines: [Scheduled<Void>] = []
     /// Where events go: handed over directly, not through the pipeline.
     private var gatherer: WriteGatherer?
 
-    init(services: SessionServices) {
+    init(services: SessionServices, frameLimit: FrameLimit) {
         self.services = services
+        self.frameLimit = frameLimit
         router = RequestRouter(services: services)
     }
 
@@ -44,10 +48,27 @@ final class SessionHandler: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(services.helloFrame), promise: nil)
+        let loop = context.eventLoop.assumeIsolated()
+        deadlines = [
+            loop.scheduleTask(in: services.helloTimeout) { self.deadlinePassed(.hello) },
+            loop.scheduleTask(in: services.loginTimeout) { self.deadlinePassed(.login) },
+        ]
         context.fireChannelActive()
     }
 
+    private func deadlinePassed(_ deadline: SessionStateMachine.Deadline) {
+        guard machine.deadlinePassed(deadline) else { return }
+        let (what, timeout) = switch deadline {
+        case .hello: ("hello", services.helloTimeout)
+        case .login: ("login", services.loginTimeout)
+        }
+        let seconds = (Double(timeout.nanoseconds) / 1e9).formatted
+        services.logger.notice("closing a connection that sent no \(what) in time", metadata: ["seconds": "\(seconds)"])
+        close(because: ProtocolError(.sessionTimedOut, "No \(what) within \(seconds) seconds of connecting; closing."), leaving: .timedOut)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
+        for deadline in deadlines { deadline.cancel() }
         if let (user, departure) = machine.channelClosed(), let outlet {
             detach(user, outlet: outlet, departure: departure)
         }
@@ -238,6 +259,7 @@ final class SessionHandler: ChannelInboundHandler {
                 detach(user, outlet: outlet, departure: machine.departure)
             case .welcome(let welcome, let events):
                 self.outlet = outlet
+                frameLimit.bytes = services.limits.maxFrameBytes
                 token = welcome.token
                 services.logger.info("logged in", metadata: ["user": "\(arrived.user.name)"])
                 reply(id, .welcome(welcome))

@@ -21,5 +21,10 @@ struct SessionServices: Sendable {
     /// How this door's sessions write events.
     let format: EventFormat
     let helloFrame: ByteBuffer
+    /// Connections held, in all and per address, for every door.
+    let connections: ConnectionCounter
+    /// How long a connection may take to say hello, and to log in.
+    let helloTimeout: TimeAmount
+    let loginTimeout: TimeAmount
     let logger: Logger
 }

@@ -234,6 +234,26 @@ struct SessionStateMachine {
         return false
     }
 
+    // MARK: Deadlines
+
+    enum Deadline {
+        /// The hello is due `hello_timeout_seconds` after connecting.
+        case hello
+        /// The login is due `login_timeout_seconds` after connecting.
+        case login
+    }
+
+    /// A deadline passed: true when the session has not got that far and
+    /// is to be closed. Nothing else counts as progress: pongs, partial
+    /// frames and failed logins do not move a deadline.
+    func deadlinePassed(_ deadline: Deadline) -> Bool {
+        switch (deadline, state) {
+        case (.hello, .awaitingHello): true
+        case (.login, .awaitingHello), (.login, .awaitingLogin), (.login, .loggingIn): true
+        default: false
+        }
+    }
+
     // MARK: Ending
 
     var isClosing: Bool {
