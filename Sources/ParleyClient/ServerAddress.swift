@@ -37,10 +37,8 @@ extension ServerAddress {
     public func sentence(for error: any Error) -> String {
         guard let error = error as? ParleyClientError else { return "\(error)" }
         switch error.code {
-        case .authNoSuchUser?:
-            return "No account with that name on \(self). Press Ctrl+R to register it."
         case .authBadPassword?:
-            return "Wrong password. Try again."
+            return "Wrong name or password on \(self). New here? Press Ctrl+R to register."
         case .nameTaken?:
             return "That name is taken; choose another."
         case .authAlreadyOnline?:

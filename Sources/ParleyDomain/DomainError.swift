@@ -3,8 +3,12 @@
 /// Services and rules throw these; no sentence is written here, because
 /// each front door has its own words and its own commands to suggest.
 public enum DomainError: Error, Hashable, Sendable {
-    case noSuchAccount(name: String)
+    /// No such account, or the wrong password: one refusal for both, so
+    /// that nobody learns which names exist by trying them.
     case badPassword(name: String)
+    /// Too many failed logins for the account or from the address; the
+    /// next try is taken in `seconds`.
+    case loginThrottled(seconds: Int)
     /// The user is online elsewhere and did not ask to take over.
     case alreadyOnline(name: String)
     case tokenInvalid
@@ -68,8 +72,8 @@ public enum DomainError: Error, Hashable, Sendable {
 
     public var code: ErrorCode {
         switch self {
-        case .noSuchAccount: .authNoSuchUser
         case .badPassword: .authBadPassword
+        case .loginThrottled: .authThrottled
         case .alreadyOnline: .authAlreadyOnline
         case .tokenInvalid: .authTokenInvalid
         case .loginRequired: .authRequired

@@ -8,7 +8,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public var description: String { rawValue }
 
     public static let authBadPassword = ErrorCode(rawValue: "auth.bad_password")
-    public static let authNoSuchUser = ErrorCode(rawValue: "auth.no_such_user")
+    /// Too many failed logins; the sentence says how long to wait.
+    public static let authThrottled = ErrorCode(rawValue: "auth.throttled")
     public static let authAlreadyOnline = ErrorCode(rawValue: "auth.already_online")
     public static let authRequired = ErrorCode(rawValue: "auth.required")
     public static let authAlreadyLoggedIn = ErrorCode(rawValue: "auth.already_logged_in")

@@ -93,15 +93,25 @@ public final class ParleyServer: Sendable {
         let fileIO = NIOThreadPool(numberOfThreads: 2)
         fileIO.start()
         let hub = Hub(presenceLimit: configuration.limits.largeRoomMembers)
+        let hasher = PasswordHasher(cost: configuration.passwordCost)
+        // A random password's hash, made once: a name nobody has costs a
+        // login the same check as a wrong password.
+        let unknownUserHash = try await hashingPool.runIfActive {
+            try hasher.hash((0..<32).map { _ in String(UInt8.random(in: .min ... .max), radix: 16) }.joined())
+        }
         let friends = FriendService(store: store, hub: hub)
         let robot = configuration.robotEnabled ? Robot(store: store, hub: hub, user: robotUser, logger: logger) : nil
         let rooms = RoomService(store: store, hub: hub, limits: configuration.limits, robotName: robot?.user.name)
         let chat = ChatService(store: store, hub: hub, friends: friends, rooms: rooms, robot: robot, limits: configuration.limits)
         let services = SessionServices(
             accounts: AccountService(
-                store: store, hasher: PasswordHasher(cost: configuration.passwordCost), hashingPool: hashingPool,
+                store: store, hasher: hasher, hashingPool: hashingPool,
                 tokenLifetimeMillis: Int64(configuration.resumeTokenHours * 3_600_000),
-                tokensPerUser: configuration.resumeTokensPerUser
+                tokensPerUser: configuration.resumeTokensPerUser,
+                throttle: LoginThrottle(
+                    freeFailures: configuration.failedLoginsBeforeDelay, maxDelaySeconds: configuration.failedLoginDelayMaxSeconds
+                ),
+                unknownUserHash: unknownUserHash, logger: logger
             ),
             chat: chat,
             friends: friends,

@@ -35,6 +35,9 @@ import Testing
             // table's flood at the end outruns it.
             $0.limits.rateBurst = 300
             $0.limits.ratePerSecond = 60
+            // The table's own failed logins (two) stay under it; the row
+            // for auth.throttled adds one more and tries again.
+            $0.failedLoginsBeforeDelay = 3
         }
         let alice = try await server.user("alice")
         let bob = try await server.user("bob")
@@ -65,7 +68,7 @@ import Testing
         try await check(.send(conversation: .lobby, text: "before hello"), .helloRequired)
         try await table.raw.send(.hello(ClientHello(client: "table")))
         try await check(.send(conversation: .lobby, text: "before login"), .authRequired)
-        try await check(.logIn(name: "nobody", password: "whatever1", takeOver: false), .authNoSuchUser)
+        try await check(.logIn(name: "nobody", password: "whatever1", takeOver: false), .authBadPassword)
         try await check(.register(name: "", password: "long enough"), .nameEmpty)
         try await check(.register(name: String(repeating: "n", count: 33), password: "long enough"), .nameTooLong)
         try await check(.register(name: "has space", password: "long enough"), .nameInvalid)
@@ -126,6 +129,14 @@ import Testing
         let good = try await table.upload(.upload(conversation: .lobby, name: "ten", size: 10, sha256: sha))
         let file = try await table.uploadDone(good, sending: ten)
         try await check(.download(file: file, offset: 11), .fileBadOffset)
+
+        // A third failed login from this address: the next try must wait.
+        let guesser = Table(raw: try await RawClient.connect(port: server.port))
+        try await guesser.raw.send(.hello(ClientHello(client: "guesser")))
+        #expect(try await guesser.error(for: .logIn(name: "dave", password: "guess one", takeOver: false)) == .authBadPassword)
+        #expect(try await guesser.error(for: .logIn(name: "dave", password: "guess two", takeOver: false)) == .authThrottled)
+        seen.insert(.authThrottled)
+        await guesser.raw.close()
 
         for (json, code) in [(#"{"type":"teleport","id":900}"#, ErrorCode.requestUnknownType),
                              (#"{"type":"login","id":901,"name":42}"#, .requestInvalid)] {

@@ -16,7 +16,7 @@ import Testing
     /// command of the terminal client.
     @Test func noSentenceNamesAClientCommand() {
         let refusals: [DomainError] = [
-            .noSuchAccount(name: "ann"), .notFriends(name: "ann"), .roomNotFound(name: "dev"), .roomExists(name: "dev"),
+            .badPassword(name: "ann"), .loginThrottled(seconds: 4), .notFriends(name: "ann"), .roomNotFound(name: "dev"), .roomExists(name: "dev"),
             .notMember(room: "dev"), .alreadyMember(room: "dev"), .tooManyRooms(count: 100, max: 100), .lobbyCannotBeLeft,
             .topicForbidden(room: "dev"), .noFriendRequest(name: "ann"), .historyPageSize(asked: 0, max: 200),
         ]

@@ -58,6 +58,8 @@ public enum ConfigurationFile {
             try limits.int("max_connections_per_address").map { config.maxConnectionsPerAddress = $0 }
             try limits.int("max_frame_bytes_before_login").map { config.maxFrameBytesBeforeLogin = $0 }
             try limits.int("max_malformed_in_a_row").map { config.maxMalformedInARow = $0 }
+            try limits.int("failed_logins_before_delay").map { config.failedLoginsBeforeDelay = $0 }
+            try limits.double("failed_login_delay_max_seconds").map { config.failedLoginDelayMaxSeconds = $0 }
             try limits.rejectUnknown()
         }
         if var hash = try top.table("password_hash") {

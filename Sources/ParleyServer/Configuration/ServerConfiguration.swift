@@ -42,6 +42,10 @@ public struct ServerConfiguration: Sendable {
     public var maxFrameBytesBeforeLogin = 4096
     /// Frames in a row that cannot be read before the connection is closed.
     public var maxMalformedInARow = 10
+    /// Failed logins for one account, or from one address, before each
+    /// further try must wait (1 s, then doubling up to the most).
+    public var failedLoginsBeforeDelay = 5
+    public var failedLoginDelayMaxSeconds = 300.0
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -104,6 +108,11 @@ public struct ServerConfiguration: Sendable {
             "must be from 1024 to max_frame_bytes"
         )
         try require(maxMalformedInARow >= 1, "limits.max_malformed_in_a_row", "must be at least 1")
+        try require(failedLoginsBeforeDelay >= 1, "limits.failed_logins_before_delay", "must be at least 1")
+        try require(
+            failedLoginDelayMaxSeconds >= 1 && failedLoginDelayMaxSeconds.isFinite,
+            "limits.failed_login_delay_max_seconds", "must be at least 1"
+        )
     }
 }
 

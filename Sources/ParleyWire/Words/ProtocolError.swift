@@ -24,8 +24,9 @@ extension ProtocolError {
 
     static func sentence(for error: DomainError) -> String {
         switch error {
-        case .noSuchAccount(let name): "There is no account named \"\(name)\"; register it first."
-        case .badPassword(let name): "Wrong password for \"\(name)\"."
+        case .badPassword(let name): "Wrong name or password for \"\(name)\" (or no such account); check both, or register."
+        case .loginThrottled(let seconds):
+            "Too many failed logins for this account or from your address; try again in \(seconds) second\(seconds == 1 ? "" : "s")."
         case .alreadyOnline(let name): "\"\(name)\" is already logged in elsewhere; log in with take-over to move the session here."
         case .tokenInvalid: "That resume token is unknown, expired or revoked; log in with the password."
         case .loginRequired: "Log in first."

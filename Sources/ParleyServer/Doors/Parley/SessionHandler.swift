@@ -213,10 +213,11 @@ final class SessionHandler: ChannelInboundHandler {
         guard let context else { return }
         let outlet = SessionOutlet(handler: self, eventLoop: context.eventLoop, format: services.format)
         let services = self.services
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
         let promise = context.eventLoop.makePromise(of: Arrived.self)
         promise.completeWithTask {
             let user = switch credentials {
-            case .password(let password): try await services.accounts.authenticate(name: name, password: password)
+            case .password(let password): try await services.accounts.authenticate(name: name, password: password, from: address)
             case .token(let token): try await services.accounts.resume(name: name, token: token)
             }
             let key = NameRules.key(for: user.name)

@@ -1,4 +1,5 @@
 import Crypto
+import Logging
 import NIOPosix
 import ParleyDomain
 import ParleyStore
@@ -14,6 +15,10 @@ public struct AccountService: Sendable {
     /// 0: no tokens are issued.
     var tokenLifetimeMillis: Int64 = 0
     var tokensPerUser = 20
+    let throttle: LoginThrottle
+    /// What a login to a name nobody has is checked against.
+    let unknownUserHash: String
+    let logger: Logger
 
     public func register(name: String, password: String) async throws -> StoredUser {
         let key = try NameRules.validate(name)
@@ -31,16 +36,24 @@ public struct AccountService: Sendable {
         }
     }
 
-    public func authenticate(name: String, password: String) async throws -> StoredUser {
+    /// The account `name` if `password` is its own. A name nobody has is
+    /// checked against a hash of the same cost, so that the answer and the
+    /// time it takes are the same as for a wrong password. Failures slow
+    /// down further tries for the account and from `address`.
+    public func authenticate(name: String, password: String, from address: String) async throws -> StoredUser {
         let key = try NameRules.validate(name)
-        guard let user = try await store.user(nameKey: key) else {
-            throw DomainError.noSuchAccount(name: name)
+        let now = Double(Timestamp.nowMillis()) / 1000
+        let wait = throttle.wait(account: key, address: address, now: now)
+        guard wait == 0 else { throw DomainError.loginThrottled(seconds: wait) }
+        let user = try await store.user(nameKey: key)
+        let (hasher, stored) = (self.hasher, user?.passwordHash ?? unknownUserHash)
+        let matches = try await hashingPool.runIfActive { hasher.verify(password, against: stored) }
+        guard let user, matches else {
+            throttle.failed(account: key, address: address, now: Double(Timestamp.nowMillis()) / 1000)
+            logger.notice("failed login", metadata: ["name": "\(name)", "address": "\(address)"])
+            throw DomainError.badPassword(name: name)
         }
-        let hasher = self.hasher
-        let matches = try await hashingPool.runIfActive { hasher.verify(password, against: user.passwordHash) }
-        guard matches else {
-            throw DomainError.badPassword(name: user.name)
-        }
+        throttle.succeeded(account: key)
         return user
     }
 

@@ -1,0 +1,61 @@
+import Foundation
+import ParleyClient
+import ParleyDomain
+import ParleyTestSupport
+import Testing
+
+@testable import ParleyServer
+
+/// Password guessing gets slower with every failure, and a name nobody has
+/// is answered like a wrong password (docs/SECURITY.md).
+@Suite struct GuessingTests {
+    @Test func failuresPastTheFreeOnesMustWaitLongerEachTime() {
+        let throttle = LoginThrottle(freeFailures: 3, maxDelaySeconds: 5)
+        for second in 0..<3 {
+            #expect(throttle.wait(account: "ann", address: "10.0.0.9", now: Double(second)) == 0)
+            throttle.failed(account: "ann", address: "10.0.0.9", now: Double(second))
+        }
+        #expect(throttle.wait(account: "ann", address: "10.0.0.1", now: 2.5) == 1, "the account is throttled from any address")
+        #expect(throttle.wait(account: "ben", address: "10.0.0.9", now: 2.5) == 1, "and the address for any account")
+        #expect(throttle.wait(account: "ann", address: "10.0.0.9", now: 3) == 0)
+        throttle.failed(account: "ann", address: "10.0.0.9", now: 3)
+        #expect(throttle.wait(account: "ann", address: "10.0.0.9", now: 3) == 2, "doubled")
+        for _ in 0..<10 { throttle.failed(account: "ann", address: "10.0.0.9", now: 10) }
+        #expect(throttle.wait(account: "ann", address: "10.0.0.9", now: 10) == 5, "never past the most")
+        throttle.succeeded(account: "ann")
+        #expect(throttle.wait(account: "ann", address: "10.0.0.2", now: 10) == 0, "a success clears the account")
+        #expect(throttle.wait(account: "cid", address: "10.0.0.9", now: 10) == 5, "but not the address")
+        #expect(throttle.wait(account: "ann", address: "10.0.0.9", now: 10 + 3600) == 0, "an hour later it is forgotten")
+    }
+
+    @Test func aGuesserIsToldToWaitAndTheRightPasswordWaitsToo() async throws {
+        let server = try await TestServer.start {
+            $0.failedLoginsBeforeDelay = 2
+            $0.failedLoginDelayMaxSeconds = 1
+        }
+        _ = try await server.user("alice", password: "right password")
+        let guesser = try await server.connect()
+        for guess in ["guess one", "guess two"] {
+            #expect(await rejectionCode { _ = try await guesser.logIn(name: "alice", password: guess) } == .authBadPassword)
+        }
+        var refusal: ParleyClientError?
+        do {
+            _ = try await guesser.logIn(name: "alice", password: "right password", takeOver: true)
+        } catch let error as ParleyClientError {
+            refusal = error
+        }
+        #expect(refusal?.code == .authThrottled)
+        #expect(refusal?.description.contains("try again in 1 second") == true)
+        // Once the wait is over, the right password works.
+        var welcome: Welcome?
+        for _ in 0..<100 where welcome == nil {
+            do {
+                welcome = try await guesser.logIn(name: "alice", password: "right password", takeOver: true)
+            } catch let error as ParleyClientError where error.code == .authThrottled {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(welcome?.user == "alice")
+        await server.finish()
+    }
+}
