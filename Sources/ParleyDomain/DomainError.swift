@@ -17,6 +17,7 @@ public enum DomainError: Error, Hashable, Sendable {
 
     case nameEmpty
     case nameTooLong(characters: Int, max: Int)
+    case nameTooManyBytes(bytes: Int, max: Int)
     case nameInvalid(NameFault)
     case nameReserved(name: String)
     case nameTaken(name: String)
@@ -26,6 +27,8 @@ public enum DomainError: Error, Hashable, Sendable {
 
     case messageEmpty
     case messageTooLong(characters: Int, max: Int)
+    case messageTooManyBytes(bytes: Int, max: Int)
+    case messageMarksStacked(max: Int)
     /// A control character other than line break and tab.
     case messageInvalid(scalar: UInt32)
 
@@ -43,6 +46,8 @@ public enum DomainError: Error, Hashable, Sendable {
     case lobbyCannotBeLeft
     case tooManyRooms(count: Int, max: Int)
     case topicTooLong(characters: Int, max: Int)
+    case topicTooManyBytes(bytes: Int, max: Int)
+    case topicMarksStacked(max: Int)
     case topicInvalid(scalar: UInt32)
     case topicForbidden(room: String)
 
@@ -68,6 +73,8 @@ public enum DomainError: Error, Hashable, Sendable {
         case control(scalar: UInt32)
         case whiteSpace
         case character(String)
+        /// More combining marks on one character than a name may stack.
+        case marksStacked(max: Int)
     }
 
     public var code: ErrorCode {
@@ -79,14 +86,15 @@ public enum DomainError: Error, Hashable, Sendable {
         case .loginRequired: .authRequired
         case .alreadyLoggedIn: .authAlreadyLoggedIn
         case .nameEmpty: .nameEmpty
-        case .nameTooLong: .nameTooLong
+        case .nameTooLong, .nameTooManyBytes: .nameTooLong
         case .nameInvalid: .nameInvalid
         case .nameReserved: .nameReserved
         case .nameTaken: .nameTaken
         case .passwordTooShort: .passwordTooShort
         case .passwordTooLong: .passwordTooLong
         case .messageEmpty: .messageEmpty
-        case .messageTooLong: .messageTooLong
+        case .messageTooLong, .messageTooManyBytes: .messageTooLong
+        case .messageMarksStacked: .messageInvalid
         case .messageInvalid: .messageInvalid
         case .noSuchUser: .friendNoSuchUser
         case .befriendingSelf: .friendSelf
@@ -100,7 +108,8 @@ public enum DomainError: Error, Hashable, Sendable {
         case .alreadyMember: .roomAlreadyMember
         case .lobbyCannotBeLeft: .roomCannotLeave
         case .tooManyRooms: .roomTooMany
-        case .topicTooLong: .topicTooLong
+        case .topicTooLong, .topicTooManyBytes: .topicTooLong
+        case .topicMarksStacked: .topicInvalid
         case .topicInvalid: .topicInvalid
         case .topicForbidden: .topicForbidden
         case .fileSizeNegative, .fileHashInvalid: .fileInvalid

@@ -5,6 +5,10 @@ public enum ProtocolConstants {
     public static let version = 2
 
     public static let nameMaxCharacters = 32
+    /// A name's UTF-8 bytes: 32 characters of any script fit.
+    public static let nameMaxBytes = 128
+    /// Combining marks on one character of a name.
+    public static let nameMaxMarksPerCharacter = 4
     /// The built-in member of every room that answers `@robot`.
     public static let robotName = "robot"
     public static let reservedNames: Set<String> = ["robot", "system", "server", "admin", "parley"]
@@ -24,12 +28,19 @@ public enum ProtocolConstants {
 public struct ServerLimits: Hashable, Sendable {
     public var maxFrameBytes: Int
     public var maxMessageCharacters: Int
+    /// A message's UTF-8 bytes: characters alone let one "character" of a
+    /// letter and 32,000 accents through.
+    public var maxMessageBytes: Int
     public var historyOnLogin: Int
     public var historyPageMax: Int
     public var rateBurst: Int
     public var ratePerSecond: Double
     public var heartbeatTimeoutSeconds: Double
     public var maxTopicCharacters: Int
+    public var maxTopicBytes: Int
+    /// Combining marks stacked on one character, in messages, topics and
+    /// names (a few for any script; "zalgo" text stacks hundreds).
+    public var maxMarksPerCharacter: Int
     /// Rooms one user may be a member of, the lobby included.
     public var maxRoomsPerUser: Int
     /// Largest file one may upload.
@@ -45,12 +56,15 @@ public struct ServerLimits: Hashable, Sendable {
     public init(
         maxFrameBytes: Int = ProtocolConstants.defaultServerMaxFrameBytes,
         maxMessageCharacters: Int = 4000,
+        maxMessageBytes: Int = 16000,
         historyOnLogin: Int = 50,
         historyPageMax: Int = 200,
         rateBurst: Int = 20,
         ratePerSecond: Double = 5,
         heartbeatTimeoutSeconds: Double = 60,
         maxTopicCharacters: Int = 300,
+        maxTopicBytes: Int = 1200,
+        maxMarksPerCharacter: Int = 6,
         maxRoomsPerUser: Int = 100,
         maxFileBytes: Int64 = 50 * 1024 * 1024,
         maxTransfers: Int = 4,
@@ -58,12 +72,15 @@ public struct ServerLimits: Hashable, Sendable {
     ) {
         self.maxFrameBytes = maxFrameBytes
         self.maxMessageCharacters = maxMessageCharacters
+        self.maxMessageBytes = maxMessageBytes
         self.historyOnLogin = historyOnLogin
         self.historyPageMax = historyPageMax
         self.rateBurst = rateBurst
         self.ratePerSecond = ratePerSecond
         self.heartbeatTimeoutSeconds = heartbeatTimeoutSeconds
         self.maxTopicCharacters = maxTopicCharacters
+        self.maxTopicBytes = maxTopicBytes
+        self.maxMarksPerCharacter = maxMarksPerCharacter
         self.maxRoomsPerUser = maxRoomsPerUser
         self.maxFileBytes = maxFileBytes
         self.maxTransfers = maxTransfers

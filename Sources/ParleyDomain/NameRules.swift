@@ -15,6 +15,12 @@ public enum NameRules {
         if name.count > ProtocolConstants.nameMaxCharacters {
             throw .nameTooLong(characters: name.count, max: ProtocolConstants.nameMaxCharacters)
         }
+        if name.utf8.count > ProtocolConstants.nameMaxBytes {
+            throw .nameTooManyBytes(bytes: name.utf8.count, max: ProtocolConstants.nameMaxBytes)
+        }
+        if TextMeasure.mostMarks(in: name) > ProtocolConstants.nameMaxMarksPerCharacter {
+            throw .nameInvalid(.marksStacked(max: ProtocolConstants.nameMaxMarksPerCharacter))
+        }
         for (index, scalar) in name.unicodeScalars.enumerated() {
             if let fault = fault(with: scalar, first: index == 0) { throw .nameInvalid(fault) }
         }

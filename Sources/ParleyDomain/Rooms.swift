@@ -51,13 +51,31 @@ public struct RoomInfo: Hashable, Sendable {
 }
 
 public enum TopicRules {
-    /// A topic is one line of at most `maxCharacters`; empty clears it.
-    public static func validate(_ topic: String, maxCharacters: Int) throws(DomainError) {
-        if topic.count > maxCharacters {
-            throw .topicTooLong(characters: topic.count, max: maxCharacters)
+    /// A topic is one line within `budget`; empty clears it. Control
+    /// characters, line and paragraph separators and format characters
+    /// (bidirectional overrides and isolates among them) are refused:
+    /// a topic cannot hide or reorder what it shows. Joiners pass, which
+    /// scripts and emoji need.
+    public static func validate(_ topic: String, within budget: TextBudget) throws(DomainError) {
+        if topic.count > budget.characters {
+            throw .topicTooLong(characters: topic.count, max: budget.characters)
         }
-        if let bad = topic.unicodeScalars.first(where: { $0.properties.generalCategory == .control }) {
+        if topic.utf8.count > budget.bytes {
+            throw .topicTooManyBytes(bytes: topic.utf8.count, max: budget.bytes)
+        }
+        if let bad = topic.unicodeScalars.first(where: isRefused) {
             throw .topicInvalid(scalar: bad.value)
+        }
+        if TextMeasure.mostMarks(in: topic) > budget.marksPerCharacter {
+            throw .topicMarksStacked(max: budget.marksPerCharacter)
+        }
+    }
+
+    static func isRefused(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control, .lineSeparator, .paragraphSeparator: true
+        case .format: scalar != "\u{200C}" && scalar != "\u{200D}"
+        default: false
         }
     }
 }

@@ -11,10 +11,63 @@ public enum PasswordRules {
     }
 }
 
+/// How much room a text takes beyond its characters.
+public enum TextMeasure {
+    /// The most combining marks stacked on one character of `text`.
+    public static func mostMarks(in text: String) -> Int {
+        var most = 0
+        for character in text {
+            var marks = 0
+            for scalar in character.unicodeScalars {
+                switch scalar.properties.generalCategory {
+                case .nonspacingMark, .spacingMark, .enclosingMark: marks += 1
+                default: break
+                }
+            }
+            most = max(most, marks)
+        }
+        return most
+    }
+}
+
+/// What a message or a topic may hold: characters, UTF-8 bytes, and marks
+/// stacked on one character.
+public struct TextBudget: Hashable, Sendable {
+    public var characters: Int
+    public var bytes: Int
+    public var marksPerCharacter: Int
+
+    public init(characters: Int, bytes: Int, marksPerCharacter: Int) {
+        self.characters = characters
+        self.bytes = bytes
+        self.marksPerCharacter = marksPerCharacter
+    }
+}
+
+extension ServerLimits {
+    public var messageBudget: TextBudget {
+        TextBudget(characters: maxMessageCharacters, bytes: maxMessageBytes, marksPerCharacter: maxMarksPerCharacter)
+    }
+
+    public var topicBudget: TextBudget {
+        TextBudget(characters: maxTopicCharacters, bytes: maxTopicBytes, marksPerCharacter: maxMarksPerCharacter)
+    }
+}
+
 public enum MessageRules {
-    /// Accepts text of 1...`maxCharacters` characters that is not all white
-    /// space. Line breaks and tabs are text; other control characters would
-    /// let one user drive another's terminal, so they are refused.
+    /// Accepts text within `budget` that is not all white space. Line
+    /// breaks and tabs are text; other control characters would let one
+    /// user drive another's terminal, so they are refused.
+    public static func validate(_ text: String, within budget: TextBudget) throws(DomainError) {
+        try validate(text, maxCharacters: budget.characters)
+        if text.utf8.count > budget.bytes {
+            throw .messageTooManyBytes(bytes: text.utf8.count, max: budget.bytes)
+        }
+        if TextMeasure.mostMarks(in: text) > budget.marksPerCharacter {
+            throw .messageMarksStacked(max: budget.marksPerCharacter)
+        }
+    }
+
     public static func validate(_ text: String, maxCharacters: Int) throws(DomainError) {
         if text.allSatisfy(\.isWhitespace) {
             throw .messageEmpty

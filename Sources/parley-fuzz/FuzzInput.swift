@@ -72,9 +72,9 @@ enum FuzzInput {
             _ = try? NameRules.validate(name)
             _ = try? PasswordRules.validate(password)
         case .send(_, let text):
-            _ = try? MessageRules.validate(text, maxCharacters: 4000)
+            _ = try? MessageRules.validate(text, within: ServerLimits().messageBudget)
         case .setTopic(_, let topic):
-            _ = try? TopicRules.validate(topic, maxCharacters: 300)
+            _ = try? TopicRules.validate(topic, within: ServerLimits().topicBudget)
         case .upload(_, let name, _, _):
             precondition(!FileNameRules.clean(name).isEmpty)
         case .createRoom(let name, _, _), .join(let name), .friendRequest(let name):

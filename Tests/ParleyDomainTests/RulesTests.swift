@@ -71,3 +71,44 @@ import Testing
         #expect(throws: DomainError.passwordTooLong(maxBytes: 1024)) { try PasswordRules.validate(String(repeating: "p", count: 1025)) }
     }
 }
+
+/// Budgets in bytes and marks, not only characters: one "character" of a
+/// letter and 32,000 accents once passed a 4,000-character limit.
+@Suite struct TextBudgetTests {
+    let budget = TextBudget(characters: 4000, bytes: 16000, marksPerCharacter: 6)
+
+    @Test func aLetterWithThousandsOfAccentsIsRefused() {
+        let zalgo = "a" + String(repeating: "\u{0301}", count: 32_000)
+        #expect(zalgo.count == 1)
+        #expect(throws: DomainError.messageTooManyBytes(bytes: zalgo.utf8.count, max: 16000)) {
+            try MessageRules.validate(zalgo, within: budget)
+        }
+        let stacked = "a" + String(repeating: "\u{0301}", count: 7)
+        #expect(throws: DomainError.messageMarksStacked(max: 6)) { try MessageRules.validate(stacked, within: budget) }
+    }
+
+    @Test func realScriptsAndEmojiPass() throws {
+        // Vietnamese decomposed, Hindi, a family emoji with joiners, a flag.
+        for text in ["Vie\u{0323}\u{0302}t Nam", "नमस्ते", "👨‍👩‍👧‍👦", "🇫🇷", String(repeating: "é", count: 4000)] {
+            try MessageRules.validate(text, within: budget)
+        }
+    }
+
+    @Test func aTopicCannotReorderOrHideWhatItShows() throws {
+        let topic = TextBudget(characters: 300, bytes: 1200, marksPerCharacter: 6)
+        for scalar: UInt32 in [0x202E, 0x2066, 0x2069, 0x2028, 0x2029, 0x200B, 0xFEFF] {
+            let text = "invoice" + String(UnicodeScalar(scalar)!) + "fdp.exe"
+            #expect(throws: DomainError.topicInvalid(scalar: scalar)) { try TopicRules.validate(text, within: topic) }
+        }
+        try TopicRules.validate("👩‍💻 builds", within: topic)
+        // Sixty characters, but each family is 25 bytes.
+        let families = String(repeating: "👨‍👩‍👧‍👦", count: 60)
+        #expect(families.count == 60)
+        #expect(throws: DomainError.topicTooManyBytes(bytes: 1500, max: 1200)) { try TopicRules.validate(families, within: topic) }
+    }
+
+    @Test func namesHaveAByteCapAndFewMarks() {
+        #expect(throws: DomainError.nameInvalid(.marksStacked(max: 4))) { try NameRules.validate("a" + String(repeating: "\u{0301}", count: 5)) }
+        #expect(throws: DomainError.nameInvalid(.control(scalar: 0x202E))) { try NameRules.validate("ab\u{202E}c") }
+    }
+}

@@ -36,6 +36,9 @@ public enum ConfigurationFile {
         if var limits = try top.table("limits") {
             try limits.int("max_frame_bytes").map { config.limits.maxFrameBytes = $0 }
             try limits.int("max_message_chars").map { config.limits.maxMessageCharacters = $0 }
+            try limits.int("max_message_bytes").map { config.limits.maxMessageBytes = $0 }
+            try limits.int("max_topic_bytes").map { config.limits.maxTopicBytes = $0 }
+            try limits.int("max_marks_per_character").map { config.limits.maxMarksPerCharacter = $0 }
             try limits.int("history_on_login").map { config.limits.historyOnLogin = $0 }
             try limits.int("history_page_max").map { config.limits.historyPageMax = $0 }
             try limits.int("rate_burst").map { config.limits.rateBurst = $0 }

@@ -76,6 +76,9 @@ public struct ServerConfiguration: Sendable {
             "limits.heartbeat_timeout_seconds", "must be a positive number"
         )
         try require(limits.maxTopicCharacters >= 1, "limits.max_topic_chars", "must be at least 1")
+        try require(limits.maxMessageBytes >= limits.maxMessageCharacters, "limits.max_message_bytes", "must be at least max_message_chars")
+        try require(limits.maxTopicBytes >= limits.maxTopicCharacters, "limits.max_topic_bytes", "must be at least max_topic_chars")
+        try require(limits.maxMarksPerCharacter >= 1, "limits.max_marks_per_character", "must be at least 1")
         try require(limits.maxRoomsPerUser >= 1, "limits.max_rooms_per_user", "must be at least 1 (the lobby)")
         try require(limits.maxFileBytes >= 0, "limits.max_file_bytes", "must be 0 or more")
         try require(limits.maxTransfers >= 1, "limits.max_transfers", "must be at least 1")

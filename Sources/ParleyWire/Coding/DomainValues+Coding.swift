@@ -153,12 +153,18 @@ extension ServerLimits: Codable {
         self.init(
             maxFrameBytes: try container.decode(Int.self, forKey: "max_frame_bytes"),
             maxMessageCharacters: try container.decode(Int.self, forKey: "max_message_chars"),
+            // Announced since protocol 2's byte budgets; an older server's
+            // hello has none, and its limits were these.
+            maxMessageBytes: try container.decodeIfPresent(Int.self, forKey: "max_message_bytes") ?? ServerLimits().maxMessageBytes,
             historyOnLogin: try container.decode(Int.self, forKey: "history_on_login"),
             historyPageMax: try container.decode(Int.self, forKey: "history_page_max"),
             rateBurst: try container.decode(Int.self, forKey: "rate_burst"),
             ratePerSecond: try container.decode(Double.self, forKey: "rate_per_second"),
             heartbeatTimeoutSeconds: try container.decode(Double.self, forKey: "heartbeat_timeout_seconds"),
             maxTopicCharacters: try container.decode(Int.self, forKey: "max_topic_chars"),
+            maxTopicBytes: try container.decodeIfPresent(Int.self, forKey: "max_topic_bytes") ?? ServerLimits().maxTopicBytes,
+            maxMarksPerCharacter: try container.decodeIfPresent(Int.self, forKey: "max_marks_per_character")
+                ?? ServerLimits().maxMarksPerCharacter,
             maxRoomsPerUser: try container.decode(Int.self, forKey: "max_rooms_per_user"),
             maxFileBytes: try container.decode(Int64.self, forKey: "max_file_bytes"),
             maxTransfers: try container.decode(Int.self, forKey: "max_transfers"),
@@ -170,12 +176,15 @@ extension ServerLimits: Codable {
         var container = encoder.container(keyedBy: WireKey.self)
         try container.encode(maxFrameBytes, forKey: "max_frame_bytes")
         try container.encode(maxMessageCharacters, forKey: "max_message_chars")
+        try container.encode(maxMessageBytes, forKey: "max_message_bytes")
         try container.encode(historyOnLogin, forKey: "history_on_login")
         try container.encode(historyPageMax, forKey: "history_page_max")
         try container.encode(rateBurst, forKey: "rate_burst")
         try container.encode(ratePerSecond, forKey: "rate_per_second")
         try container.encode(heartbeatTimeoutSeconds, forKey: "heartbeat_timeout_seconds")
         try container.encode(maxTopicCharacters, forKey: "max_topic_chars")
+        try container.encode(maxTopicBytes, forKey: "max_topic_bytes")
+        try container.encode(maxMarksPerCharacter, forKey: "max_marks_per_character")
         try container.encode(maxRoomsPerUser, forKey: "max_rooms_per_user")
         try container.encode(maxFileBytes, forKey: "max_file_bytes")
         try container.encode(maxTransfers, forKey: "max_transfers")

@@ -33,6 +33,7 @@ extension ProtocolError {
         case .alreadyLoggedIn: "This connection is already logged in."
         case .nameEmpty: "A name cannot be empty."
         case .nameTooLong(let characters, let max): "A name is at most \(max) characters; this one has \(characters)."
+        case .nameTooManyBytes(let bytes, let max): "A name is at most \(max) bytes of UTF-8; this one has \(bytes)."
         case .nameInvalid(let fault): "A name cannot contain \(fault.words); use letters, digits, _ and -."
         case .nameReserved(let name): "The name \"\(name)\" is reserved."
         case .nameTaken(let name): "The name \"\(name)\" is taken (names are unique ignoring case)."
@@ -40,6 +41,8 @@ extension ProtocolError {
         case .passwordTooLong(let maxBytes): "A password is at most \(maxBytes) bytes long."
         case .messageEmpty: "A message needs some text besides white space."
         case .messageTooLong(let characters, let max): "A message is at most \(max) characters; this one has \(characters)."
+        case .messageTooManyBytes(let bytes, let max): "A message is at most \(max) bytes of UTF-8; this one has \(bytes)."
+        case .messageMarksStacked(let max): "A message may stack at most \(max) accents or other combining marks on one character."
         case .messageInvalid(let scalar): "A message cannot contain the control character \(Self.codePoint(scalar))."
         case .noSuchUser(let name): "There is no user named \"\(name)\"."
         case .befriendingSelf: "That is you."
@@ -54,7 +57,9 @@ extension ProtocolError {
         case .lobbyCannotBeLeft: "Everybody stays in the lobby; it is where people find each other."
         case .tooManyRooms(let count, _): "You are in \(count) rooms, the most this server allows; leave one first."
         case .topicTooLong(let characters, let max): "A topic is at most \(max) characters; this one has \(characters)."
-        case .topicInvalid(let scalar): "A topic is one line without control characters; it has \(Self.codePoint(scalar))."
+        case .topicTooManyBytes(let bytes, let max): "A topic is at most \(max) bytes of UTF-8; this one has \(bytes)."
+        case .topicMarksStacked(let max): "A topic may stack at most \(max) accents or other combining marks on one character."
+        case .topicInvalid(let scalar): "A topic is one line without control or invisible formatting characters; it has \(Self.codePoint(scalar))."
         case .topicForbidden(let room): "Only the creator of \(room) may change its topic."
         case .fileSizeNegative: "A file's size cannot be negative."
         case .fileTooLarge(let size, let max): "This file has \(size) bytes; the server takes files up to \(max) bytes (\(ByteCount.text(max)))."
@@ -82,6 +87,7 @@ extension DomainError.NameFault {
         case .control(let scalar): "control characters (\(ProtocolError.codePoint(scalar)))"
         case .whiteSpace: "spaces or other white space"
         case .character(let character): "\"\(character)\""
+        case .marksStacked(let max): "more than \(max) combining marks on one character"
         }
     }
 }

@@ -27,7 +27,7 @@ public struct ChatService: Sendable {
     /// Commits the message, fans it out after the commit, and returns it as
     /// the sender names its conversation.
     public func post(from sender: StoredUser, to conversation: ConversationID, text: String) async throws -> ChatMessage {
-        try MessageRules.validate(text, maxCharacters: limits.maxMessageCharacters)
+        try MessageRules.validate(text, within: limits.messageBudget)
         let destination = try await self.destination(conversation, for: sender)
         let now = Timestamp.nowMillis()
         let delivered = deliveredAt(destination, now)

@@ -12,7 +12,7 @@ public struct RoomService: Sendable {
 
     public func create(_ name: String, topic: String, openTopic: Bool, by user: StoredUser) async throws -> RoomSnapshot {
         let key = try NameRules.validate(name)
-        try TopicRules.validate(topic, maxCharacters: limits.maxTopicCharacters)
+        try TopicRules.validate(topic, within: limits.topicBudget)
         try await checkRoomCount(of: user)
         let room: StoredConversation
         do {
@@ -61,7 +61,7 @@ public struct RoomService: Sendable {
     }
 
     public func setTopic(_ topic: String, of conversation: ConversationID, by user: StoredUser) async throws {
-        try TopicRules.validate(topic, maxCharacters: limits.maxTopicCharacters)
+        try TopicRules.validate(topic, within: limits.topicBudget)
         let room = try await membership(conversation, of: user)
         // The hub's copy of the room may be older than the last topic change.
         guard let current = try await store.room(nameKey: NameRules.key(for: room.name)) else {
