@@ -16,17 +16,52 @@ public enum MessageFormat {
         return String(format: "%04d-%02d-%02d %02d:%02d", parts.year!, parts.month!, parts.day!, parts.hour!, parts.minute!)
     }
 
-    /// "name: text", or "* name action" for /me.
+    /// "name: text", or "* name action" for /me, with whatever could
+    /// drive the terminal or hide text shown visibly (`visible`).
     public static func body(_ message: ChatMessage) -> String {
-        if message.text.hasPrefix("/me ") {
-            return "* \(message.sender) \(message.text.dropFirst(4))"
+        let (sender, text) = (visible(message.sender), visible(message.text, keepingLineBreaks: true))
+        if text.hasPrefix("/me ") {
+            return "* \(sender) \(text.dropFirst(4))"
         }
-        return "\(message.sender): \(message.text)"
+        return "\(sender): \(text)"
     }
 
-    /// One line of `parley history`.
+    /// One message of `parley history`: its lines after the first are
+    /// indented, so that no message can print what looks like another
+    /// (`[date] admin: ...`).
     public static func historyLine(_ message: ChatMessage, in zone: TimeZone) -> String {
-        "[\(dateTime(message.time, in: zone))] \(body(message))"
+        let stamp = "[\(dateTime(message.time, in: zone))] "
+        let indent = "\n" + String(repeating: " ", count: stamp.count)
+        return stamp + body(message).replacingOccurrences(of: "\n", with: indent)
+    }
+
+    /// Text from the server as it may be shown: control characters (escape
+    /// sequences among them) and format characters (bidirectional
+    /// overrides, invisible spaces) become `⟨U+202E⟩`, so that nobody's text
+    /// drives the terminal or poses as something else
+    /// (`invoice_⟨U+202E⟩fdp.exe`). Joiners, which scripts and emoji need,
+    /// stay, and so do tabs and, when asked, line breaks.
+    public static func visible(_ text: String, keepingLineBreaks: Bool = false) -> String {
+        guard text.unicodeScalars.contains(where: { isHidden($0, keepingLineBreaks) }) else { return text }
+        var shown = ""
+        for scalar in text.unicodeScalars {
+            if isHidden(scalar, keepingLineBreaks) {
+                let digits = String(scalar.value, radix: 16, uppercase: true)
+                shown += "⟨U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "⟩"
+            } else {
+                shown.unicodeScalars.append(scalar)
+            }
+        }
+        return shown
+    }
+
+    private static func isHidden(_ scalar: Unicode.Scalar, _ keepingLineBreaks: Bool) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .control: scalar != "\t" && !(keepingLineBreaks && scalar == "\n")
+        case .format: scalar != "\u{200C}" && scalar != "\u{200D}"
+        case .lineSeparator, .paragraphSeparator: true
+        default: false
+        }
     }
 
     private static func components(_ millis: Int64, _ zone: TimeZone) -> DateComponents {

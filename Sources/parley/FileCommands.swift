@@ -85,7 +85,7 @@ struct Files: AsyncParsableCommand {
     func run() async throws {
         try await account.withConnection { connection, _ in
             for file in try await connection.files(in: target.conversation) {
-                print(["\(file.id)", file.name, "\(file.size)", file.type.rawValue, file.sender,
+                print(["\(file.id)", MessageFormat.visible(file.name), "\(file.size)", file.type.rawValue, MessageFormat.visible(file.sender),
                        MessageFormat.dateTime(file.time, in: .current)].joined(separator: "\t"))
             }
         }

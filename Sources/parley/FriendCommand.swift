@@ -35,10 +35,10 @@ struct FriendCommand: AsyncParsableCommand {
             case .list:
                 let list = try await connection.friends()
                 for friend in list.friends {
-                    print("\(friend.name) \(friend.online ? "online" : "offline")")
+                    print("\(MessageFormat.visible(friend.name)) \(friend.online ? "online" : "offline")")
                 }
-                for name in list.incoming { print("\(name) asks to be your friend") }
-                for name in list.outgoing { print("\(name) was asked") }
+                for name in list.incoming { print("\(MessageFormat.visible(name)) asks to be your friend") }
+                for name in list.outgoing { print("\(MessageFormat.visible(name)) was asked") }
             }
         }
     }

@@ -13,7 +13,10 @@ struct RoomsCommand: AsyncParsableCommand {
     func run() async throws {
         try await account.withConnection { connection, _ in
             for room in try await connection.rooms() {
-                print([room.name.rawValue, "\(room.online)/\(room.members)", room.joined ? "joined" : "-", room.topic].joined(separator: "\t"))
+                print([
+                    MessageFormat.visible(room.name.rawValue), "\(room.online)/\(room.members)", room.joined ? "joined" : "-",
+                    MessageFormat.visible(room.topic),
+                ].joined(separator: "\t"))
             }
         }
     }

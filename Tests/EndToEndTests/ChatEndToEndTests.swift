@@ -97,7 +97,7 @@ import Testing
         #expect(lines.count == 3)
         #expect(lines.first?.range(of: #"^\[\d{4}-\d\d-\d\d \d\d:\d\d\] robo: first 🎉$"#, options: .regularExpression) != nil)
         #expect(lines[1].hasSuffix("robo: from stdin"))
-        #expect(lines[2] == "line two")
+        #expect(lines[2] == String(repeating: " ", count: 19) + "line two", "a message's second line is indented under its first")
 
         // Friends and private messages from scripts.
         #expect(try await ParleyCommand.script(["friend", "add", "pal"], user: "robo", port: port, configHome: config).0 != 0, "pal does not exist yet")
