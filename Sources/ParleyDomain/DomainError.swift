@@ -12,6 +12,8 @@ public enum DomainError: Error, Hashable, Sendable {
     /// The user is online elsewhere and did not ask to take over.
     case alreadyOnline(name: String)
     case tokenInvalid
+    /// `max` accounts were registered from this address within the hour.
+    case tooManyRegistrations(max: Int)
     case loginRequired
     case alreadyLoggedIn
 
@@ -45,6 +47,8 @@ public enum DomainError: Error, Hashable, Sendable {
     case alreadyMember(room: String)
     case lobbyCannotBeLeft
     case tooManyRooms(count: Int, max: Int)
+    /// `max` rooms were created by this user within the day.
+    case tooManyRoomsCreated(max: Int)
     case topicTooLong(characters: Int, max: Int)
     case topicTooManyBytes(bytes: Int, max: Int)
     case topicMarksStacked(max: Int)
@@ -83,6 +87,7 @@ public enum DomainError: Error, Hashable, Sendable {
         case .loginThrottled: .authThrottled
         case .alreadyOnline: .authAlreadyOnline
         case .tokenInvalid: .authTokenInvalid
+        case .tooManyRegistrations, .tooManyRoomsCreated: .rateLimited
         case .loginRequired: .authRequired
         case .alreadyLoggedIn: .authAlreadyLoggedIn
         case .nameEmpty: .nameEmpty

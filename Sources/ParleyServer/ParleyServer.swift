@@ -101,7 +101,10 @@ public final class ParleyServer: Sendable {
         }
         let friends = FriendService(store: store, hub: hub)
         let robot = configuration.robotEnabled ? Robot(store: store, hub: hub, user: robotUser, logger: logger) : nil
-        let rooms = RoomService(store: store, hub: hub, limits: configuration.limits, robotName: robot?.user.name)
+        let rooms = RoomService(
+            store: store, hub: hub, limits: configuration.limits, robotName: robot?.user.name,
+            creations: WindowCounter(limit: configuration.roomsCreatedPerUserPerDay, windowSeconds: 86_400)
+        )
         let chat = ChatService(store: store, hub: hub, friends: friends, rooms: rooms, robot: robot, limits: configuration.limits)
         let services = SessionServices(
             accounts: AccountService(
@@ -111,6 +114,7 @@ public final class ParleyServer: Sendable {
                 throttle: LoginThrottle(
                     freeFailures: configuration.failedLoginsBeforeDelay, maxDelaySeconds: configuration.failedLoginDelayMaxSeconds
                 ),
+                registrations: WindowCounter(limit: configuration.registrationsPerAddressPerHour, windowSeconds: 3600),
                 unknownUserHash: unknownUserHash, logger: logger
             ),
             chat: chat,

@@ -45,6 +45,7 @@ final class BenchServer: @unchecked Sendable {
         // would stop it at 20.
         let always = [
             "password_hash.log_n": "10", "limits.max_connections": "1000000", "limits.max_connections_per_address": "1000000",
+            "limits.registrations_per_address_per_hour": "1000000",
         ]
         let settings = scenarioSettings.merging(always) { scenario, _ in scenario }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)").path

@@ -175,6 +175,7 @@ enum SessionFuzz {
         configuration.passwordCost = .init(logN: 10, blockSize: 8, parallelism: 1)
         // Every input's channel has no address; they would share one cap.
         configuration.maxConnectionsPerAddress = configuration.maxConnections
+        configuration.registrationsPerAddressPerHour = 1_000_000
         var logger = Logger(label: "parley-fuzz")
         logger.logLevel = .critical
         let started = try! await ParleyServer.start(configuration, logger: logger)

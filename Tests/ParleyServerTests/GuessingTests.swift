@@ -59,3 +59,36 @@ import Testing
         await server.finish()
     }
 }
+
+/// Limits on making things: accounts per address, rooms per user.
+@Suite struct CreationLimitTests {
+    @Test func oneAddressRegistersOnlySoManyAccountsAnHour() async throws {
+        let server = try await TestServer.start { $0.registrationsPerAddressPerHour = 2 }
+        let connection = try await server.connect()
+        try await connection.register(name: "one", password: "long enough")
+        try await connection.register(name: "two", password: "long enough")
+        #expect(await rejectionCode { try await connection.register(name: "one", password: "long enough") } == .nameTaken,
+                "a name taken is no registration")
+        var refusal: ParleyClientError?
+        do {
+            try await connection.register(name: "three", password: "long enough")
+        } catch let error as ParleyClientError {
+            refusal = error
+        }
+        #expect(refusal?.code == .rateLimited)
+        #expect(refusal?.description.contains("At most 2 accounts") == true)
+        await server.finish()
+    }
+
+    @Test func oneUserCreatesOnlySoManyRoomsADay() async throws {
+        let server = try await TestServer.start { $0.roomsCreatedPerUserPerDay = 2 }
+        let alice = try await server.user("alice")
+        _ = try await alice.connection.createRoom("one")
+        _ = try await alice.connection.createRoom("two")
+        try await alice.connection.leave("one")
+        #expect(await rejectionCode { _ = try await alice.connection.createRoom("three") } == .rateLimited)
+        let bob = try await server.user("bob")
+        _ = try await bob.connection.createRoom("bobs")
+        await server.finish()
+    }
+}

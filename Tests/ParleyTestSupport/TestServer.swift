@@ -22,6 +22,7 @@ public final class TestServer: Sendable {
         configuration.eventLoopThreads = 2
         // Every test client comes from 127.0.0.1; the caps have tests of their own.
         configuration.maxConnectionsPerAddress = configuration.maxConnections
+        configuration.registrationsPerAddressPerHour = 100_000
         return configuration
     }
 

@@ -62,6 +62,8 @@ public enum ConfigurationFile {
             try limits.int("max_frame_bytes_before_login").map { config.maxFrameBytesBeforeLogin = $0 }
             try limits.int("max_malformed_in_a_row").map { config.maxMalformedInARow = $0 }
             try limits.int("failed_logins_before_delay").map { config.failedLoginsBeforeDelay = $0 }
+            try limits.int("registrations_per_address_per_hour").map { config.registrationsPerAddressPerHour = $0 }
+            try limits.int("rooms_created_per_user_per_day").map { config.roomsCreatedPerUserPerDay = $0 }
             try limits.double("failed_login_delay_max_seconds").map { config.failedLoginDelayMaxSeconds = $0 }
             try limits.rejectUnknown()
         }

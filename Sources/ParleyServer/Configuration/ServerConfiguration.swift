@@ -46,6 +46,10 @@ public struct ServerConfiguration: Sendable {
     /// further try must wait (1 s, then doubling up to the most).
     public var failedLoginsBeforeDelay = 5
     public var failedLoginDelayMaxSeconds = 300.0
+    /// Accounts registered from one address within an hour.
+    public var registrationsPerAddressPerHour = 10
+    /// Rooms one user may create within a day.
+    public var roomsCreatedPerUserPerDay = 20
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -112,6 +116,8 @@ public struct ServerConfiguration: Sendable {
         )
         try require(maxMalformedInARow >= 1, "limits.max_malformed_in_a_row", "must be at least 1")
         try require(failedLoginsBeforeDelay >= 1, "limits.failed_logins_before_delay", "must be at least 1")
+        try require(registrationsPerAddressPerHour >= 1, "limits.registrations_per_address_per_hour", "must be at least 1")
+        try require(roomsCreatedPerUserPerDay >= 1, "limits.rooms_created_per_user_per_day", "must be at least 1")
         try require(
             failedLoginDelayMaxSeconds >= 1 && failedLoginDelayMaxSeconds.isFinite,
             "limits.failed_login_delay_max_seconds", "must be at least 1"

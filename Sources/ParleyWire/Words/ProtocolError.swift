@@ -29,6 +29,8 @@ extension ProtocolError {
             "Too many failed logins for this account or from your address; try again in \(seconds) second\(seconds == 1 ? "" : "s")."
         case .alreadyOnline(let name): "\"\(name)\" is already logged in elsewhere; log in with take-over to move the session here."
         case .tokenInvalid: "That resume token is unknown, expired or revoked; log in with the password."
+        case .tooManyRegistrations(let max): "At most \(max) accounts are registered from one address in an hour; try again later."
+        case .tooManyRoomsCreated(let max): "You created \(max) rooms today, the most this server allows; try again tomorrow."
         case .loginRequired: "Log in first."
         case .alreadyLoggedIn: "This connection is already logged in."
         case .nameEmpty: "A name cannot be empty."

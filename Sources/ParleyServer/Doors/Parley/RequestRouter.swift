@@ -12,10 +12,10 @@ struct RequestRouter: Sendable {
 
     /// The reply to a request that needs only the services; `user` is nil
     /// before logging in (only `register` comes then).
-    func reply(to request: Request, from user: StoredUser?) async throws -> Reply {
+    func reply(to request: Request, from user: StoredUser?, at address: String) async throws -> Reply {
         let services = self.services
         if case .register(let name, let password) = request {
-            return .registered(name: try await services.accounts.register(name: name, password: password).name)
+            return .registered(name: try await services.accounts.register(name: name, password: password, from: address).name)
         }
         guard let user else { throw DomainError.loginRequired }
         switch request {

@@ -156,8 +156,8 @@ final class SessionHandler: ChannelInboundHandler {
                 return .done
             })
         default:
-            let router = self.router
-            perform(id) { try await router.reply(to: request, from: user) }
+            let (router, address) = (self.router, peerAddress)
+            perform(id) { try await router.reply(to: request, from: user, at: address) }
         }
     }
 
@@ -194,6 +194,11 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
+    /// The peer's IP address, which limits and throttles count by.
+    private var peerAddress: String {
+        context?.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+
     private func gateReads(_ change: ReadGate.Change) {
         context?.triggerUserOutboundEvent(change, promise: nil)
     }
@@ -213,7 +218,7 @@ final class SessionHandler: ChannelInboundHandler {
         guard let context else { return }
         let outlet = SessionOutlet(handler: self, eventLoop: context.eventLoop, format: services.format)
         let services = self.services
-        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        let address = peerAddress
         let promise = context.eventLoop.makePromise(of: Arrived.self)
         promise.completeWithTask {
             let user = switch credentials {

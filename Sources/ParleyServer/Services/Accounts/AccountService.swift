@@ -16,15 +16,21 @@ public struct AccountService: Sendable {
     var tokenLifetimeMillis: Int64 = 0
     var tokensPerUser = 20
     let throttle: LoginThrottle
+    let registrations: WindowCounter
     /// What a login to a name nobody has is checked against.
     let unknownUserHash: String
     let logger: Logger
 
-    public func register(name: String, password: String) async throws -> StoredUser {
+    /// A new account; at most `registrations.limit` an hour from one address.
+    public func register(name: String, password: String, from address: String) async throws -> StoredUser {
         let key = try NameRules.validate(name)
         try PasswordRules.validate(password)
         if try await store.user(nameKey: key) != nil {
             throw Self.taken(name)
+        }
+        // Only accounts about to be made count: scripts register-or-log-in.
+        guard registrations.take(address, now: Double(Timestamp.nowMillis()) / 1000) else {
+            throw DomainError.tooManyRegistrations(max: registrations.limit)
         }
         let hasher = self.hasher
         let hash = try await hashingPool.runIfActive { try hasher.hash(password) }

@@ -9,11 +9,16 @@ public struct RoomService: Sendable {
     let limits: ServerLimits
     /// Shown as a member of every room when the robot answers.
     let robotName: String?
+    /// Rooms each user may create in a day.
+    let creations: WindowCounter
 
     public func create(_ name: String, topic: String, openTopic: Bool, by user: StoredUser) async throws -> RoomSnapshot {
         let key = try NameRules.validate(name)
         try TopicRules.validate(topic, within: limits.topicBudget)
         try await checkRoomCount(of: user)
+        guard creations.take(Self.key(user), now: Double(Timestamp.nowMillis()) / 1000) else {
+            throw DomainError.tooManyRoomsCreated(max: creations.limit)
+        }
         let room: StoredConversation
         do {
             room = try await store.createRoom(
