@@ -57,6 +57,9 @@ public enum DomainError: Error, Hashable, Sendable {
 
     case fileSizeNegative
     case fileTooLarge(size: Int64, max: Int64)
+    /// The upload would take the user past a quota: `perDay` for the last
+    /// 24 hours, else in all.
+    case uploadQuota(perDay: Bool, max: Int64)
     case fileHashInvalid
     case fileNotFound(id: Int64)
     case fileOffsetOutside(offset: Int64, size: Int64)
@@ -119,6 +122,7 @@ public enum DomainError: Error, Hashable, Sendable {
         case .topicForbidden: .topicForbidden
         case .fileSizeNegative, .fileHashInvalid: .fileInvalid
         case .fileTooLarge: .fileTooLarge
+        case .uploadQuota: .fileQuota
         case .fileNotFound: .fileNotFound
         case .fileOffsetOutside: .fileBadOffset
         case .historyPageSize: .historyInvalid

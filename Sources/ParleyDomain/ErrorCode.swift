@@ -51,6 +51,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let topicForbidden = ErrorCode(rawValue: "topic.forbidden")
 
     public static let fileTooLarge = ErrorCode(rawValue: "file.too_large")
+    /// The upload would take its uploader past a quota.
+    public static let fileQuota = ErrorCode(rawValue: "file.quota")
     public static let fileInvalid = ErrorCode(rawValue: "file.invalid")
     public static let fileHashMismatch = ErrorCode(rawValue: "file.hash_mismatch")
     public static let fileNotFound = ErrorCode(rawValue: "file.not_found")

@@ -121,7 +121,13 @@ public final class ParleyServer: Sendable {
             friends: friends,
             rooms: rooms,
             welcomes: WelcomeService(store: store, rooms: rooms, friends: friends),
-            files: FileService(store: store, chat: chat, storage: storage, limits: configuration.limits),
+            files: FileService(
+                store: store, chat: chat, storage: storage, limits: configuration.limits,
+                quotas: UploadQuotas(
+                    perUserPerDay: configuration.maxUploadBytesPerUserPerDay, perUser: configuration.maxUploadBytesPerUser,
+                    allFiles: configuration.maxFilesBytes, minFreeDisk: configuration.minFreeDiskBytes
+                )
+            ),
             fileIO: fileIO,
             hub: hub,
             limits: configuration.limits,

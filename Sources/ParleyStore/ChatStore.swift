@@ -107,6 +107,19 @@ public struct NewFile: Hashable, Sendable {
 }
 
 /// A recorded file and where it was shared.
+/// How many bytes of files are stored, for upload quotas.
+public struct FileUsage: Hashable, Sendable {
+    public var byUser: Int64
+    public var byUserSince: Int64
+    public var all: Int64
+
+    public init(byUser: Int64, byUserSince: Int64, all: Int64) {
+        self.byUser = byUser
+        self.byUserSince = byUserSince
+        self.all = all
+    }
+}
+
 public struct StoredFile: Hashable, Sendable {
     public enum Place: Hashable, Sendable {
         case room(StoredConversation)
@@ -236,6 +249,8 @@ public protocol ChatStore: Sendable {
     func file(id: Int64) async throws -> StoredFile?
     /// A conversation's files, newest first, named as `room` is named.
     func files(in room: StoredConversation) async throws -> [FileInfo]
+    /// Bytes of stored files: `user`'s in all and since `time`, and everybody's.
+    func fileUsage(of user: StoredUser, since time: Int64) async throws -> FileUsage
 
     func close() throws
 }

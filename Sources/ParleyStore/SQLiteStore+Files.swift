@@ -52,6 +52,17 @@ extension SQLiteStore {
         }
     }
 
+    public func fileUsage(of user: StoredUser, since time: Int64) async throws -> FileUsage {
+        try await pool.read { db in
+            let row = try Row.fetchOne(db, sql: """
+                SELECT (SELECT COALESCE(SUM(size), 0) FROM file WHERE uploaderId = ?),
+                       (SELECT COALESCE(SUM(size), 0) FROM file WHERE uploaderId = ? AND createdAt >= ?),
+                       (SELECT COALESCE(SUM(size), 0) FROM file)
+                """, arguments: [user.id, user.id, time])!
+            return FileUsage(byUser: row[0], byUserSince: row[1], all: row[2])
+        }
+    }
+
     public func files(in room: StoredConversation) async throws -> [FileInfo] {
         let request: SQLRequest<FileRow> = """
             SELECT \(FileRow.columns)

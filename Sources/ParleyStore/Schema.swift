@@ -144,6 +144,10 @@ enum Schema {
                 END;
                 """)
         }
+        migrator.registerMigration("v7: a user's uploads by time") { db in
+            // Upload quotas sum a user's files, in all and for the last day.
+            try db.create(index: "file_by_uploader", on: "file", columns: ["uploaderId", "createdAt"])
+        }
         return migrator
     }
 }

@@ -207,3 +207,38 @@ import Testing
         await server.finish()
     }
 }
+
+/// One user once stored 8 × 50 MiB in 1.8 s with no limit.
+@Suite struct UploadQuotaTests {
+    func file(_ size: Int) throws -> String {
+        let path = NSTemporaryDirectory() + "parley-quota-\(UUID().uuidString).bin"
+        try Data(repeating: 7, count: size).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func aUserKeepsOnlySoManyBytesAndTheServerOnlySoMany() async throws {
+        let server = try await TestServer.start {
+            $0.maxUploadBytesPerUserPerDay = 3000
+            $0.maxUploadBytesPerUser = 5000
+            $0.maxFilesBytes = 6000
+        }
+        let alice = try await server.user("alice")
+        let bob = try await server.user("bob")
+        _ = try await alice.connection.upload(file: try file(2000), to: .lobby)
+        #expect(await rejectionCode { _ = try await alice.connection.upload(file: try file(1500), to: .lobby) } == .fileQuota,
+                "3,500 bytes in a day")
+        _ = try await alice.connection.upload(file: try file(1000), to: .lobby)
+        _ = try await bob.connection.upload(file: try file(2500), to: .lobby)
+        let carol = try await server.user("carol")
+        #expect(await rejectionCode { _ = try await carol.connection.upload(file: try file(600), to: .lobby) } == .storageFull,
+                "6,100 bytes on the server")
+        await server.finish()
+    }
+
+    @Test func uploadsStopBeforeTheDiskIsFull() async throws {
+        let server = try await TestServer.start { $0.minFreeDiskBytes = Int64.max / 2 }
+        let alice = try await server.user("alice")
+        #expect(await rejectionCode { _ = try await alice.connection.upload(file: try file(10), to: .lobby) } == .storageFull)
+        await server.finish()
+    }
+}

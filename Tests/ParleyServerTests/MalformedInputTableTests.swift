@@ -38,6 +38,8 @@ import Testing
             // The table's own failed logins (two) stay under it; the row
             // for auth.throttled adds one more and tries again.
             $0.failedLoginsBeforeDelay = 3
+            // The table keeps one file of ten bytes; the quota row asks for more.
+            $0.maxUploadBytesPerUser = 25
         }
         let alice = try await server.user("alice")
         let bob = try await server.user("bob")
@@ -129,6 +131,7 @@ import Testing
         let good = try await table.upload(.upload(conversation: .lobby, name: "ten", size: 10, sha256: sha))
         let file = try await table.uploadDone(good, sending: ten)
         try await check(.download(file: file, offset: 11), .fileBadOffset)
+        try await check(.upload(conversation: .lobby, name: "more", size: 20, sha256: sha), .fileQuota)
 
         // A third failed login from this address: the next try must wait.
         let guesser = Table(raw: try await RawClient.connect(port: server.port))

@@ -157,6 +157,10 @@ public final class FaultyStore: ChatStore {
         return try await base.files(in: room)
     }
 
+    public func fileUsage(of user: StoredUser, since time: Int64) async throws -> FileUsage {
+        return try await base.fileUsage(of: user, since: time)
+    }
+
     public func close() throws {
         return try base.close()
     }

@@ -64,6 +64,10 @@ public enum ConfigurationFile {
             try limits.int("failed_logins_before_delay").map { config.failedLoginsBeforeDelay = $0 }
             try limits.int("registrations_per_address_per_hour").map { config.registrationsPerAddressPerHour = $0 }
             try limits.int("rooms_created_per_user_per_day").map { config.roomsCreatedPerUserPerDay = $0 }
+            try limits.int("max_upload_bytes_per_user_per_day").map { config.maxUploadBytesPerUserPerDay = Int64($0) }
+            try limits.int("max_upload_bytes_per_user").map { config.maxUploadBytesPerUser = Int64($0) }
+            try limits.int("max_files_bytes").map { config.maxFilesBytes = Int64($0) }
+            try limits.int("min_free_disk_bytes").map { config.minFreeDiskBytes = Int64($0) }
             try limits.double("failed_login_delay_max_seconds").map { config.failedLoginDelayMaxSeconds = $0 }
             try limits.rejectUnknown()
         }

@@ -50,6 +50,13 @@ public struct ServerConfiguration: Sendable {
     public var registrationsPerAddressPerHour = 10
     /// Rooms one user may create within a day.
     public var roomsCreatedPerUserPerDay = 20
+    /// Bytes of files one user may upload in 24 hours, and keep in all;
+    /// bytes of files the server keeps in all (0: no limit); bytes that must
+    /// stay free on the disk of the files, below which uploads are refused.
+    public var maxUploadBytesPerUserPerDay: Int64 = 1 << 30
+    public var maxUploadBytesPerUser: Int64 = 10 << 30
+    public var maxFilesBytes: Int64 = 0
+    public var minFreeDiskBytes: Int64 = 1 << 30
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -118,6 +125,10 @@ public struct ServerConfiguration: Sendable {
         try require(failedLoginsBeforeDelay >= 1, "limits.failed_logins_before_delay", "must be at least 1")
         try require(registrationsPerAddressPerHour >= 1, "limits.registrations_per_address_per_hour", "must be at least 1")
         try require(roomsCreatedPerUserPerDay >= 1, "limits.rooms_created_per_user_per_day", "must be at least 1")
+        try require(maxUploadBytesPerUserPerDay >= 0, "limits.max_upload_bytes_per_user_per_day", "must be 0 (no limit) or more")
+        try require(maxUploadBytesPerUser >= 0, "limits.max_upload_bytes_per_user", "must be 0 (no limit) or more")
+        try require(maxFilesBytes >= 0, "limits.max_files_bytes", "must be 0 (no limit) or more")
+        try require(minFreeDiskBytes >= 0, "limits.min_free_disk_bytes", "must be 0 or more")
         try require(
             failedLoginDelayMaxSeconds >= 1 && failedLoginDelayMaxSeconds.isFinite,
             "limits.failed_login_delay_max_seconds", "must be at least 1"

@@ -65,6 +65,10 @@ extension ProtocolError {
         case .topicForbidden(let room): "Only the creator of \(room) may change its topic."
         case .fileSizeNegative: "A file's size cannot be negative."
         case .fileTooLarge(let size, let max): "This file has \(size) bytes; the server takes files up to \(max) bytes (\(ByteCount.text(max)))."
+        case .uploadQuota(let perDay, let max):
+            perDay
+                ? "This upload would take you past \(ByteCount.text(max)) uploaded in a day; try again later, or share a smaller file."
+                : "This upload would take you past the \(ByteCount.text(max)) of files you may keep here; ask the operator for room."
         case .fileHashInvalid: "sha256 must be the file's SHA-256 as 64 hex digits."
         case .fileNotFound(let id): "There is no file \(id) that you can see."
         case .fileOffsetOutside(let offset, let size): "The offset \(offset) is outside the file's \(size) bytes."

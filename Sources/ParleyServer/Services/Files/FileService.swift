@@ -8,6 +8,7 @@ public struct FileService: Sendable {
     let chat: ChatService
     let storage: FileStorage
     let limits: ServerLimits
+    let quotas: UploadQuotas
 
     /// An upload that passed every check that needs no byte.
     struct Upload: Sendable {
@@ -30,7 +31,27 @@ public struct FileService: Sendable {
             throw DomainError.fileHashInvalid
         }
         let destination = try await chat.destination(conversation, for: user)
+        try await checkRoom(for: size, by: user)
         return Upload(uploader: user, destination: destination, name: FileNameRules.clean(name), size: size, sha256: hash)
+    }
+
+    /// Refuses an upload that would take its uploader past a quota, the
+    /// server past `max_files_bytes`, or the disk under its free floor.
+    private func checkRoom(for size: Int64, by user: StoredUser) async throws {
+        let dayAgo = Timestamp.nowMillis() - 86_400_000
+        let usage = try await store.fileUsage(of: user, since: dayAgo)
+        if quotas.perUserPerDay > 0 && usage.byUserSince + size > quotas.perUserPerDay {
+            throw DomainError.uploadQuota(perDay: true, max: quotas.perUserPerDay)
+        }
+        if quotas.perUser > 0 && usage.byUser + size > quotas.perUser {
+            throw DomainError.uploadQuota(perDay: false, max: quotas.perUser)
+        }
+        if quotas.allFiles > 0 && usage.all + size > quotas.allFiles {
+            throw DomainError.storageFull
+        }
+        if let free = storage.freeBytes(), free - size < quotas.minFreeDisk {
+            throw DomainError.storageFull
+        }
     }
 
     /// Records a file whose bytes arrived and matched, moves them into place
@@ -73,4 +94,13 @@ public struct FileService: Sendable {
         guard let room = try await chat.readable(conversation, for: user) else { return [] }
         return try await store.files(in: room).map { $0.addressed(to: conversation) }
     }
+}
+
+/// How many bytes of files may be kept (0: no limit), and how much disk
+/// must stay free.
+struct UploadQuotas: Sendable {
+    var perUserPerDay: Int64
+    var perUser: Int64
+    var allFiles: Int64
+    var minFreeDisk: Int64
 }

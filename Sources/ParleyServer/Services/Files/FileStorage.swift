@@ -21,6 +21,13 @@ public struct FileStorage: Sendable {
 
     func path(of id: Int64) -> String { directory + "/\(id)" }
 
+    /// Bytes free for the server's user on the disk that holds the files.
+    func freeBytes() -> Int64? {
+        var stats = statvfs()
+        guard statvfs(directory, &stats) == 0 else { return nil }
+        return Int64(stats.f_bavail) * Int64(stats.f_frsize)
+    }
+
     /// A fresh path for an upload's bytes until they are checked.
     func temporaryPath() -> String { incoming + "/" + UUID().uuidString + ".part" }
 
