@@ -115,6 +115,7 @@ public final class ParleyServer: Sendable {
                     freeFailures: configuration.failedLoginsBeforeDelay, maxDelaySeconds: configuration.failedLoginDelayMaxSeconds
                 ),
                 registrations: WindowCounter(limit: configuration.registrationsPerAddressPerHour, windowSeconds: 3600),
+                checks: FairQueue(maxRunning: System.coreCount),
                 unknownUserHash: unknownUserHash, logger: logger
             ),
             chat: chat,

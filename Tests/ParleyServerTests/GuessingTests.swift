@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import ParleyClient
 import ParleyDomain
 import ParleyTestSupport
@@ -90,5 +91,51 @@ import Testing
         let bob = try await server.user("bob")
         _ = try await bob.connection.createRoom("bobs")
         await server.finish()
+    }
+}
+
+/// Password checks take turns by address (an honest login once took 6 s
+/// behind 100 guessing connections).
+@Suite struct FairQueueTests {
+    /// A job that runs until it is let go.
+    final class Gate: Sendable {
+        private let opened = Mutex(false)
+        func open() { opened.withLock { $0 = true } }
+        func wait() async {
+            while !opened.withLock({ $0 }) { await Task.yield() }
+        }
+    }
+
+    /// The jobs in the order they started.
+    final class Order: Sendable {
+        private let names = Mutex<[String]>([])
+        func append(_ name: String) { names.withLock { $0.append(name) } }
+        var all: [String] { names.withLock { $0 } }
+    }
+
+    @Test func anotherAddressWaitsForOneTurnNotForTheWholeQueue() async throws {
+        let queue = FairQueue(maxRunning: 1)
+        let order = Order()
+        let first = Gate()
+        var tasks: [Task<Void, any Error>] = []
+        func enqueue(_ name: String, address: String, gate: Gate? = nil) async {
+            let waitingBefore = queue.waitingCount
+            tasks.append(Task {
+                try await queue.run(for: address) {
+                    order.append(name)
+                    await gate?.wait()
+                }
+            })
+            // In the queue (or running) before the next one comes.
+            while queue.waitingCount == waitingBefore && !order.all.contains(name) { await Task.yield() }
+        }
+        await enqueue("a1", address: "10.0.0.66", gate: first)
+        for n in 2...5 { await enqueue("a\(n)", address: "10.0.0.66") }
+        await enqueue("honest", address: "10.0.0.7")
+        first.open()
+        for task in tasks { try await task.value }
+        let ran = order.all
+        #expect(ran.count == 6)
+        #expect(ran.firstIndex(of: "honest") == 2, "after the running job and one more of the guesser's: \(ran)")
     }
 }

@@ -17,6 +17,8 @@ public struct AccountService: Sendable {
     var tokensPerUser = 20
     let throttle: LoginThrottle
     let registrations: WindowCounter
+    /// Password hashing, a few at a time, addresses taking turns.
+    let checks: FairQueue
     /// What a login to a name nobody has is checked against.
     let unknownUserHash: String
     let logger: Logger
@@ -32,8 +34,8 @@ public struct AccountService: Sendable {
         guard registrations.take(address, now: Double(Timestamp.nowMillis()) / 1000) else {
             throw DomainError.tooManyRegistrations(max: registrations.limit)
         }
-        let hasher = self.hasher
-        let hash = try await hashingPool.runIfActive { try hasher.hash(password) }
+        let (hasher, pool) = (self.hasher, hashingPool)
+        let hash = try await checks.run(for: address) { try await pool.runIfActive { try hasher.hash(password) } }
         do {
             return try await store.createUser(name: name, nameKey: key, passwordHash: hash, at: Timestamp.nowMillis())
         } catch StoreError.nameTaken {
@@ -53,7 +55,8 @@ public struct AccountService: Sendable {
         guard wait == 0 else { throw DomainError.loginThrottled(seconds: wait) }
         let user = try await store.user(nameKey: key)
         let (hasher, stored) = (self.hasher, user?.passwordHash ?? unknownUserHash)
-        let matches = try await hashingPool.runIfActive { hasher.verify(password, against: stored) }
+        let pool = hashingPool
+        let matches = try await checks.run(for: address) { try await pool.runIfActive { hasher.verify(password, against: stored) } }
         guard let user, matches else {
             throttle.failed(account: key, address: address, now: Double(Timestamp.nowMillis()) / 1000)
             logger.notice("failed login", metadata: ["name": "\(name)", "address": "\(address)"])
