@@ -29,6 +29,8 @@ public final class ParleyServer: Sendable {
     /// on one of them.
     private let quiesce: Mutex<ServerQuiescingHelper?>
     private let logger: Logger
+    /// The hourly removal of idle rooms, stopped at shutdown.
+    private let sweeper = Mutex<RepeatedTask?>(nil)
 
     private init(
         configuration: ServerConfiguration, localAddress: SocketAddress, group: MultiThreadedEventLoopGroup,
@@ -157,10 +159,23 @@ public final class ParleyServer: Sendable {
             try? store.close()
             throw ServerStartError(message: bindFailure(configuration, error))
         }
-        return ParleyServer(
+        let server = ParleyServer(
             configuration: configuration, localAddress: listening.channel.localAddress!, group: group,
             hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: listening.quiesce, logger: logger
         )
+        if configuration.roomIdleDays > 0 {
+            let sweep = group.next().scheduleRepeatedTask(initialDelay: .minutes(1), delay: .hours(1)) { _ in
+                Task {
+                    do {
+                        try await server.removeIdleRooms()
+                    } catch {
+                        logger.error("cannot remove idle rooms", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
+            server.sweeper.withLock { $0 = sweep }
+        }
+        return server
     }
 
     private static func listen(
@@ -230,9 +245,26 @@ public final class ParleyServer: Sendable {
         try Self.addSession(to: channel, configuration: configuration, services: services)
     }
 
+    /// Removes the rooms nobody is in and nobody wrote in for
+    /// `room_idle_days` before `now`, with their messages and files (the
+    /// server does it hourly); returns their names.
+    @discardableResult
+    public func removeIdleRooms(at now: Int64 = Timestamp.nowMillis()) async throws -> [String] {
+        guard configuration.roomIdleDays > 0 else { return [] }
+        let cutoff = now - Int64(configuration.roomIdleDays * 86_400_000)
+        let removed = try await store.removeIdleRooms(unusedSince: cutoff)
+        let storage = services.files.storage
+        for id in removed.files { storage.discard(storage.path(of: id)) }
+        if !removed.rooms.isEmpty {
+            logger.info("removed idle rooms", metadata: ["rooms": "\(removed.rooms.joined(separator: ", "))"])
+        }
+        return removed.rooms
+    }
+
     /// Stops accepting, tells every session the server is shutting down,
     /// waits for them to close, then closes the database.
     public func shutdown() async {
+        sweeper.withLock { $0?.cancel() }
         if let quiesce = quiesce.withLock({ $0.take() }) {
             let done = group.next().makePromise(of: Void.self)
             quiesce.initiateShutdown(promise: done)

@@ -201,6 +201,11 @@ public protocol ChatStore: Sendable {
     /// `rooms` are the user's, as `rooms(of:)` read them.
     func welcome(of user: StoredUser, in rooms: [StoredConversation], size: RoomViewSize) async throws -> StoredWelcome
     func setTopic(_ topic: String, of room: StoredConversation) async throws
+    /// Removes the rooms (never the lobby) that have no members, were made
+    /// before `time` and got no message since, with their messages and
+    /// files; returns their names and the ids of the files whose bytes are
+    /// to go.
+    func removeIdleRooms(unusedSince time: Int64) async throws -> (rooms: [String], files: [Int64])
     /// How many messages the room got from `time` on.
     func messageCount(in room: StoredConversation, since time: Int64) async throws -> Int
 

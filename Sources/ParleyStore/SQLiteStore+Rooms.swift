@@ -48,6 +48,25 @@ extension SQLiteStore {
         }
     }
 
+    public func removeIdleRooms(unusedSince time: Int64) async throws -> (rooms: [String], files: [Int64]) {
+        try await pool.write { db in
+            let idle = try Row.fetchAll(db, sql: """
+                SELECT c.id, c.name FROM conversation c
+                WHERE c.kind = 'room' AND c.nameKey != 'lobby' AND c.memberCount = 0 AND c.createdAt < ?
+                  AND NOT EXISTS (SELECT 1 FROM message m WHERE m.conversationId = c.id AND m.createdAt >= ?)
+                """, arguments: [time, time])
+            var files: [Int64] = []
+            for row in idle {
+                let id: Int64 = row[0]
+                files += try Int64.fetchAll(db, sql: "SELECT id FROM file WHERE conversationId = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM message WHERE conversationId = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM file WHERE conversationId = ?", arguments: [id])
+                try db.execute(sql: "DELETE FROM conversation WHERE id = ?", arguments: [id])
+            }
+            return (idle.map { $0[1] }, files)
+        }
+    }
+
     public func join(_ user: StoredUser, to room: StoredConversation, at time: Int64) async throws -> Bool {
         try await pool.write { db in
             try db.execute(

@@ -154,3 +154,23 @@ import Testing
         await server.finish()
     }
 }
+
+/// Empty rooms nobody uses do not pile up (docs/SECURITY.md).
+@Suite struct IdleRoomTests {
+    @Test func anEmptyUnusedRoomIsRemovedAndItsNameFreed() async throws {
+        let server = try await TestServer.start { $0.roomIdleDays = 30 }
+        let alice = try await server.user("alice")
+        _ = try await alice.connection.createRoom("old")
+        try await alice.connection.send("last words", to: ConversationID(rawValue: "old"))
+        try await alice.connection.leave("old")
+        _ = try await alice.connection.createRoom("kept")
+        let month = Int64(30 * 86_400_000)
+        #expect(try await server.server.removeIdleRooms().isEmpty, "not idle yet")
+        let removed = try await server.server.removeIdleRooms(at: Timestamp.nowMillis() + month + 60_000)
+        #expect(removed == ["old"], "an empty room long unused goes; the lobby and a room with a member stay")
+        #expect(await rejectionCode { _ = try await alice.connection.join("old") } == .roomNotFound)
+        _ = try await alice.connection.createRoom("old")
+        #expect(try await alice.connection.history(of: ConversationID(rawValue: "old"), page: .latest(limit: 10)).messages.isEmpty)
+        await server.finish()
+    }
+}

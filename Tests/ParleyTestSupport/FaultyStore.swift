@@ -157,6 +157,10 @@ public final class FaultyStore: ChatStore {
         return try await base.files(in: room)
     }
 
+    public func removeIdleRooms(unusedSince time: Int64) async throws -> (rooms: [String], files: [Int64]) {
+        return try await base.removeIdleRooms(unusedSince: time)
+    }
+
     public func fileUsage(of user: StoredUser, since time: Int64) async throws -> FileUsage {
         return try await base.fileUsage(of: user, since: time)
     }

@@ -68,6 +68,7 @@ public enum ConfigurationFile {
             try limits.int("max_upload_bytes_per_user").map { config.maxUploadBytesPerUser = Int64($0) }
             try limits.int("max_files_bytes").map { config.maxFilesBytes = Int64($0) }
             try limits.int("min_free_disk_bytes").map { config.minFreeDiskBytes = Int64($0) }
+            try limits.double("room_idle_days").map { config.roomIdleDays = $0 }
             try limits.double("failed_login_delay_max_seconds").map { config.failedLoginDelayMaxSeconds = $0 }
             try limits.rejectUnknown()
         }

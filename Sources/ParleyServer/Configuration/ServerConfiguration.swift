@@ -57,6 +57,9 @@ public struct ServerConfiguration: Sendable {
     public var maxUploadBytesPerUser: Int64 = 10 << 30
     public var maxFilesBytes: Int64 = 0
     public var minFreeDiskBytes: Int64 = 1 << 30
+    /// A room with no members and no message for this many days is removed
+    /// (0: never).
+    public var roomIdleDays = 90.0
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -129,6 +132,7 @@ public struct ServerConfiguration: Sendable {
         try require(maxUploadBytesPerUser >= 0, "limits.max_upload_bytes_per_user", "must be 0 (no limit) or more")
         try require(maxFilesBytes >= 0, "limits.max_files_bytes", "must be 0 (no limit) or more")
         try require(minFreeDiskBytes >= 0, "limits.min_free_disk_bytes", "must be 0 or more")
+        try require(roomIdleDays >= 0 && roomIdleDays.isFinite, "limits.room_idle_days", "must be 0 (never) or more")
         try require(
             failedLoginDelayMaxSeconds >= 1 && failedLoginDelayMaxSeconds.isFinite,
             "limits.failed_login_delay_max_seconds", "must be at least 1"
