@@ -39,6 +39,8 @@ public enum DomainError: Error, Hashable, Sendable {
     case alreadyFriends(name: String)
     case requestPending(name: String)
     case noFriendRequest(name: String)
+    /// `name` declined this user's request less than `hours` ago.
+    case requestDeclinedRecently(name: String, hours: Int)
     case notFriends(name: String)
 
     case roomNotFound(name: String)
@@ -90,7 +92,7 @@ public enum DomainError: Error, Hashable, Sendable {
         case .loginThrottled: .authThrottled
         case .alreadyOnline: .authAlreadyOnline
         case .tokenInvalid: .authTokenInvalid
-        case .tooManyRegistrations, .tooManyRoomsCreated: .rateLimited
+        case .tooManyRegistrations, .tooManyRoomsCreated, .requestDeclinedRecently: .rateLimited
         case .loginRequired: .authRequired
         case .alreadyLoggedIn: .authAlreadyLoggedIn
         case .nameEmpty: .nameEmpty

@@ -101,7 +101,8 @@ public final class ParleyServer: Sendable {
         let unknownUserHash = try await hashingPool.runIfActive {
             try hasher.hash((0..<32).map { _ in String(UInt8.random(in: .min ... .max), radix: 16) }.joined())
         }
-        let friends = FriendService(store: store, hub: hub)
+        var friends = FriendService(store: store, hub: hub)
+        friends.cooldownSeconds = configuration.friendRequestCooldownHours * 3600
         let robot = configuration.robotEnabled ? Robot(store: store, hub: hub, user: robotUser, logger: logger) : nil
         let rooms = RoomService(
             store: store, hub: hub, limits: configuration.limits, robotName: robot?.user.name,

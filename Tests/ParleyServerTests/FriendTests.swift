@@ -154,4 +154,16 @@ import Testing
         #expect(!lobby.messages.contains { $0.text == "between us" })
         await server.finish()
     }
+
+    @Test func aDeclinedRequestIsNotRepeatedForAWhile() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        let bob = try await server.user("bob")
+        try await bob.connection.requestFriend("alice")
+        try await alice.connection.declineFriend("bob")
+        #expect(await rejectionCode { try await bob.connection.requestFriend("alice") } == .rateLimited)
+        // The other way round is a new question.
+        try await alice.connection.requestFriend("bob")
+        await server.finish()
+    }
 }

@@ -69,6 +69,7 @@ public enum ConfigurationFile {
             try limits.int("max_files_bytes").map { config.maxFilesBytes = Int64($0) }
             try limits.int("min_free_disk_bytes").map { config.minFreeDiskBytes = Int64($0) }
             try limits.double("room_idle_days").map { config.roomIdleDays = $0 }
+            try limits.double("friend_request_cooldown_hours").map { config.friendRequestCooldownHours = $0 }
             try limits.double("failed_login_delay_max_seconds").map { config.failedLoginDelayMaxSeconds = $0 }
             try limits.rejectUnknown()
         }

@@ -57,6 +57,8 @@ public struct ServerConfiguration: Sendable {
     public var maxUploadBytesPerUser: Int64 = 10 << 30
     public var maxFilesBytes: Int64 = 0
     public var minFreeDiskBytes: Int64 = 1 << 30
+    /// A declined friend request may be asked again after this long.
+    public var friendRequestCooldownHours = 24.0
     /// A room with no members and no message for this many days is removed
     /// (0: never).
     public var roomIdleDays = 90.0
@@ -133,6 +135,9 @@ public struct ServerConfiguration: Sendable {
         try require(maxFilesBytes >= 0, "limits.max_files_bytes", "must be 0 (no limit) or more")
         try require(minFreeDiskBytes >= 0, "limits.min_free_disk_bytes", "must be 0 or more")
         try require(roomIdleDays >= 0 && roomIdleDays.isFinite, "limits.room_idle_days", "must be 0 (never) or more")
+        try require(
+            friendRequestCooldownHours >= 0 && friendRequestCooldownHours.isFinite, "limits.friend_request_cooldown_hours", "must be 0 or more"
+        )
         try require(
             failedLoginDelayMaxSeconds >= 1 && failedLoginDelayMaxSeconds.isFinite,
             "limits.failed_login_delay_max_seconds", "must be at least 1"

@@ -51,6 +51,7 @@ extension ProtocolError {
         case .alreadyFriends(let name): "You and \(name) are friends already."
         case .requestPending(let name): "You asked \(name) already; the request is waiting for an answer."
         case .noFriendRequest(let name): "\(name) has not asked to be your friend."
+        case .requestDeclinedRecently(let name, let hours): "\(name) declined your request; you may ask again \(hours) hours after that."
         case .notFriends(let name): "You and \(name) are not friends; private messages are for friends, so ask \(name) to be one first."
         case .roomNotFound(let name): "There is no room \"\(name)\"; the room list shows those that exist, or create it."
         case .roomExists(let name): "A room \"\(name)\" exists already; join it to go in."

@@ -1,10 +1,30 @@
 import ParleyDomain
 import ParleyStore
+import Synchronization
 
 /// Friend requests, friendships, and friends' presence.
 public struct FriendService: Sendable {
     let store: any ChatStore
     let hub: Hub
+    /// Who declined whom when: a declined request is not repeated for
+    /// `cooldownSeconds` (kept in memory: a restart forgets).
+    let declined = Declined()
+    var cooldownSeconds = 86_400.0
+
+    final class Declined: Sendable {
+        private let times = Mutex<[String: Double]>([:])
+
+        func record(_ pair: String, at now: Double, forgettingBefore old: Double) {
+            times.withLock { times in
+                if times.count > 100_000 { times = times.filter { $0.value >= old } }
+                times[pair] = now
+            }
+        }
+
+        func time(of pair: String) -> Double? {
+            times.withLock { $0[pair] }
+        }
+    }
 
     /// Asks `name` to be friends; a request that crosses theirs makes
     /// friends at once.
@@ -18,6 +38,10 @@ public struct FriendService: Sendable {
         case .requested:
             try await befriend(user, other)
         case .strangers:
+            let now = Double(Timestamp.nowMillis()) / 1000
+            if let when = declined.time(of: "\(user.id)>\(other.id)"), now - when < cooldownSeconds {
+                throw DomainError.requestDeclinedRecently(name: other.name, hours: Int((cooldownSeconds / 3600).rounded(.up)))
+            }
             try await store.addFriendRequest(from: user, to: other, at: Timestamp.nowMillis())
             hub.deliver(.friendRequest(from: user.name), to: [key(other)])
         }
@@ -36,6 +60,8 @@ public struct FriendService: Sendable {
         guard try await store.removeFriendRequest(from: other, to: user) else {
             throw DomainError.noFriendRequest(name: other.name)
         }
+        let now = Double(Timestamp.nowMillis()) / 1000
+        declined.record("\(other.id)>\(user.id)", at: now, forgettingBefore: now - cooldownSeconds)
         hub.deliver(.friendDeclined(name: user.name), to: [key(other)])
     }
 
