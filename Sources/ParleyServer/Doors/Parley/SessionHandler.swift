@@ -26,7 +26,10 @@ final class SessionHandler: ChannelInboundHandler {
     private var transfers: Transfers?
     /// Small until the peer logs in.
     private let frameLimit: FrameLimit
-    private var deadlines: [Scheduled<Void>] = []
+    /// Cancelled once passed: a pending task is memory every idle
+    /// connection would keep.
+    private var helloDeadline: Scheduled<Void>?
+    private var loginDeadline: Scheduled<Void>?
     /// Where events go: handed over directly, not through the pipeline.
     private var gatherer: WriteGatherer?
 
@@ -49,11 +52,15 @@ final class SessionHandler: ChannelInboundHandler {
     func channelActive(context: ChannelHandlerContext) {
         context.writeAndFlush(wrapOutboundOut(services.helloFrame), promise: nil)
         let loop = context.eventLoop.assumeIsolated()
-        deadlines = [
-            loop.scheduleTask(in: services.helloTimeout) { self.deadlinePassed(.hello) },
-            loop.scheduleTask(in: services.loginTimeout) { self.deadlinePassed(.login) },
-        ]
+        helloDeadline = loop.scheduleTask(in: services.helloTimeout) { self.deadlinePassed(.hello) }
+        loginDeadline = loop.scheduleTask(in: services.loginTimeout) { self.deadlinePassed(.login) }
         context.fireChannelActive()
+    }
+
+    private func cancelDeadlines() {
+        helloDeadline?.cancel()
+        loginDeadline?.cancel()
+        (helloDeadline, loginDeadline) = (nil, nil)
     }
 
     private func deadlinePassed(_ deadline: SessionStateMachine.Deadline) {
@@ -68,7 +75,7 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        for deadline in deadlines { deadline.cancel() }
+        cancelDeadlines()
         if let (user, departure) = machine.channelClosed(), let outlet {
             detach(user, outlet: outlet, departure: departure)
         }
@@ -90,7 +97,9 @@ final class SessionHandler: ChannelInboundHandler {
             }
         case .message(.hello(let hello)):
             switch machine.helloReceived(version: hello.version) {
-            case .accept: break
+            case .accept:
+                helloDeadline?.cancel()
+                helloDeadline = nil
             case .refuse(let error): write(.event(.error(error)))
             case .close(let error): close(because: error, leaving: .connectionLost)
             }
@@ -265,6 +274,7 @@ final class SessionHandler: ChannelInboundHandler {
                 detach(user, outlet: outlet, departure: machine.departure)
             case .welcome(let welcome, let events):
                 self.outlet = outlet
+                cancelDeadlines()
                 frameLimit.bytes = services.limits.maxFrameBytes
                 token = welcome.token
                 services.logger.info("logged in", metadata: ["user": "\(arrived.user.name)"])
