@@ -46,8 +46,7 @@ public enum MessageFormat {
         var shown = ""
         for scalar in text.unicodeScalars {
             if isHidden(scalar, keepingLineBreaks) {
-                let digits = String(scalar.value, radix: 16, uppercase: true)
-                shown += "⟨U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "⟩"
+                shown += "⟨" + Unicode.Scalar.codePoint(scalar.value) + "⟩"
             } else {
                 shown.unicodeScalars.append(scalar)
             }
@@ -56,12 +55,10 @@ public enum MessageFormat {
     }
 
     private static func isHidden(_ scalar: Unicode.Scalar, _ keepingLineBreaks: Bool) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control: scalar != "\t" && !(keepingLineBreaks && scalar == "\n")
-        case .format: scalar != "\u{200C}" && scalar != "\u{200D}"
-        case .lineSeparator, .paragraphSeparator: true
-        default: false
+        if scalar.properties.generalCategory == .control {
+            return scalar != "\t" && !(keepingLineBreaks && scalar == "\n")
         }
+        return scalar.hidesText
     }
 
     private static func components(_ millis: Int64, _ zone: TimeZone) -> DateComponents {

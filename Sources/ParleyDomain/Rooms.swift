@@ -63,19 +63,11 @@ public enum TopicRules {
         if topic.utf8.count > budget.bytes {
             throw .topicTooManyBytes(bytes: topic.utf8.count, max: budget.bytes)
         }
-        if let bad = topic.unicodeScalars.first(where: isRefused) {
+        if let bad = topic.unicodeScalars.first(where: { $0.properties.generalCategory == .control || $0.hidesText }) {
             throw .topicInvalid(scalar: bad.value)
         }
         if TextMeasure.mostMarks(in: topic) > budget.marksPerCharacter {
             throw .topicMarksStacked(max: budget.marksPerCharacter)
-        }
-    }
-
-    static func isRefused(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .lineSeparator, .paragraphSeparator: true
-        case .format: scalar != "\u{200C}" && scalar != "\u{200D}"
-        default: false
         }
     }
 }

@@ -85,3 +85,23 @@ public enum MessageRules {
         scalar.properties.generalCategory == .control && scalar != "\n" && scalar != "\t"
     }
 }
+
+extension Unicode.Scalar {
+    /// `U+0007`, `U+202E`: how a character is named when it cannot be shown.
+    public static func codePoint(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// A format character that hides or reorders text (bidirectional
+    /// overrides and isolates, invisible spaces), or a line or paragraph
+    /// separator. The joiners U+200C and U+200D are not: scripts and emoji
+    /// need them.
+    public var hidesText: Bool {
+        switch properties.generalCategory {
+        case .format: self != "\u{200C}" && self != "\u{200D}"
+        case .lineSeparator, .paragraphSeparator: true
+        default: false
+        }
+    }
+}

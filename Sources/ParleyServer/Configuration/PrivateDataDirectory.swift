@@ -14,8 +14,9 @@ enum PrivateDataDirectory {
         umask(0o077)
     }
 
-    /// Takes group and other permissions off everything under `directory`;
-    /// returns the paths it changed, for the log.
+    /// Takes group and other permissions off `directory` and, when it had
+    /// them, off everything under it; returns the paths it changed, for the
+    /// log.
     static func tighten(_ directory: String) -> [String] {
         var changed: [String] = []
         func tighten(_ path: String, isDirectory: Bool) {
@@ -27,7 +28,9 @@ enum PrivateDataDirectory {
             }
         }
         tighten(directory, isDirectory: true)
-        guard let walker = FileManager.default.enumerator(atPath: directory) else { return changed }
+        // A directory that was private already keeps its contents private:
+        // no walk through every stored file at each start.
+        guard !changed.isEmpty, let walker = FileManager.default.enumerator(atPath: directory) else { return changed }
         while let relative = walker.nextObject() as? String {
             let path = directory + "/" + relative
             var isDirectory: ObjCBool = false

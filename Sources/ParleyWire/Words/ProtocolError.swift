@@ -45,7 +45,7 @@ extension ProtocolError {
         case .messageTooLong(let characters, let max): "A message is at most \(max) characters; this one has \(characters)."
         case .messageTooManyBytes(let bytes, let max): "A message is at most \(max) bytes of UTF-8; this one has \(bytes)."
         case .messageMarksStacked(let max): "A message may stack at most \(max) accents or other combining marks on one character."
-        case .messageInvalid(let scalar): "A message cannot contain the control character \(Self.codePoint(scalar))."
+        case .messageInvalid(let scalar): "A message cannot contain the control character \(Unicode.Scalar.codePoint(scalar))."
         case .noSuchUser(let name): "There is no user named \"\(name)\"."
         case .befriendingSelf: "That is you."
         case .alreadyFriends(let name): "You and \(name) are friends already."
@@ -62,7 +62,7 @@ extension ProtocolError {
         case .topicTooLong(let characters, let max): "A topic is at most \(max) characters; this one has \(characters)."
         case .topicTooManyBytes(let bytes, let max): "A topic is at most \(max) bytes of UTF-8; this one has \(bytes)."
         case .topicMarksStacked(let max): "A topic may stack at most \(max) accents or other combining marks on one character."
-        case .topicInvalid(let scalar): "A topic is one line without control or invisible formatting characters; it has \(Self.codePoint(scalar))."
+        case .topicInvalid(let scalar): "A topic is one line without control or invisible formatting characters; it has \(Unicode.Scalar.codePoint(scalar))."
         case .topicForbidden(let room): "Only the creator of \(room) may change its topic."
         case .fileSizeNegative: "A file's size cannot be negative."
         case .fileTooLarge(let size, let max): "This file has \(size) bytes; the server takes files up to \(max) bytes (\(ByteCount.text(max)))."
@@ -79,19 +79,13 @@ extension ProtocolError {
         case .sessionReplaced: "You logged in elsewhere; this session is closed."
         }
     }
-
-    /// U+0007: how a character is named when it cannot be shown.
-    static func codePoint(_ scalar: UInt32) -> String {
-        let digits = String(scalar, radix: 16, uppercase: true)
-        return "U+" + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
 }
 
 extension DomainError.NameFault {
     var words: String {
         switch self {
         case .combiningMarkFirst: "a combining mark at its start"
-        case .control(let scalar): "control characters (\(ProtocolError.codePoint(scalar)))"
+        case .control(let scalar): "control characters (\(Unicode.Scalar.codePoint(scalar)))"
         case .whiteSpace: "spaces or other white space"
         case .character(let character): "\"\(character)\""
         case .marksStacked(let max): "more than \(max) combining marks on one character"
