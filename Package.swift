@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ParleyDomain", targets: ["ParleyDomain"]),
         .library(name: "ParleyWire", targets: ["ParleyWire"]),
         .library(name: "ParleyStore", targets: ["ParleyStore"]),
+        .library(name: "ParleyTLS", targets: ["ParleyTLS"]),
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
         .library(name: "ParleyClient", targets: ["ParleyClient"]),
         .library(name: "ParleyTUI", targets: ["ParleyTUI"]),
@@ -22,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
@@ -33,6 +37,18 @@ let package = Package(
         .target(
             name: "ParleyWire",
             dependencies: ["ParleyDomain", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // Certificates and their fingerprints, the server's identity and the
+        // client's trust in it: what both ends of TLS share.
+        .target(
+            name: "ParleyTLS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(
             name: "ParleyStore",
@@ -47,8 +63,10 @@ let package = Package(
                 "ParleyDomain",
                 "ParleyWire",
                 "ParleyStore",
+                "ParleyTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
@@ -62,6 +80,9 @@ let package = Package(
             dependencies: [
                 "ParleyDomain",
                 "ParleyWire",
+                "ParleyTLS",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -97,6 +118,7 @@ let package = Package(
             name: "parley",
             dependencies: [
                 "ParleyTUI",
+                "ParleyTLS",
                 "ParleyClient",
                 "ParleyDomain",
                 "ParleyWire",
@@ -108,6 +130,7 @@ let package = Package(
             name: "parley-server",
             dependencies: [
                 "ParleyServer",
+                "ParleyTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -115,8 +138,9 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "ParleyDomain", "ParleyWire", "ParleyClient", "ParleyServer",
+                "ParleyDomain", "ParleyWire", "ParleyClient", "ParleyServer", "ParleyTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -130,8 +154,9 @@ let package = Package(
         .target(
             name: "ParleyTestSupport",
             dependencies: [
-                "ParleyServer", "ParleyClient", "ParleyDomain", "ParleyWire", "ParleyStore",
+                "ParleyServer", "ParleyClient", "ParleyDomain", "ParleyWire", "ParleyStore", "ParleyTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

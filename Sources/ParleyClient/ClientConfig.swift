@@ -8,6 +8,10 @@ public struct ClientConfig: Sendable {
     public var theme: String?
     public var downloadDirectory: String?
     public var bell = true
+    /// TLS to the server (`tls = false` only for a server that has it off too).
+    public var tls = true
+    /// PEM certificates of authorities to trust besides the system's.
+    public var tlsAuthorityFile: String?
     /// A private message opens its pop-up ("auto") or only counts as unread ("notify").
     public var popupOnMessage = true
     /// `[keys]`: key name → command name, as written; the terminal client
@@ -62,6 +66,10 @@ public struct ClientConfig: Sendable {
             case "user": config.user = try string()
             case "theme": config.theme = try string()
             case "download_dir": config.downloadDirectory = try string()
+            case "tls_ca_file": config.tlsAuthorityFile = LocalPath.expand(try string())
+            case "tls":
+                guard let flag = value.bool else { throw ConfigError(message: "\(source): tls must be true or false") }
+                config.tls = flag
             case "bell":
                 guard let flag = value.bool else { throw ConfigError(message: "\(source): bell must be true or false") }
                 config.bell = flag

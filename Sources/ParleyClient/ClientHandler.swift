@@ -70,6 +70,8 @@ final class ClientHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Before the hello, this is why the connection failed (a TLS handshake).
+        hello.fail(error)
         pending.close(reason: "connection error: \(error)")
         context.close(promise: nil)
     }

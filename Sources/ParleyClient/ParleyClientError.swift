@@ -14,6 +14,8 @@ public enum ParleyClientError: Error, Equatable, Sendable, CustomStringConvertib
     case incompatibleServer(String)
     /// A file on this machine could not be read or written.
     case localFile(String)
+    /// The server's certificate was refused; the sentence says what to check.
+    case untrusted(server: String, ServerTrust.Refusal)
 
     public var description: String {
         switch self {
@@ -22,6 +24,7 @@ public enum ParleyClientError: Error, Equatable, Sendable, CustomStringConvertib
         case .disconnected(let reason): "disconnected: \(reason)"
         case .incompatibleServer(let detail): "the server speaks another protocol: \(detail)"
         case .localFile(let sentence): sentence
+        case .untrusted(let server, let refusal): refusal.sentence(server: server)
         }
     }
 
@@ -53,5 +56,31 @@ public enum ParleyClientError: Error, Equatable, Sendable, CustomStringConvertib
             }
         }
         return .cannotConnect(address: address, reason: reason)
+    }
+}
+
+extension ServerTrust.Refusal {
+    func sentence(server: String) -> String {
+        switch self {
+        case .unknown(let presented):
+            """
+            \(server) presents a certificate that no authority this machine trusts has signed; its fingerprint is
+              \(presented)
+            Ask the server's operator for what `parley-server fingerprint` prints there. If it is the same, \
+            run again with --trust-fingerprint \(presented) (it is then remembered).
+            """
+        case .changed(let pinned, let presented, let file):
+            """
+            THE CERTIFICATE OF \(server) HAS CHANGED — not connecting.
+              trusted until now: \(pinned)
+              presented now:     \(presented)
+            Someone may be intercepting the connection, or the server has a new certificate. Ask its operator; \
+            if the new fingerprint is right, remove the line for \(server) from \(file), or run with --trust-fingerprint.
+            """
+        case .notTheOneGiven(let given, let presented):
+            "\(server) presents the certificate \(presented), not the \(given) given with --trust-fingerprint; not connecting."
+        case .unreadable(let reason):
+            "cannot check the certificate of \(server): \(reason)"
+        }
     }
 }

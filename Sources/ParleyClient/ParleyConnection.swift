@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ParleyDomain
 import ParleyWire
 
@@ -15,6 +16,8 @@ public final class ParleyConnection: Sendable {
         public var helloTimeout = TimeAmount.seconds(10)
         /// Off only in tests that play a client which vanished.
         public var answersPings = true
+        /// Which certificates to accept; nil speaks plaintext (`--insecure`).
+        public var tls: ServerTrust? = ServerTrust()
         public init() {}
     }
 
@@ -40,6 +43,8 @@ public final class ParleyConnection: Sendable {
         let transfers = TransferRouter()
         let group = MultiThreadedEventLoopGroup.singleton
         let hello = group.next().makePromise(of: ServerHello.self)
+        let server = ServerAddress(host: host, port: port)
+        let trust = TrustOutcome()
         let channel: any Channel
         do {
             channel = try await ClientBootstrap(group: group)
@@ -47,6 +52,9 @@ public final class ParleyConnection: Sendable {
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let tls = options.tls {
+                            try channel.pipeline.syncOperations.addHandler(try tls.handler(for: server, outcome: trust))
+                        }
                         try channel.pipeline.syncOperations.addHandlers([
                             ByteToMessageHandler(FrameDecoder(maxFrameBytes: options.maxFrameBytes)),
                             ClientHandler(hello: hello, pending: pending, transfers: transfers, events: continuation, answersPings: options.answersPings),
@@ -70,7 +78,7 @@ public final class ParleyConnection: Sendable {
             silence.cancel()
         } catch {
             try? await channel.close()
-            throw error
+            throw helloFailure(error, server: server, tls: options.tls != nil, trust: trust)
         }
         guard serverHello.version == ProtocolConstants.version else {
             try? await channel.close()
@@ -79,6 +87,31 @@ public final class ParleyConnection: Sendable {
             )
         }
         return ParleyConnection(serverHello: serverHello, events: events, channel: channel, pending: pending, transfers: transfers)
+    }
+
+    /// Says why no hello came: a refused certificate, a TLS handshake that
+    /// failed, or TLS on one side only.
+    private static func helloFailure(_ error: any Error, server: ServerAddress, tls: Bool, trust: TrustOutcome) -> any Error {
+        if let refusal = trust.refusal.withLock({ $0 }) {
+            return ParleyClientError.untrusted(server: server.description, refusal)
+        }
+        if error is NIOSSLError || error is BoringSSLError {
+            return ParleyClientError.cannotConnect(
+                address: server.description,
+                reason: "the TLS handshake failed (\(error)) — if the server runs with tls = false, connect with --insecure"
+            )
+        }
+        // A TLS server closes on the plaintext hello, or answers with an
+        // alert that reads as a frame of absurd length.
+        var closedEarly = !(error is ParleyClientError)
+        if case ParleyClientError.disconnected = error { closedEarly = true }
+        if !tls, closedEarly {
+            return ParleyClientError.cannotConnect(
+                address: server.description,
+                reason: "the server closed the connection before its hello — it speaks TLS unless told otherwise; drop --insecure"
+            )
+        }
+        return error
     }
 
     /// Creates an account; it does not log in.

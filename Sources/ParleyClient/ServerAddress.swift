@@ -29,6 +29,12 @@ public struct ServerAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    /// The host when it is a name, not an address: what TLS sends as the
+    /// server's name and checks a certificate's names against.
+    var hostName: String? {
+        host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
+    }
 }
 
 extension ServerAddress {

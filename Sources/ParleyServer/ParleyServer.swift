@@ -6,6 +6,7 @@ import NIOPosix
 import ParleyDomain
 import ParleyWire
 import ParleyStore
+import ParleyTLS
 import Synchronization
 
 public struct ServerStartError: Error, CustomStringConvertible, Sendable {
@@ -29,14 +30,16 @@ public final class ParleyServer: Sendable {
     /// on one of them.
     private let quiesce: Mutex<ServerQuiescingHelper?>
     private let logger: Logger
+    private let tls: ServerTLS?
     /// The hourly removal of idle rooms, stopped at shutdown.
     private let sweeper = Mutex<RepeatedTask?>(nil)
 
     private init(
         configuration: ServerConfiguration, localAddress: SocketAddress, group: MultiThreadedEventLoopGroup,
         hashingPool: NIOThreadPool, fileIO: NIOThreadPool, store: any ChatStore, services: SessionServices,
-        quiesce: ServerQuiescingHelper, logger: Logger
+        quiesce: ServerQuiescingHelper, tls: ServerTLS?, logger: Logger
     ) {
+        self.tls = tls
         self.services = services
         self.fileIO = fileIO
         self.configuration = configuration
@@ -70,6 +73,14 @@ public final class ParleyServer: Sendable {
                     metadata: ["directory": "\(configuration.dataDirectory)", "paths": "\(tightened.count)"]
                 )
             }
+        }
+        // Before the store: a certificate that cannot be read stops the
+        // start with nothing opened.
+        let tls: ServerTLS?
+        do {
+            tls = configuration.tls ? try ServerTLS(configuration) : nil
+        } catch {
+            throw ServerStartError(message: "\(error)")
         }
         let store = adaptStore(try openStore(configuration))
         guard try await store.room(nameKey: "lobby") != nil,
@@ -152,7 +163,7 @@ public final class ParleyServer: Sendable {
         )
         let listening: (channel: any Channel, quiesce: ServerQuiescingHelper)
         do {
-            listening = try await listen(configuration, group: group, services: services)
+            listening = try await listen(configuration, group: group, services: services, tls: tls)
         } catch {
             try? await hashingPool.shutdownGracefully()
             try? await fileIO.shutdownGracefully()
@@ -162,7 +173,8 @@ public final class ParleyServer: Sendable {
         }
         let server = ParleyServer(
             configuration: configuration, localAddress: listening.channel.localAddress!, group: group,
-            hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: listening.quiesce, logger: logger
+            hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: listening.quiesce, tls: tls,
+            logger: logger
         )
         if configuration.roomIdleDays > 0 {
             let sweep = group.next().scheduleRepeatedTask(initialDelay: .minutes(1), delay: .hours(1)) { _ in
@@ -180,7 +192,7 @@ public final class ParleyServer: Sendable {
     }
 
     private static func listen(
-        _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, services: SessionServices
+        _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, services: SessionServices, tls: ServerTLS?
     ) async throws -> (channel: any Channel, quiesce: ServerQuiescingHelper) {
         let quiesce = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
@@ -198,6 +210,9 @@ public final class ParleyServer: Sendable {
             )
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(tls.handler())
+                    }
                     try addSession(to: channel, configuration: configuration, services: services)
                 }
             }
@@ -214,7 +229,7 @@ public final class ParleyServer: Sendable {
         )
         let frameLimit = FrameLimit(bytes: configuration.maxFrameBytesBeforeLogin)
         try channel.pipeline.syncOperations.addHandlers([
-            ConnectionCapHandler(counter: services.connections) { admission in
+            ConnectionCapHandler(counter: services.connections, refusalTimeout: services.helloTimeout) { admission in
                 let error = admission == .serverFull
                     ? ProtocolError(.serverFull, "The server holds as many connections as it takes (\(configuration.maxConnections)); try again later.")
                     : ProtocolError(
@@ -244,6 +259,20 @@ public final class ParleyServer: Sendable {
     /// it on the channel's event loop.
     public func addSession(to channel: any Channel) throws {
         try Self.addSession(to: channel, configuration: configuration, services: services)
+    }
+
+    /// The fingerprint of the certificate new connections see; nil in plaintext.
+    public var fingerprint: CertificateFingerprint? { tls?.fingerprint }
+
+    /// Reads `tls_certificate` and `tls_key` again (after a renewal, on
+    /// SIGHUP): new connections get the new chain, open ones keep theirs.
+    /// On failure the old certificate stays in use.
+    @discardableResult
+    public func reloadCertificate() throws -> CertificateFingerprint? {
+        guard let tls else { return nil }
+        let fingerprint = try tls.reload()
+        logger.notice("reloaded the TLS certificate", metadata: ["fingerprint": "\(fingerprint)"])
+        return fingerprint
     }
 
     /// Removes the rooms nobody is in and nobody wrote in for

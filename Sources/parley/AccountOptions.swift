@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ParleyClient
 import ParleyDomain
+import ParleyTLS
 import ParleyWire
 
 /// Where to connect and as whom; shared by every subcommand.
@@ -17,6 +18,15 @@ struct AccountOptions: ParsableArguments {
 
     @Option(help: "Config file (default $XDG_CONFIG_HOME/parley/config.toml).")
     var config: String?
+
+    @Option(
+        name: .customLong("trust-fingerprint"),
+        help: "Trust the server's certificate if its SHA-256 fingerprint is this one (as `parley-server fingerprint` prints it), and remember it."
+    )
+    var trustFingerprint: String?
+
+    @Flag(help: "Speak plaintext, to a server run with tls = false. Passwords and messages cross the network readable.")
+    var insecure = false
 
     func loadConfig() throws -> ClientConfig {
         do {
@@ -36,6 +46,29 @@ struct AccountOptions: ParsableArguments {
         return address
     }
 
+    /// TLS and trust, from the flags and the config file.
+    func connectionOptions(_ config: ClientConfig) throws -> ParleyConnection.Options {
+        var options = ParleyConnection.Options()
+        if insecure || !config.tls {
+            guard trustFingerprint == nil else {
+                throw CleanExit.failure("--trust-fingerprint needs TLS; leave out --insecure (or tls = false in the config)")
+            }
+            options.tls = nil
+            return options
+        }
+        var trust = ServerTrust(authorityFile: config.tlsAuthorityFile)
+        if let trustFingerprint {
+            guard let fingerprint = CertificateFingerprint(trustFingerprint) else {
+                throw CleanExit.failure(
+                    "\"\(trustFingerprint)\" is not a SHA-256 fingerprint; copy it as `parley-server fingerprint` prints it (SHA256:AB:CD:…)"
+                )
+            }
+            trust.fingerprint = fingerprint
+        }
+        options.tls = trust
+        return options
+    }
+
     static var environmentPassword: String? {
         ProcessInfo.processInfo.environment["PARLEY_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
     }
@@ -50,10 +83,11 @@ struct AccountOptions: ParsableArguments {
         guard let password = Self.environmentPassword else {
             throw CleanExit.failure("no password: set PARLEY_PASSWORD for scripted use")
         }
+        let options = try connectionOptions(config)
         do {
             return try await ParleyConnection.open(
                 host: address.host, port: address.port, name: name, password: password,
-                register: register, createIfMissing: register
+                register: register, createIfMissing: register, options: options
             )
         } catch {
             throw CleanExit.failure(address.sentence(for: error))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ParleyClient
 import ParleyDomain
+import ParleyTLS
 import ParleyWire
 import ParleyTUI
 
@@ -30,8 +31,10 @@ struct Chat: AsyncParsableCommand {
             throw CleanExit.failure(error.message)
         }
 
+        let options = try account.connectionOptions(config)
+        try await confirmTrust(address, options: options)
         let inbox = ActionInbox()
-        let runtime = ChatRuntime(address: address, inbox: inbox, downloadDirectory: config.downloadPath)
+        let runtime = ChatRuntime(address: address, options: options, inbox: inbox, downloadDirectory: config.downloadPath)
         let user = account.user ?? config.user ?? ""
         var state = AppState(
             server: address.description, user: user, theme: themeName,
@@ -60,6 +63,40 @@ struct Chat: AsyncParsableCommand {
             ).run()
         }
         await runtime.close()
+    }
+
+    /// Trust on first use, as ssh does: a certificate that nobody vouches
+    /// for and that is not pinned is shown, and pinned if the person says
+    /// so. A server that cannot be reached now is left to the login form.
+    private func confirmTrust(_ address: ServerAddress, options: ParleyConnection.Options) async throws {
+        guard let trust = options.tls else { return }
+        let presented: CertificateFingerprint
+        do {
+            await (try ParleyConnection.connect(host: address.host, port: address.port, options: options)).close()
+            return
+        } catch ParleyClientError.untrusted(_, .unknown(let fingerprint)) {
+            presented = fingerprint
+        } catch {
+            if let error = error as? ParleyClientError, case .untrusted = error { throw CleanExit.failure(error.description) }
+            return
+        }
+        let knownServers = trust.knownServers ?? .standard
+        FileHandle.standardError.write(Data("""
+            The server \(address) presents a certificate that no authority this machine trusts has signed.
+            Its fingerprint is
+              \(presented)
+            Compare it with what `parley-server fingerprint` prints on the server.
+            Trust this server, and remember it in \(knownServers.path)? (yes/no) 
+            """.utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard answer == "yes" || answer == "y" else {
+            throw CleanExit.failure("not connecting to \(address): its certificate is not trusted")
+        }
+        do {
+            try knownServers.pin(presented, for: address)
+        } catch {
+            throw CleanExit.failure(error.message)
+        }
     }
 
     private func logInBeforeStarting(_ runtime: ChatRuntime, user: String, password: String, address: ServerAddress) async throws -> (Welcome, ServerLimits) {

@@ -31,6 +31,10 @@ public enum ConfigurationFile {
         try top.int("port").map { config.port = $0 }
         try top.string("data_dir").map { config.dataDirectory = $0 }
         try top.int("event_loop_threads").map { config.eventLoopThreads = $0 }
+        try top.bool("tls").map { config.tls = $0 }
+        try top.string("tls_certificate").map { config.tlsCertificatePath = $0 }
+        try top.string("tls_key").map { config.tlsKeyPath = $0 }
+        try top.bool("allow_plaintext_on_network").map { config.allowPlaintextOnNetwork = $0 }
         let logLevel = try top.string("log_level")
 
         if var limits = try top.table("limits") {

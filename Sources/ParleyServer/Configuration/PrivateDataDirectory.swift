@@ -34,7 +34,7 @@ enum PrivateDataDirectory {
         while let relative = walker.nextObject() as? String {
             let path = directory + "/" + relative
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
             tighten(path, isDirectory: isDirectory.boolValue)
         }
         return changed

@@ -7,6 +7,14 @@ public struct ServerConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 7070
     public var dataDirectory: String
+    /// TLS on the port, with `tlsCertificatePath` and `tlsKeyPath` (a PEM
+    /// chain and its key), else with a self-signed certificate made in the
+    /// data directory. Plaintext listens only on loopback, unless
+    /// `allowPlaintextOnNetwork` (a TLS proxy in front, say).
+    public var tls = true
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    public var allowPlaintextOnNetwork = false
     public var limits = ServerLimits()
     /// Bytes queued for one slow reader before its connection is closed.
     public var maxOutboundBytes = 4 * 1024 * 1024
@@ -68,6 +76,13 @@ public struct ServerConfiguration: Sendable {
     }
 
     public var databasePath: String { dataDirectory + "/parley.sqlite" }
+    /// Where the self-signed certificate and its key are kept.
+    public var tlsDirectory: String { dataDirectory + "/tls" }
+
+    /// Whether `host` is this machine only: plaintext there crosses no network.
+    public var listensOnLoopbackOnly: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
 
     /// Refuses settings that cannot work, naming the setting.
     public func validate() throws(ConfigurationError) {
@@ -75,6 +90,14 @@ public struct ServerConfiguration: Sendable {
             if !ok { throw ConfigurationError(message: "\(setting) \(rule)") }
         }
         try require((0...65535).contains(port), "port", "must be from 0 to 65535")
+        try require(
+            (tlsCertificatePath == nil) == (tlsKeyPath == nil), "tls_certificate and tls_key", "must be given together"
+        )
+        try require(
+            tls || listensOnLoopbackOnly || allowPlaintextOnNetwork, "tls = false",
+            "would send passwords and messages in clear on \(host): set tls = true, or listen on 127.0.0.1, "
+                + "or set allow_plaintext_on_network = true if something in front of the server encrypts"
+        )
         try require(limits.maxFrameBytes >= 1024, "limits.max_frame_bytes", "must be at least 1024")
         try require(limits.maxMessageCharacters >= 1, "limits.max_message_chars", "must be at least 1")
         // A message of max_message_chars must fit in one frame, even when

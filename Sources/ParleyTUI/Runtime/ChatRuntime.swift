@@ -17,6 +17,8 @@ public final class ChatRuntime: Sendable {
     }
 
     public let address: ServerAddress
+    /// TLS and the trust in the server's certificate.
+    private let options: ParleyConnection.Options
     private let inbox: ActionInbox
     private let session = Mutex(Session())
     /// Sends run one after another, so messages leave in the order typed.
@@ -25,8 +27,9 @@ public final class ChatRuntime: Sendable {
 
     private let transfers: TransferRunner
 
-    public init(address: ServerAddress, inbox: ActionInbox, downloadDirectory: String) {
+    public init(address: ServerAddress, options: ParleyConnection.Options, inbox: ActionInbox, downloadDirectory: String) {
         self.address = address
+        self.options = options
         self.inbox = inbox
         transfers = TransferRunner(inbox: inbox, downloadDirectory: downloadDirectory)
         (outboxStream, outbox) = AsyncStream.makeStream()
@@ -44,7 +47,7 @@ public final class ChatRuntime: Sendable {
     ) async throws -> (Welcome, ServerLimits) {
         let (connection, welcome) = try await ParleyConnection.open(
             host: address.host, port: address.port, name: name, password: password, token: token,
-            register: register, createIfMissing: createIfMissing, takeOver: takeOver
+            register: register, createIfMissing: createIfMissing, takeOver: takeOver, options: options
         )
         adopt(connection, name: name, password: password, token: welcome.token)
         return (welcome, connection.serverHello.limits)

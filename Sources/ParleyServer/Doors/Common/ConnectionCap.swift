@@ -42,8 +42,11 @@ final class ConnectionCounter: Sendable {
     var total: Int { counts.withLock { $0.total } }
 }
 
-/// The first handler of a connection: admits it within the counter's caps,
-/// or writes the door's refusal (`refusal` makes its bytes) and closes it.
+/// The first handler of a connection after TLS: admits it within the
+/// counter's caps, or writes the door's refusal (`refusal` makes its bytes)
+/// and closes it, within `refusalTimeout` even if the refusal cannot be
+/// written (a TLS handshake that never ends), so that refused connections
+/// cannot pile up uncounted.
 final class ConnectionCapHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ByteBuffer
@@ -51,10 +54,12 @@ final class ConnectionCapHandler: ChannelInboundHandler {
 
     private let counter: ConnectionCounter
     private let refusal: (ConnectionCounter.Admission) -> ByteBuffer
+    private let refusalTimeout: TimeAmount
     private var admittedAddress: String?
 
-    init(counter: ConnectionCounter, refusal: @escaping (ConnectionCounter.Admission) -> ByteBuffer) {
+    init(counter: ConnectionCounter, refusalTimeout: TimeAmount, refusal: @escaping (ConnectionCounter.Admission) -> ByteBuffer) {
         self.counter = counter
+        self.refusalTimeout = refusalTimeout
         self.refusal = refusal
     }
 
@@ -63,6 +68,8 @@ final class ConnectionCapHandler: ChannelInboundHandler {
         let admission = counter.admit(address)
         guard admission == .admitted else {
             // Nothing further up the pipeline hears of this connection.
+            let deadline = context.eventLoop.assumeIsolated().scheduleTask(in: refusalTimeout) { context.close(promise: nil) }
+            context.channel.closeFuture.whenComplete { _ in deadline.cancel() }
             context.writeAndFlush(wrapOutboundOut(refusal(admission))).assumeIsolated().whenComplete { _ in
                 context.close(promise: nil)
             }
