@@ -66,7 +66,7 @@ public struct ServerIdentity: Sendable {
             try write(made.key, to: keyPath)
             try write(made.certificate, to: certificatePath)
         } catch {
-            throw IdentityError("cannot write the server's certificate in \(directory): \(error.localizedDescription)")
+            throw IdentityError("cannot write the server's certificate in \(directory): \(error.localizedDescription) — the data directory must be writable by this user")
         }
         return try load(certificate: certificatePath, key: keyPath)
     }

@@ -23,6 +23,12 @@ struct TargetOptions: ParsableArguments {
     var server: String?
 }
 
+/// TLS or not, shared by every scenario.
+struct TransportOptions: ParsableArguments {
+    @Flag(help: "Speak plaintext: the started server runs with tls = false (a given --server must too).")
+    var plaintext = false
+}
+
 /// How to report, shared by every scenario.
 struct OutputOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of a table.")

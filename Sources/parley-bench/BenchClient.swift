@@ -2,6 +2,7 @@ import Foundation
 import Histogram
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ParleyDomain
 import ParleyWire
 
@@ -277,17 +278,25 @@ extension Receipts.SenderReceipts {
 }
 
 /// A bench connection and the loop it lives on.
+/// The bench's clients do not check the certificate: the server is its own
+/// (or one given by address) and trust is not what it measures.
+private let benchTLS: NIOSSLContext = {
+    var configuration = TLSConfiguration.makeClientConfiguration()
+    configuration.certificateVerification = .none
+    return try! NIOSSLContext(configuration: configuration)
+}()
+
 struct BenchConnection: Sendable {
     let channel: any Channel
     let client: NIOLoopBound<BenchClient>
 
     /// `count` connections named PREFIX0, PREFIX1…, opened `inFlight` at a time.
     static func openMany(
-        _ count: Int, prefix: String = "bench", host: String, port: Int, group: MultiThreadedEventLoopGroup, inFlight: Int = 50,
+        _ count: Int, prefix: String = "bench", at endpoint: Endpoint, group: MultiThreadedEventLoopGroup, inFlight: Int = 50,
         receiveBuffer: Int? = nil
     ) async throws -> [BenchConnection] {
         try await concurrently(count, inFlight: inFlight) { n in
-            try await open(host: host, port: port, name: "\(prefix)\(n)", group: group, receiveBuffer: receiveBuffer)
+            try await open(at: endpoint, name: "\(prefix)\(n)", group: group, receiveBuffer: receiveBuffer)
         }
     }
 
@@ -296,17 +305,20 @@ struct BenchConnection: Sendable {
     /// `receiveBuffer` fixes the socket's receive buffer (the kernel stops
     /// growing it), so that a client that stops reading is soon seen as one.
     static func open(
-        host: String, port: Int, name: String, token: String? = nil, group: MultiThreadedEventLoopGroup, receiveBuffer: Int? = nil
+        at endpoint: Endpoint, name: String, token: String? = nil, group: MultiThreadedEventLoopGroup, receiveBuffer: Int? = nil
     ) async throws -> BenchConnection {
         var bootstrap = ClientBootstrap(group: group).channelOption(.socketOption(.tcp_nodelay), value: 1)
         if let receiveBuffer { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer)) }
         let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if endpoint.tls {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: benchTLS, serverHostname: nil))
+                    }
                     try channel.pipeline.syncOperations.addHandler(BenchClient())
                 }
             }
-            .connect(host: host, port: port).get()
+            .connect(host: endpoint.host, port: endpoint.port).get()
         let client = try await channel.eventLoop.submit {
             NIOLoopBound(try channel.pipeline.syncOperations.handler(type: BenchClient.self), eventLoop: channel.eventLoop)
         }.get()

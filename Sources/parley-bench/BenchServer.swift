@@ -1,5 +1,14 @@
 import Foundation
+import ParleyClient
 import ParleyServer
+import ParleyTLS
+
+/// Where the bench's clients connect, and whether inside TLS.
+struct Endpoint: Sendable {
+    let host: String
+    let port: Int
+    let tls: Bool
+}
 
 /// The server under test: one this bench started (so its CPU time and
 /// memory can be read, and it can be killed and restarted), or one given by
@@ -7,6 +16,10 @@ import ParleyServer
 final class BenchServer: @unchecked Sendable {
     let host: String
     private(set) var port: Int
+    /// Whether the server speaks TLS (`--plaintext` turns it off), and the
+    /// certificate a started one printed.
+    let tls: Bool
+    private(set) var fingerprint: CertificateFingerprint?
     /// The started process; nil for a server given by address.
     private var process: Process?
     /// The started server's data directory.
@@ -16,7 +29,8 @@ final class BenchServer: @unchecked Sendable {
 
     var pid: Int32? { process?.processIdentifier }
 
-    private init(host: String, port: Int, directory: String?, binary: String?, config: String?, settings: [String: String]) {
+    private init(host: String, port: Int, tls: Bool, directory: String?, binary: String?, config: String?, settings: [String: String]) {
+        self.tls = tls
         self.settings = settings
         self.host = host
         self.port = port
@@ -33,13 +47,17 @@ final class BenchServer: @unchecked Sendable {
     /// Starts a server with the production defaults except `settings`
     /// ("section.key" → TOML value): always a cheap password hash, since the
     /// scenarios log thousands of accounts in and measure chat, not scrypt.
-    static func start(_ address: String?, settings scenarioSettings: [String: String] = [:]) throws -> BenchServer {
+    static func start(
+        _ address: String?, transport: TransportOptions, settings scenarioSettings: [String: String] = [:]
+    ) throws -> BenchServer {
         if let address {
             let parts = address.split(separator: ":")
             guard parts.count == 2, let port = Int(parts[1]) else {
                 throw BenchError("\"\(address)\" is not HOST:PORT")
             }
-            return BenchServer(host: String(parts[0]), port: port, directory: nil, binary: nil, config: nil, settings: [:])
+            return BenchServer(
+                host: String(parts[0]), port: port, tls: !transport.plaintext, directory: nil, binary: nil, config: nil, settings: [:]
+            )
         }
         // Every bench client comes from 127.0.0.1: the caps on connections
         // would stop it at 20.
@@ -47,27 +65,49 @@ final class BenchServer: @unchecked Sendable {
             "password_hash.log_n": "10", "limits.max_connections": "1000000", "limits.max_connections_per_address": "1000000",
             "limits.registrations_per_address_per_hour": "1000000",
         ]
-        let settings = scenarioSettings.merging(always) { scenario, _ in scenario }
+        var settings = scenarioSettings.merging(always) { scenario, _ in scenario }
+        if transport.plaintext { settings["tls"] = "false" }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let config = directory + "/server.toml"
         try toml(settings).write(toFile: config, atomically: true, encoding: .utf8)
         let binary = try serverBinary()
-        let server = BenchServer(host: "127.0.0.1", port: 0, directory: directory, binary: binary, config: config, settings: settings)
+        let server = BenchServer(
+            host: "127.0.0.1", port: 0, tls: !transport.plaintext, directory: directory, binary: binary, config: config, settings: settings
+        )
         try server.launch()
         return server
     }
 
-    /// "section.key" → value as TOML tables.
+    /// "section.key" → value as TOML tables; "key" at the top.
     private static func toml(_ settings: [String: String]) -> String {
+        var top: [String] = []
         var sections: [String: [String]] = [:]
         for (name, value) in settings {
             let parts = name.split(separator: ".", maxSplits: 1).map(String.init)
-            sections[parts[0], default: []].append("\(parts[1]) = \(value)")
+            if parts.count == 1 {
+                top.append("\(name) = \(value)")
+            } else {
+                sections[parts[0], default: []].append("\(parts[1]) = \(value)")
+            }
         }
-        return sections.sorted { $0.key < $1.key }
-            .map { "[\($0.key)]\n" + $0.value.sorted().joined(separator: "\n") }
+        return (top.sorted() + sections.sorted { $0.key < $1.key }
+            .map { "[\($0.key)]\n" + $0.value.sorted().joined(separator: "\n") })
             .joined(separator: "\n")
+    }
+
+    var endpoint: Endpoint { Endpoint(host: host, port: port, tls: tls) }
+
+    /// Options for a ParleyClient connection: the started server's
+    /// certificate only; for a given server, the user's known servers.
+    var connectionOptions: ParleyConnection.Options {
+        var options = ParleyConnection.Options()
+        if !tls {
+            options.tls = nil
+        } else if let fingerprint {
+            options.tls = .only(fingerprint)
+        }
+        return options
     }
 
     /// The `parley-server` beside this bench's own executable: its real path
@@ -95,11 +135,15 @@ final class BenchServer: @unchecked Sendable {
         while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
             line += String(decoding: byte, as: UTF8.self)
         }
-        guard let bound = line.split(separator: ":").last.flatMap({ Int($0.prefix { $0.isNumber }) }) else {
+        guard let range = line.range(of: #"listening on [^ ]+:[0-9]+"#, options: .regularExpression),
+              let bound = line[range].split(separator: ":").last.flatMap({ Int($0) }) else {
             process.terminate()
             throw BenchError("parley-server did not start: \(line)")
         }
         port = bound
+        fingerprint = line.range(of: #"SHA256:[0-9A-F:]+"#, options: .regularExpression).flatMap {
+            CertificateFingerprint(String(line[$0]))
+        }
         self.process = process
     }
 

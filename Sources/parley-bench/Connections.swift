@@ -8,6 +8,7 @@ struct Connections: Scenario {
     )
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var transport: TransportOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Connections to hold, each logged in as its own user.")
@@ -18,13 +19,13 @@ struct Connections: Scenario {
 
     func measure() async throws -> Measured {
         let limit = try BenchServer.openFiles(for: count)
-        let server = try BenchServer.start(target.server)
+        let server = try BenchServer.start(target.server, transport: transport)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         try await Task.sleep(for: .milliseconds(300))
         let before = server.residentBytes
         let start = ContinuousClock.now
-        let connections = try await BenchConnection.openMany(count, host: server.host, port: server.port, group: group, inFlight: inFlight)
+        let connections = try await BenchConnection.openMany(count, at: server.endpoint, group: group, inFlight: inFlight)
         let loginSeconds = (ContinuousClock.now - start).seconds
         // Let the logins' after-work (presence, delivery marks) settle.
         try await Task.sleep(for: .seconds(2))

@@ -36,6 +36,7 @@ struct Fanout: Scenario {
     )
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var transport: TransportOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var traffic: TrafficOptions
 
@@ -76,12 +77,12 @@ struct Fanout: Scenario {
         var settings = TrafficOptions.settings
         if let maxOutboundBytes { settings["limits.max_outbound_bytes"] = "\(maxOutboundBytes)" }
         try BenchServer.openFiles(for: clients + slowReaders)
-        let server = try BenchServer.start(target.server, settings: settings)
+        let server = try BenchServer.start(target.server, transport: transport, settings: settings)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: traffic.threads)
         defer { group.shutdownGracefully { _ in } }
         let loginStart = ContinuousClock.now
-        let connections = try await BenchConnection.openMany(clients, host: server.host, port: server.port, group: group)
+        let connections = try await BenchConnection.openMany(clients, at: server.endpoint, group: group)
         defer { for connection in connections { connection.channel.close(promise: nil) } }
         let loginSeconds = (ContinuousClock.now - loginStart).seconds
         let plan = rooms > 0 ? try await roomSenders(connections) : (0..<senders).map {
@@ -142,7 +143,7 @@ struct Fanout: Scenario {
         guard slowReaders > 0 else { return [] }
         try await observer.request("\"type\":\"room_create\",\"name\":\"slow-readers\"")
         let slow = try await BenchConnection.openMany(
-            slowReaders, prefix: "slow", host: server.host, port: server.port, group: group, receiveBuffer: 4096
+            slowReaders, prefix: "slow", at: server.endpoint, group: group, receiveBuffer: 4096
         )
         for connection in slow {
             try await connection.request("\"type\":\"room_join\",\"name\":\"slow-readers\"")

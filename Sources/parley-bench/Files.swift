@@ -9,6 +9,7 @@ struct Files: Scenario {
         abstract: "One file up and down: MB/s each way and how much the server's memory grew."
     )
 
+    @OptionGroup var transport: TransportOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Size of the file in MiB.")
@@ -16,7 +17,7 @@ struct Files: Scenario {
 
     func measure() async throws -> Measured {
         let bytes = mebibytes * 1024 * 1024
-        let server = try BenchServer.start(nil, settings: ["limits.max_file_bytes": "\(bytes)"])
+        let server = try BenchServer.start(nil, transport: transport, settings: ["limits.max_file_bytes": "\(bytes)"])
         defer { server.stop() }
         let work = server.directory! + "/bench-files"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
@@ -24,7 +25,8 @@ struct Files: Scenario {
         try write(bytes, to: path)
 
         let (connection, _) = try await ParleyConnection.open(
-            host: server.host, port: server.port, name: "filer", password: "bench-password", register: true
+            host: server.host, port: server.port, name: "filer", password: "bench-password", register: true,
+            options: server.connectionOptions
         )
         let before = server.residentBytes
         let upStart = ContinuousClock.now

@@ -9,6 +9,7 @@ struct History: Scenario {
         abstract: "M messages in the lobby: how long \"latest 50\" and paging back take."
     )
 
+    @OptionGroup var transport: TransportOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Messages stored before measuring.")
@@ -19,10 +20,10 @@ struct History: Scenario {
 
     func measure() async throws -> Measured {
         // Its reader asks far faster than a person may.
-        let server = try BenchServer.start(nil, settings: TrafficOptions.settings)
+        let server = try BenchServer.start(nil, transport: transport, settings: TrafficOptions.settings)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let account = try await BenchConnection.open(host: server.host, port: server.port, name: "reader", group: group)
+        let account = try await BenchConnection.open(at: server.endpoint, name: "reader", group: group)
         try await account.channel.close()
         server.kill()
 
@@ -30,7 +31,7 @@ struct History: Scenario {
         try fill(database: server.directory! + "/data/parley.sqlite")
         let fillSeconds = (ContinuousClock.now - fillStart).seconds
         try server.restart()
-        let reader = try await BenchConnection.open(host: server.host, port: server.port, name: "reader", group: group)
+        let reader = try await BenchConnection.open(at: server.endpoint, name: "reader", group: group)
 
         let latest = try await time(requests, on: reader) { _ in "\"limit\":50" }
         var generator = SystemRandomNumberGenerator()

@@ -8,6 +8,7 @@ struct Private: Scenario {
     )
 
     @OptionGroup var target: TargetOptions
+    @OptionGroup var transport: TransportOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var traffic: TrafficOptions
 
@@ -21,12 +22,12 @@ struct Private: Scenario {
     func measure() async throws -> Measured {
         let clients = 2 * pairs
         try BenchServer.openFiles(for: clients)
-        let server = try BenchServer.start(target.server, settings: TrafficOptions.settings)
+        let server = try BenchServer.start(target.server, transport: transport, settings: TrafficOptions.settings)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: traffic.threads)
         defer { group.shutdownGracefully { _ in } }
         let loginStart = ContinuousClock.now
-        let connections = try await BenchConnection.openMany(clients, prefix: "pair", host: server.host, port: server.port, group: group)
+        let connections = try await BenchConnection.openMany(clients, prefix: "pair", at: server.endpoint, group: group)
         defer { for connection in connections { connection.channel.close(promise: nil) } }
         let loginSeconds = (ContinuousClock.now - loginStart).seconds
         _ = try await concurrently(pairs, inFlight: 50) { k in

@@ -8,6 +8,7 @@ struct Reconnect: Scenario {
         abstract: "A reconnect storm: N clients log in, the server is killed (SIGKILL) and restarted, and all resume with their tokens."
     )
 
+    @OptionGroup var transport: TransportOptions
     @OptionGroup var output: OutputOptions
 
     @Option(help: "Clients that lose the server and come back.")
@@ -18,10 +19,10 @@ struct Reconnect: Scenario {
 
     func measure() async throws -> Measured {
         try BenchServer.openFiles(for: clients)
-        let server = try BenchServer.start(nil)
+        let server = try BenchServer.start(nil, transport: transport)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let first = try await BenchConnection.openMany(clients, host: server.host, port: server.port, group: group, inFlight: 200)
+        let first = try await BenchConnection.openMany(clients, at: server.endpoint, group: group, inFlight: 200)
         var tokens: [String] = []
         for connection in first {
             guard let token = try await connection.onLoop({ $0.token }) else { throw BenchError("a welcome without a resume token") }
@@ -33,10 +34,10 @@ struct Reconnect: Scenario {
         let restart = ContinuousClock.now
         try server.restart()
         let listening = (ContinuousClock.now - restart).seconds
-        let (host, port) = (server.host, server.port)
+        let endpoint = server.endpoint
         // Everyone stays connected until all are back, as after a real outage.
         let back = try await concurrently(clients, inFlight: inFlight) { [tokens] n in
-            let connection = try await BenchConnection.open(host: host, port: port, name: "bench\(n)", token: tokens[n], group: group)
+            let connection = try await BenchConnection.open(at: endpoint, name: "bench\(n)", token: tokens[n], group: group)
             return ((ContinuousClock.now - restart).seconds, connection)
         }
         let latencies = back.map(\.0)

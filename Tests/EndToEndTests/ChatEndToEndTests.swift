@@ -83,8 +83,7 @@ import Testing
     let directory = TestServer.makeDataDirectory()
 
     @Test func sendThenHistory() async throws {
-        let server = try ServerProcess(["--port", "0", "--data-dir", directory + "/data"])
-        let port = try #require(try server.waitForListeningPort())
+        let (server, port) = try ServerProcess.started(in: directory)
         let config = directory + "/config"
 
         var (status, _, errors) = try await ParleyCommand.script(["send", "first 🎉"], user: "robo", port: port, configHome: config)
@@ -94,7 +93,7 @@ import Testing
         let (historyStatus, output, _) = try await ParleyCommand.script(["history", "--limit", "10"], user: "robo", port: port, configHome: config)
         #expect(historyStatus == 0)
         let lines = output.split(separator: "\n").map(String.init)
-        #expect(lines.count == 3)
+        try #require(lines.count == 3)
         #expect(lines.first?.range(of: #"^\[\d{4}-\d\d-\d\d \d\d:\d\d\] robo: first 🎉$"#, options: .regularExpression) != nil)
         #expect(lines[1].hasSuffix("robo: from stdin"))
         #expect(lines[2] == String(repeating: " ", count: 19) + "line two", "a message's second line is indented under its first")

@@ -55,7 +55,7 @@ import Testing
         try tmux.send("carol", "Enter")
         try await tmux.wait("alice", for: "carol: got it")
         let (again, welcome) = try await ParleyConnection.open(
-            host: "127.0.0.1", port: port, name: "carol", password: "password-of-carol", takeOver: true
+            host: "127.0.0.1", port: port, name: "carol", password: "password-of-carol", takeOver: true, options: server.options
         )
         #expect(welcome.away.isEmpty, "\(welcome.away)")
         await again.close()

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyClient
 import ParleyTestSupport
 import Testing
 
@@ -61,6 +62,10 @@ extension ServerProcess {
             "--port", "\(port)", "--data-dir", directory + "/data", "--config", config, "--log-level", "warning",
         ])
         let bound = try #require(try server.waitForListeningPort())
+        // As a person who has trusted the server once: its certificate is
+        // pinned in the config home the tests give their clients.
+        try KnownServers(path: directory + "/config/parley/known_servers")
+            .pin(try #require(server.fingerprint), for: ServerAddress(host: "127.0.0.1", port: bound))
         return (server, bound)
     }
 }

@@ -10,7 +10,7 @@ import Testing
         let server = try ServerProcess(["--port", "0", "--data-dir", directory + "/data"])
         let port = try #require(try server.waitForListeningPort())
         #expect(port > 0)
-        let connection = try await ParleyConnection.connect(host: "127.0.0.1", port: port)
+        let connection = try await ParleyConnection.connect(host: "127.0.0.1", port: port, options: server.options)
         try await connection.register(name: "alice", password: "long enough")
         server.process.terminate()
         let (status, _) = server.finish()

@@ -163,7 +163,7 @@ import Testing
         }
         let stored = names(in: server.dataDirectory + "/files")
         #expect(stored.allSatisfy { $0 == "incoming" || Int($0) != nil }, "\(stored)")
-        #expect(names(in: server.dataDirectory).sorted() == ["files", "parley.sqlite", "parley.sqlite-shm", "parley.sqlite-wal"])
+        #expect(names(in: server.dataDirectory).sorted() == ["files", "parley.sqlite", "parley.sqlite-shm", "parley.sqlite-wal", "tls"])
         await server.finish()
     }
 

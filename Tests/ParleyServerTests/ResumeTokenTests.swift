@@ -49,7 +49,7 @@ import Testing
         #expect(await rejectionCode { _ = try await again.resume(name: "alice", token: token) } == .authTokenInvalid)
         // The password still logs in, and opening with the dead token falls back to it.
         let (connection, welcome) = try await ParleyConnection.open(
-            host: "127.0.0.1", port: server.port, name: "alice", password: "correct horse", token: token
+            host: "127.0.0.1", port: server.port, name: "alice", password: "correct horse", token: token, options: server.options
         )
         #expect(welcome.token != nil && welcome.token != token)
         await connection.close()

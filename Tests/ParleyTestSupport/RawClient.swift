@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import NIOSSL
 import ParleyDomain
 import ParleyWire
 import Synchronization
@@ -10,11 +11,16 @@ public final class RawClient: Sendable {
     private let channel: any Channel
     private let inbox: Inbox
 
-    public static func connect(port: Int) async throws -> RawClient {
+    /// With `tls`, the bytes go inside TLS, as every client's do (the
+    /// certificate is not checked: the clients' tests check trust).
+    public static func connect(port: Int, tls: Bool = true) async throws -> RawClient {
         let inbox = Inbox()
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if tls {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: uncheckedTLS, serverHostname: nil))
+                    }
                     try channel.pipeline.syncOperations.addHandler(InboxHandler(inbox: inbox))
                 }
             }
@@ -89,6 +95,12 @@ public final class RawClient: Sendable {
         try? await channel.close()
     }
 }
+
+private let uncheckedTLS: NIOSSLContext = {
+    var configuration = TLSConfiguration.makeClientConfiguration()
+    configuration.certificateVerification = .none
+    return try! NIOSSLContext(configuration: configuration)
+}()
 
 private final class Inbox: Sendable {
     private struct State {

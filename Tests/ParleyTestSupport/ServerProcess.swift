@@ -1,4 +1,6 @@
 import Foundation
+import ParleyClient
+import ParleyTLS
 
 /// The folder of the built binaries, next to the test bundle.
 public let buildProductsDirectory: URL = {
@@ -19,6 +21,15 @@ public final class ServerProcess: @unchecked Sendable {
     private let stdout = Pipe()
     private let stderr = Pipe()
     private let errors: PipeReader
+    /// From the listening line; nil in plaintext.
+    public private(set) var fingerprint: CertificateFingerprint?
+
+    /// Connection options that trust this server's certificate only.
+    public var options: ParleyConnection.Options {
+        var options = ParleyConnection.Options()
+        options.tls = fingerprint.map { .only($0) }
+        return options
+    }
 
     public init(_ arguments: [String]) throws {
         process.executableURL = Self.binary
@@ -34,6 +45,9 @@ public final class ServerProcess: @unchecked Sendable {
     public func waitForListeningPort(timeout: Duration = .seconds(60)) throws -> Int? {
         let text = try readLine(from: stdout.fileHandleForReading, timeout: timeout)
         guard let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) else { return nil }
+        fingerprint = text.range(of: #"SHA256:[0-9A-F:]+"#, options: .regularExpression).flatMap {
+            CertificateFingerprint(String(text[$0]))
+        }
         return Int(text[range].split(separator: ":").last!)
     }
 

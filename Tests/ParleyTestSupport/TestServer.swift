@@ -5,6 +5,8 @@ import ParleyDomain
 import ParleyWire
 import ParleyServer
 import ParleyStore
+import ParleyTLS
+import NIOSSL
 
 /// A real server on 127.0.0.1 with an ephemeral port and a temporary data
 /// directory, removed when the test is done with it.
@@ -50,8 +52,20 @@ public final class TestServer: Sendable {
         self.dataDirectory = dataDirectory
     }
 
+    /// Connection options that trust this server's certificate only, and
+    /// speak plaintext when it does.
+    public var options: ParleyConnection.Options { trusting(.init()) }
+
+    /// `options` with TLS as this server speaks it: a test's own client
+    /// settings, never the machine's known servers.
+    public func trusting(_ options: ParleyConnection.Options) -> ParleyConnection.Options {
+        var options = options
+        options.tls = server.fingerprint.map { .only($0) }
+        return options
+    }
+
     public func connect(_ options: ParleyConnection.Options = .init()) async throws -> ParleyConnection {
-        try await ParleyConnection.connect(host: "127.0.0.1", port: port, options: options)
+        try await ParleyConnection.connect(host: "127.0.0.1", port: port, options: trusting(options))
     }
 
     /// A registered, logged-in user whose events are being recorded.
@@ -107,5 +121,16 @@ extension ParleyConnection {
             more = page.hasMore && !page.messages.isEmpty
         }
         return messages
+    }
+}
+
+extension ParleyConnection.Options {
+    /// Trusting only the self-signed certificate a server keeps in its data
+    /// directory (a server process the test restarts on the same data).
+    public static func trusting(dataDirectory: String) throws -> ParleyConnection.Options {
+        let certificate = try NIOSSLCertificate.fromPEMFile(dataDirectory + "/tls/certificate.pem")[0]
+        var options = ParleyConnection.Options()
+        options.tls = .only(try CertificateFingerprint(certificate))
+        return options
     }
 }

@@ -11,6 +11,8 @@ import Testing
 /// twice, and clients come back by themselves to exactly the history.
 @Suite(.serialized) struct CrashTests {
     let directory = TestServer.makeDataDirectory()
+    /// The server keeps its certificate across restarts.
+    var options: ParleyConnection.Options { get throws { try .trusting(dataDirectory: directory + "/data") } }
 
     func startServer(port: Int = 0) throws -> (ServerProcess, Int) {
         let config = directory + "/parley.toml"
@@ -36,10 +38,11 @@ import Testing
         var (server, port) = try startServer()
         var watchers: [HeadlessClient] = []
         for name in ["wanda", "walt", "wes"] {
-            watchers.append(try await HeadlessClient(port: port, name: name, register: true))
+            watchers.append(try await HeadlessClient(port: port, options: try options, name: name, register: true))
         }
         let traffic = Traffic()
-        let links = (0..<4).map { SenderLink(name: "sender\($0)", port: port) }
+        let trusted = try options
+        let links = (0..<4).map { SenderLink(name: "sender\($0)", port: port, options: trusted) }
         var lanes: [Task<Void, Never>] = []
         for (index, link) in links.enumerated() {
             for lane in 0..<6 {
@@ -103,8 +106,8 @@ import Testing
     @Test func killNineBetweenTheWelcomeAndItsAcknowledgementLosesNoWaitingMessage() async throws {
         var (server, port) = try startServer()
         defer { server.process.terminate(); _ = server.finish() }
-        let (alice, _) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "alice", password: "correct horse", register: true)
-        let (bob, _) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "bob", password: "correct horse", register: true)
+        let (alice, _) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "alice", password: "correct horse", register: true, options: try options)
+        let (bob, _) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "bob", password: "correct horse", register: true, options: try options)
         try await alice.requestFriend("bob")
         try await bob.acceptFriend("alice")
         await bob.close()
@@ -116,7 +119,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(10))
         }
         for i in 1...5 { sent.append(try await alice.send("waiting \(i)", to: .direct("bob"))) }
-        let (first, welcome) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "bob", password: "correct horse")
+        let (first, welcome) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "bob", password: "correct horse", options: try options)
         #expect(welcome.away.map(\.id) == sent.map(\.id))
         kill(server.process.processIdentifier, SIGKILL)
         _ = server.finish()
@@ -124,12 +127,12 @@ import Testing
         await alice.close()
 
         (server, _) = try startServer(port: port)
-        let (again, after) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "bob", password: "correct horse")
+        let (again, after) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "bob", password: "correct horse", options: try options)
         #expect(after.away.map(\.id) == sent.map(\.id), "all still waiting")
         #expect(after.away.map(\.text) == sent.map(\.text))
         try await again.awayReceived(through: sent.last!.id)
         await again.close()
-        let (last, latest) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "bob", password: "correct horse", takeOver: true)
+        let (last, latest) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: "bob", password: "correct horse", takeOver: true, options: try options)
         #expect(latest.away.isEmpty, "delivered once acknowledged")
         await last.close()
         try? FileManager.default.removeItem(atPath: directory)
@@ -137,7 +140,8 @@ import Testing
 
     private func fullLobbyHistory(port: Int) async throws -> [ChatMessage] {
         let (reader, _) = try await ParleyConnection.open(
-            host: "127.0.0.1", port: port, name: "reader", password: "correct horse", register: true, createIfMissing: true
+            host: "127.0.0.1", port: port, name: "reader", password: "correct horse", register: true, createIfMissing: true,
+            options: try options
         )
         let messages = try await reader.wholeHistory(of: .lobby)
         await reader.close()
@@ -203,16 +207,18 @@ private final class Traffic: Sendable {
 private actor SenderLink {
     let name: String
     let port: Int
+    let options: ParleyConnection.Options
     private var opening: Task<ParleyConnection, any Error>?
 
-    init(name: String, port: Int) {
+    init(name: String, port: Int, options: ParleyConnection.Options) {
         self.name = name
         self.port = port
+        self.options = options
     }
 
     func connection() async throws -> ParleyConnection {
         if let opening { return try await opening.value }
-        let (name, port) = (self.name, self.port)
+        let (name, port, options) = (self.name, self.port, self.options)
         let task = Task {
             // Until the server is back: a refused connection fails at once.
             let deadline = ContinuousClock.now + .seconds(30)
@@ -220,7 +226,7 @@ private actor SenderLink {
                 do {
                     return try await ParleyConnection.open(
                         host: "127.0.0.1", port: port, name: name, password: "correct horse",
-                        register: true, createIfMissing: true, takeOver: true
+                        register: true, createIfMissing: true, takeOver: true, options: options
                     ).0
                 } catch {
                     guard ContinuousClock.now < deadline else { throw error }

@@ -16,10 +16,10 @@ final class HeadlessClient: Sendable {
     private let state: Mutex<AppState>
     private let running = Atomic(true)
 
-    init(port: Int, name: String, password: String = "correct horse", register: Bool) async throws {
+    init(port: Int, options: ParleyConnection.Options, name: String, password: String = "correct horse", register: Bool) async throws {
         self.name = name
         let address = ServerAddress(host: "127.0.0.1", port: port)
-        runtime = ChatRuntime(address: address, inbox: inbox, downloadDirectory: NSTemporaryDirectory())
+        runtime = ChatRuntime(address: address, options: options, inbox: inbox, downloadDirectory: NSTemporaryDirectory())
         let (welcome, limits) = try await runtime.logIn(name: name, password: password, register: register)
         var state = AppState(server: address.description, user: name, theme: "default",
                              size: Size(columns: 100, rows: 30), now: Timestamp.nowMillis(), timeZone: .current)

@@ -32,14 +32,16 @@ import Testing
         #expect(acknowledged.count > 10, "the limit left room for some messages")
 
         // Reads go on: history holds every acknowledged message, and bob can log in.
-        #expect(try await lobbyHistory(port: server.port, as: "bob") == acknowledged)
+        #expect(try await lobbyHistory(server, as: "bob") == acknowledged)
         #expect(await rejectionCode { try await alice.connection.send(text + "again") } == .storageFull, "still full")
 
         // With room again, writing resumes and nothing acknowledged went missing.
         await server.stop()
         server = try await TestServer.start(dataDirectory: directory)
-        #expect(try await lobbyHistory(port: server.port, as: "bob") == acknowledged)
-        let (again, _) = try await ParleyConnection.open(host: "127.0.0.1", port: server.port, name: "alice", password: "correct horse")
+        #expect(try await lobbyHistory(server, as: "bob") == acknowledged)
+        let (again, _) = try await ParleyConnection.open(
+            host: "127.0.0.1", port: server.port, name: "alice", password: "correct horse", options: server.options
+        )
         _ = try await again.send("room again")
         await server.finish()
     }
@@ -64,8 +66,10 @@ import Testing
         #expect(roErrors.contains("writable"), "\(roErrors)")
     }
 
-    private func lobbyHistory(port: Int, as name: String) async throws -> [ChatMessage] {
-        let (connection, _) = try await ParleyConnection.open(host: "127.0.0.1", port: port, name: name, password: "correct horse")
+    private func lobbyHistory(_ server: TestServer, as name: String) async throws -> [ChatMessage] {
+        let (connection, _) = try await ParleyConnection.open(
+            host: "127.0.0.1", port: server.port, name: name, password: "correct horse", options: server.options
+        )
         let messages = try await connection.wholeHistory(of: .lobby)
         await connection.close()
         return messages
