@@ -171,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyClient", "ParleyTestSupport", "parley-server",
+                "ParleyServer", "ParleyClient", "ParleyTestSupport", "ParleyTLS", "parley-server",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -19,7 +19,7 @@ public struct CertificateFingerprint: Hashable, Sendable, CustomStringConvertibl
     /// Takes the printed form, with or without `SHA256:` and colons, in
     /// either case: what a person copies from a terminal.
     public init?(_ text: String) {
-        var hex = Substring(text.trimmingCharacters(in: .whitespaces))
+        var hex = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
         if hex.lowercased().hasPrefix("sha256:") { hex = hex.dropFirst(7) }
         let digits = hex.filter { $0 != ":" }
         guard digits.count == 64 else { return nil }
