@@ -82,6 +82,40 @@ import Testing
 @Suite struct ScriptingTests {
     let directory = TestServer.makeDataDirectory()
 
+    /// Trust on first use: scripts refuse a certificate nobody vouches for
+    /// until --trust-fingerprint names it; the chat shows it and asks.
+    @Test func aNewServersCertificateIsTrustedOnlyWhenThePersonSaysSo() async throws {
+        let (server, port) = try ServerProcess.started(in: directory)
+        defer { server.process.terminate(); _ = server.finish() }
+        let fingerprint = try #require(server.fingerprint)
+        let fresh = directory + "/fresh"
+        let knownServers = fresh + "/parley/known_servers"
+
+        let (refused, _, why) = try await ParleyCommand.script(["send", "hello"], user: "newbie", port: port, configHome: fresh)
+        #expect(refused != 0)
+        #expect(why.contains("\(fingerprint)") && why.contains("--trust-fingerprint"), "\(why)")
+        #expect(!FileManager.default.fileExists(atPath: knownServers))
+
+        let (trusted, _, errors) = try await ParleyCommand.script(
+            ["send", "hello", "--trust-fingerprint", "\(fingerprint)"], user: "newbie", port: port, configHome: fresh
+        )
+        #expect(trusted == 0, "\(errors)")
+        #expect(try await ParleyCommand.script(["send", "again"], user: "newbie", port: port, configHome: fresh).0 == 0, "remembered")
+
+        // The chat, with nothing pinned, asks before it logs in.
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let chatHome = directory + "/chat-home"
+        try tmux.start("carol", command: ParleyCommand.chat(user: "carol", port: port, configHome: chatHome))
+        try await tmux.wait("carol", for: "Trust this server")
+        #expect(try tmux.screen("carol").contains("\(fingerprint)"))
+        try tmux.type("carol", "yes")
+        try tmux.send("carol", "Enter")
+        try await tmux.wait("carol", for: "carol@127.0.0.1:\(port) · online")
+        let pinned = try String(contentsOfFile: chatHome + "/parley/known_servers", encoding: .utf8)
+        #expect(pinned.contains("127.0.0.1:\(port) \(fingerprint)"))
+    }
+
     @Test func sendThenHistory() async throws {
         let (server, port) = try ServerProcess.started(in: directory)
         let config = directory + "/config"
