@@ -140,6 +140,21 @@ public final class ParleyConnection: Sendable {
         _ = try await request(.logout)
     }
 
+    /// Sets a new password; every other device must log in with it again.
+    public func changePassword(from old: String, to new: String) async throws {
+        _ = try await request(.changePassword(password: old, newPassword: new))
+    }
+
+    /// Revokes every resume token of the account, this session's too.
+    public func logOutEverywhere() async throws {
+        _ = try await request(.logoutEverywhere)
+    }
+
+    /// Deletes the account; the server closes the connection after.
+    public func deleteAccount(password: String) async throws {
+        _ = try await request(.deleteAccount(password: password))
+    }
+
     /// Tells the server the welcome's `away` messages up to `id` are shown,
     /// so that they are not delivered again.
     public func awayReceived(through id: Int64) async throws {

@@ -82,6 +82,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let serverFull = ErrorCode(rawValue: "server.full")
 
     public static let sessionReplaced = ErrorCode(rawValue: "session.replaced")
+    /// The account this session was logged in to was deleted (by its owner).
+    public static let accountDeleted = ErrorCode(rawValue: "account.deleted")
     public static let sessionTimedOut = ErrorCode(rawValue: "session.timed_out")
     public static let sessionTooSlow = ErrorCode(rawValue: "session.too_slow")
 }

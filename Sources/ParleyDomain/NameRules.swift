@@ -53,3 +53,10 @@ public enum NameRules {
         }
     }
 }
+
+/// What remains of a deleted account: the name its messages show.
+public enum DeletedAccount {
+    public static let name = "a deleted user"
+    /// A key no name folds to: names cannot hold control characters.
+    public static func nameKey(of id: Int64) -> String { "\u{1}deleted \(id)" }
+}

@@ -120,18 +120,20 @@ public final class ParleyServer: Sendable {
             creations: WindowCounter(limit: configuration.roomsCreatedPerUserPerDay, windowSeconds: 86_400)
         )
         let chat = ChatService(store: store, hub: hub, friends: friends, rooms: rooms, robot: robot, limits: configuration.limits)
-        let services = SessionServices(
-            accounts: AccountService(
-                store: store, hasher: hasher, hashingPool: hashingPool,
-                tokenLifetimeMillis: Int64(configuration.resumeTokenHours * 3_600_000),
-                tokensPerUser: configuration.resumeTokensPerUser,
-                throttle: LoginThrottle(
-                    freeFailures: configuration.failedLoginsBeforeDelay, maxDelaySeconds: configuration.failedLoginDelayMaxSeconds
-                ),
-                registrations: WindowCounter(limit: configuration.registrationsPerAddressPerHour, windowSeconds: 3600),
-                checks: FairQueue(maxRunning: System.coreCount),
-                unknownUserHash: unknownUserHash, logger: logger
+        let accounts = AccountService(
+            store: store, hasher: hasher, hashingPool: hashingPool,
+            tokenLifetimeMillis: Int64(configuration.resumeTokenHours * 3_600_000),
+            tokensPerUser: configuration.resumeTokensPerUser,
+            throttle: LoginThrottle(
+                freeFailures: configuration.failedLoginsBeforeDelay, maxDelaySeconds: configuration.failedLoginDelayMaxSeconds
             ),
+            registrations: WindowCounter(limit: configuration.registrationsPerAddressPerHour, windowSeconds: 3600),
+            checks: FairQueue(maxRunning: System.coreCount),
+            unknownUserHash: unknownUserHash, logger: logger
+        )
+        let services = SessionServices(
+            accounts: accounts,
+            deletion: AccountDeletion(accounts: accounts, friends: friends, store: store, storage: storage),
             chat: chat,
             friends: friends,
             rooms: rooms,

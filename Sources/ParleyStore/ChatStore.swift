@@ -217,6 +217,18 @@ public protocol ChatStore: Sendable {
     /// The user the token belongs to, if its name matches and it is unexpired.
     func user(resumeToken hash: String, nameKey: String, at time: Int64) async throws -> StoredUser?
     func removeResumeToken(hash: String) async throws
+    /// Revokes every token of the user but the one with hash `kept`.
+    func removeResumeTokens(of user: StoredUser, keeping kept: String?) async throws
+
+    // MARK: Accounts
+
+    func setPasswordHash(_ hash: String, of user: StoredUser) async throws
+    /// Deletes an account, keeping what others still read: its messages
+    /// stay, from a user named `DeletedAccount.name` that nobody can log in
+    /// as. Its memberships, friendships, requests and tokens go, and the
+    /// files it sent in private conversations; returns their ids, whose
+    /// bytes are to go.
+    func deleteAccount(_ user: StoredUser) async throws -> [Int64]
 
     // MARK: Friends
 

@@ -9,7 +9,7 @@ struct Parley: AsyncParsableCommand {
             Settings also come from $XDG_CONFIG_HOME/parley/config.toml (else ~/.config/parley/config.toml);
             flags win. The password is typed in the login form, or taken from PARLEY_PASSWORD.
             """,
-        subcommands: [Chat.self, Send.self, History.self, RoomsCommand.self, RoomCommand.self, FriendCommand.self, Upload.self, Download.self, Files.self],
+        subcommands: [Chat.self, Send.self, History.self, RoomsCommand.self, RoomCommand.self, FriendCommand.self, Upload.self, Download.self, Files.self, AccountCommand.self],
         defaultSubcommand: Chat.self
     )
 }

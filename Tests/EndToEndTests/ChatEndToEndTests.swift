@@ -82,6 +82,20 @@ import Testing
 @Suite struct ScriptingTests {
     let directory = TestServer.makeDataDirectory()
 
+    @Test func aScriptChangesThePasswordAndDeletingNeedsYes() async throws {
+        let (server, port) = try ServerProcess.started(in: directory)
+        defer { server.process.terminate(); _ = server.finish() }
+        let config = directory + "/config"
+        let (unconfirmed, _, why) = try await ParleyCommand.script(["account", "delete"], user: "dora", port: port, configHome: config)
+        #expect(unconfirmed != 0 && why.contains("--yes"), "\(why)")
+        let (changed, _, errors) = try await ParleyCommand.script(
+            ["account", "passwd"], user: "dora", port: port, configHome: config, stdin: "a much newer secret\n"
+        )
+        #expect(changed == 0, "\(errors)")
+        let (refused, _, sentence) = try await ParleyCommand.script(["send", "hi"], user: "dora", port: port, configHome: config)
+        #expect(refused != 0 && sentence.contains("Wrong name or password"), "the old password no longer works: \(sentence)")
+    }
+
     /// Trust on first use: scripts refuse a certificate nobody vouches for
     /// until --trust-fingerprint names it; the chat shows it and asks.
     @Test func aNewServersCertificateIsTrustedOnlyWhenThePersonSaysSo() async throws {

@@ -100,6 +100,18 @@ public final class FaultyStore: ChatStore {
         return try await base.removeResumeToken(hash: hash)
     }
 
+    public func removeResumeTokens(of user: StoredUser, keeping kept: String?) async throws {
+        return try await base.removeResumeTokens(of: user, keeping: kept)
+    }
+
+    public func setPasswordHash(_ hash: String, of user: StoredUser) async throws {
+        return try await base.setPasswordHash(hash, of: user)
+    }
+
+    public func deleteAccount(_ user: StoredUser) async throws -> [Int64] {
+        return try await base.deleteAccount(user)
+    }
+
     public func friendLink(_ a: StoredUser, _ b: StoredUser) async throws -> FriendLink {
         return try await base.friendLink(a, b)
     }

@@ -14,7 +14,7 @@ extension ClientMessage: Codable {
                 ))
             case "pong":
                 self = .pong
-            case "register", "login", "resume", "logout", "send", "away_received", "history", "friend_request", "friend_accept", "friend_decline",
+            case "register", "login", "resume", "logout", "password_change", "logout_all", "account_delete", "send", "away_received", "history", "friend_request", "friend_accept", "friend_decline",
                  "friend_remove", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
                  "upload", "download", "upload_cancel", "files":
                 guard let id else {
@@ -72,6 +72,13 @@ extension Request {
                 takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false
             )
         case "logout": self = .logout
+        case "password_change":
+            self = .changePassword(
+                password: try container.decode(String.self, forKey: "password"),
+                newPassword: try container.decode(String.self, forKey: "new_password")
+            )
+        case "logout_all": self = .logoutEverywhere
+        case "account_delete": self = .deleteAccount(password: try container.decode(String.self, forKey: "password"))
         case "send":
             self = .send(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
@@ -136,6 +143,14 @@ extension Request {
             try container.encode(token, forKey: "token")
             try container.encode(takeOver, forKey: "take_over")
         case .logout: try container.encode("logout", forKey: "type")
+        case .changePassword(let password, let newPassword):
+            try container.encode("password_change", forKey: "type")
+            try container.encode(password, forKey: "password")
+            try container.encode(newPassword, forKey: "new_password")
+        case .logoutEverywhere: try container.encode("logout_all", forKey: "type")
+        case .deleteAccount(let password):
+            try container.encode("account_delete", forKey: "type")
+            try container.encode(password, forKey: "password")
         case .send(let conversation, let text):
             try container.encode("send", forKey: "type")
             try container.encode(conversation, forKey: "conversation")

@@ -31,6 +31,14 @@ public enum Request: Hashable, Sendable {
     case resume(name: String, token: String, takeOver: Bool)
     /// Revokes the token this session logged in with or was given.
     case logout
+    /// Sets a new password once `password` is checked; every resume token
+    /// but this session's is revoked.
+    case changePassword(password: String, newPassword: String)
+    /// Revokes every resume token of the account, this session's too.
+    case logoutEverywhere
+    /// Deletes the account once `password` is checked, then closes the
+    /// connection (`account.deleted`).
+    case deleteAccount(password: String)
     case send(conversation: ConversationID, text: String)
     /// The client has shown the welcome's `away` messages up to this id:
     /// only now do they count as delivered, so a login whose connection

@@ -47,7 +47,7 @@ struct RequestRouter: Sendable {
             try await services.rooms.setTopic(topic, of: conversation, by: user)
         case .files(let conversation):
             return .files(try await services.files.list(conversation, for: user))
-        case .register, .logIn, .resume, .logout, .upload, .download, .cancelUpload:
+        case .register, .logIn, .resume, .logout, .changePassword, .logoutEverywhere, .deleteAccount, .upload, .download, .cancelUpload:
             preconditionFailure("the session handles \(request) itself")
         }
         return .done

@@ -143,6 +143,24 @@ final class SessionHandler: ChannelInboundHandler {
                 if let token { try await accounts.revoke(token: token) }
                 return .done
             }
+        case .changePassword(let password, let newPassword):
+            let (accounts, token, address) = (services.accounts, self.token, peerAddress)
+            perform(id) {
+                try await accounts.changePassword(of: user!, from: password, to: newPassword, at: address, keeping: token)
+                return .done
+            }
+        case .logoutEverywhere:
+            let accounts = services.accounts
+            token = nil
+            perform(id) {
+                try await accounts.logOutEverywhere(user!)
+                return .done
+            }
+        case .deleteAccount(let password):
+            let (deletion, address) = (services.deletion, peerAddress)
+            perform(id, { try await deletion.delete(user!, password: password, at: address) }, { _, _ in .done }) { _ in
+                self.close(because: ProtocolError(.accountDeleted, "Your account is deleted. Goodbye."), leaving: .quit)
+            }
         case .upload(let conversation, let name, let size, let sha256):
             let (files, user) = (services.files, user!)
             perform(id, { try await files.startUpload(by: user, to: conversation, name: name, size: size, sha256: sha256) }) { upload, loop in

@@ -7,6 +7,7 @@ import ParleyWire
 /// What every session of one server shares.
 struct SessionServices: Sendable {
     let accounts: AccountService
+    let deletion: AccountDeletion
     let chat: ChatService
     let friends: FriendService
     let rooms: RoomService

@@ -90,6 +90,26 @@ public struct AccountService: Sendable {
         try await store.removeResumeToken(hash: Self.hash(token))
     }
 
+    /// Sets a new password once the old one is checked (as a login is,
+    /// throttled); every token but `kept` (the asking session's) is
+    /// revoked, so a stolen one stops working.
+    public func changePassword(
+        of user: StoredUser, from old: String, to new: String, at address: String, keeping kept: String?
+    ) async throws {
+        _ = try await authenticate(name: user.name, password: old, from: address)
+        try PasswordRules.validate(new)
+        let (hasher, pool) = (self.hasher, hashingPool)
+        let hash = try await checks.run(for: address) { try await pool.runIfActive { try hasher.hash(new) } }
+        try await store.setPasswordHash(hash, of: user)
+        try await store.removeResumeTokens(of: user, keeping: kept.map(Self.hash))
+    }
+
+    /// Revokes every token of the account: each device must log in with
+    /// the password again.
+    public func logOutEverywhere(_ user: StoredUser) async throws {
+        try await store.removeResumeTokens(of: user, keeping: nil)
+    }
+
     private static func hash(_ token: String) -> String {
         Hex.string(SHA256.hash(data: Array(token.utf8)))
     }
