@@ -19,6 +19,16 @@ extension ParleyConnection {
         try await expectDone(.friendRemove(name: name))
     }
 
+    /// No more friend requests or private messages from `name`; a
+    /// friendship with them ends.
+    public func block(_ name: String) async throws {
+        try await expectDone(.block(name: name))
+    }
+
+    public func unblock(_ name: String) async throws {
+        try await expectDone(.unblock(name: name))
+    }
+
     public func friends() async throws -> FriendList {
         guard case .friends(let list) = try await request(.friends) else {
             throw ParleyClientError.incompatibleServer("expected a \"friends\" reply")

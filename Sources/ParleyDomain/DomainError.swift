@@ -42,6 +42,11 @@ public enum DomainError: Error, Hashable, Sendable {
     /// `name` declined this user's request less than `hours` ago.
     case requestDeclinedRecently(name: String, hours: Int)
     case notFriends(name: String)
+    /// `name` blocked this user: no requests, no private messages.
+    case blockedBy(name: String)
+    /// This user blocked `name`, and must unblock before asking.
+    case blocking(name: String)
+    case notBlocking(name: String)
 
     case roomNotFound(name: String)
     case roomExists(name: String)
@@ -112,6 +117,8 @@ public enum DomainError: Error, Hashable, Sendable {
         case .requestPending: .friendPending
         case .noFriendRequest: .friendNoRequest
         case .notFriends: .friendNotFriends
+        case .blockedBy, .blocking: .friendBlocked
+        case .notBlocking: .friendNotBlocked
         case .roomNotFound: .roomNotFound
         case .roomExists: .roomExists
         case .notMember: .roomNotMember

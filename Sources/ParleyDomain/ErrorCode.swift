@@ -39,6 +39,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let friendPending = ErrorCode(rawValue: "friend.pending")
     public static let friendNoRequest = ErrorCode(rawValue: "friend.no_request")
     public static let friendNotFriends = ErrorCode(rawValue: "friend.not_friends")
+    /// One of the two blocked the other.
+    public static let friendBlocked = ErrorCode(rawValue: "friend.blocked")
+    public static let friendNotBlocked = ErrorCode(rawValue: "friend.not_blocked")
 
     public static let roomNotFound = ErrorCode(rawValue: "room.not_found")
     public static let roomExists = ErrorCode(rawValue: "room.exists")

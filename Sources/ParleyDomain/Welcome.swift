@@ -18,10 +18,13 @@ public struct FriendList: Hashable, Sendable {
     public var incoming: [String]
     /// People you asked.
     public var outgoing: [String]
-    public init(friends: [Friend] = [], incoming: [String] = [], outgoing: [String] = []) {
+    /// People you blocked: no requests or private messages from them.
+    public var blocked: [String]
+    public init(friends: [Friend] = [], incoming: [String] = [], outgoing: [String] = [], blocked: [String] = []) {
         self.friends = friends
         self.incoming = incoming
         self.outgoing = outgoing
+        self.blocked = blocked
     }
 }
 

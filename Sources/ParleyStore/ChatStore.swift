@@ -73,6 +73,7 @@ public struct Friendships: Hashable, Sendable {
     public let friends: [StoredUser]
     public let incoming: [StoredUser]
     public let outgoing: [StoredUser]
+    public let blocked: [StoredUser]
 }
 
 /// What a user finds on logging in, read in one transaction: one trip to
@@ -90,6 +91,8 @@ public enum FriendLink: Hashable, Sendable {
     case friends
     /// A request is waiting, sent by the user with this id.
     case requested(by: Int64)
+    /// The user with this id blocked the other.
+    case blocked(by: Int64)
 }
 
 /// A file about to be recorded: its bytes are verified already.
@@ -241,6 +244,10 @@ public protocol ChatStore: Sendable {
     /// False when they were not friends.
     func unfriend(_ a: StoredUser, _ b: StoredUser) async throws -> Bool
     func friends(of user: StoredUser) async throws -> [StoredUser]
+    /// `user` blocks `other`: their friendship and requests either way end;
+    /// returns whether they were friends.
+    func block(_ other: StoredUser, by user: StoredUser, at time: Int64) async throws -> Bool
+    func unblock(_ other: StoredUser, by user: StoredUser) async throws -> Bool
     func friendships(of user: StoredUser) async throws -> Friendships
 
     // MARK: Private conversations

@@ -29,6 +29,7 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM membership WHERE userId = ?", arguments: [user.id])
             try db.execute(sql: "DELETE FROM friendship WHERE userA = ? OR userB = ?", arguments: [user.id, user.id])
             try db.execute(sql: "DELETE FROM friendRequest WHERE fromId = ? OR toId = ?", arguments: [user.id, user.id])
+            try db.execute(sql: "DELETE FROM block WHERE blockerId = ? OR blockedId = ?", arguments: [user.id, user.id])
             try db.execute(sql: "DELETE FROM resumeToken WHERE userId = ?", arguments: [user.id])
             // The row stays for the messages that name it; no password
             // verifies against "!", and no name folds to this key.

@@ -10,6 +10,12 @@ extension SQLiteStore {
     public func friendLink(_ a: StoredUser, _ b: StoredUser) async throws -> FriendLink {
         let (low, high) = Self.ordered(a, b)
         return try await pool.read { db in
+            if let blocker = try Int64.fetchOne(db, sql: """
+                SELECT blockerId FROM block WHERE (blockerId = ? AND blockedId = ?) OR (blockerId = ? AND blockedId = ?)
+                ORDER BY createdAt LIMIT 1
+                """, arguments: [a.id, b.id, b.id, a.id]) {
+                return .blocked(by: blocker)
+            }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM friendship WHERE userA = ? AND userB = ?", arguments: [low, high]) != nil {
                 return .friends
             }
@@ -60,6 +66,29 @@ extension SQLiteStore {
         }
     }
 
+    public func block(_ other: StoredUser, by user: StoredUser, at time: Int64) async throws -> Bool {
+        let (low, high) = Self.ordered(user, other)
+        return try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO block (blockerId, blockedId, createdAt) VALUES (?, ?, ?)",
+                arguments: [user.id, other.id, time]
+            )
+            try db.execute(
+                sql: "DELETE FROM friendRequest WHERE (fromId = ? AND toId = ?) OR (fromId = ? AND toId = ?)",
+                arguments: [user.id, other.id, other.id, user.id]
+            )
+            try db.execute(sql: "DELETE FROM friendship WHERE userA = ? AND userB = ?", arguments: [low, high])
+            return db.changesCount > 0
+        }
+    }
+
+    public func unblock(_ other: StoredUser, by user: StoredUser) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM block WHERE blockerId = ? AND blockedId = ?", arguments: [user.id, other.id])
+            return db.changesCount > 0
+        }
+    }
+
     public func friends(of user: StoredUser) async throws -> [StoredUser] {
         try await pool.read { db in try Self.friends(db, of: user) }
     }
@@ -77,10 +106,15 @@ extension SQLiteStore {
             SELECT u.* FROM user u JOIN friendRequest r ON r.toId = u.id
             WHERE r.fromId = \(user.id) ORDER BY r.createdAt
             """, cached: true)
+        let blocked = SQLRequest<UserRecord>(literal: """
+            SELECT u.* FROM user u JOIN block b ON b.blockedId = u.id
+            WHERE b.blockerId = \(user.id) ORDER BY u.nameKey
+            """, cached: true)
         return Friendships(
             friends: try friends(db, of: user),
             incoming: try incoming.fetchAll(db).map(\.stored),
-            outgoing: try outgoing.fetchAll(db).map(\.stored)
+            outgoing: try outgoing.fetchAll(db).map(\.stored),
+            blocked: try blocked.fetchAll(db).map(\.stored)
         )
     }
 

@@ -148,6 +148,16 @@ enum Schema {
             // Upload quotas sum a user's files, in all and for the last day.
             try db.create(index: "file_by_uploader", on: "file", columns: ["uploaderId", "createdAt"])
         }
+        migrator.registerMigration("v8: blocks") { db in
+            try db.create(table: "block") { t in
+                t.column("blockerId", .integer).notNull().references("user")
+                t.column("blockedId", .integer).notNull().references("user")
+                t.column("createdAt", .integer).notNull()
+                t.primaryKey(["blockerId", "blockedId"])
+            }
+            // friendLink looks a pair up from either side.
+            try db.create(index: "block_by_blocked", on: "block", columns: ["blockedId"])
+        }
         return migrator
     }
 }

@@ -5,16 +5,16 @@ import ParleyClient
 struct FriendCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "friend",
-        abstract: "Manage friends: add, accept, decline, remove NAME; list prints one friend per line."
+        abstract: "Manage friends: add, accept, decline, remove, block, unblock NAME; list prints one per line."
     )
 
     enum Action: String, ExpressibleByArgument, CaseIterable {
-        case add, accept, decline, remove, list
+        case add, accept, decline, remove, block, unblock, list
     }
 
     @OptionGroup var account: AccountOptions
 
-    @Argument(help: "add, accept, decline, remove or list.")
+    @Argument(help: "add, accept, decline, remove, block, unblock or list.")
     var action: Action
 
     @Argument(help: "The other person (not for list).")
@@ -32,6 +32,8 @@ struct FriendCommand: AsyncParsableCommand {
             case .accept: try await connection.acceptFriend(name!)
             case .decline: try await connection.declineFriend(name!)
             case .remove: try await connection.removeFriend(name!)
+            case .block: try await connection.block(name!)
+            case .unblock: try await connection.unblock(name!)
             case .list:
                 let list = try await connection.friends()
                 for friend in list.friends {
@@ -39,6 +41,7 @@ struct FriendCommand: AsyncParsableCommand {
                 }
                 for name in list.incoming { print("\(MessageFormat.visible(name)) asks to be your friend") }
                 for name in list.outgoing { print("\(MessageFormat.visible(name)) was asked") }
+                for name in list.blocked { print("\(MessageFormat.visible(name)) blocked") }
             }
         }
     }

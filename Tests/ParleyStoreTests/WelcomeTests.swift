@@ -85,7 +85,7 @@ import Testing
         #expect(stored.rooms[0].history.map(\.text) == ["hi 2", "hi 3"])
         #expect(stored.rooms[0].hasMore)
         #expect(stored.rooms[1].history.isEmpty && !stored.rooms[1].hasMore)
-        #expect(stored.friendships == Friendships(friends: [ben], incoming: [cid], outgoing: [dee]))
+        #expect(stored.friendships == Friendships(friends: [ben], incoming: [cid], outgoing: [dee], blocked: []))
         #expect(stored.away.map(\.message.id) == [waiting.id])
         #expect(stored.away.map(\.from) == ["ben"])
         // Ben's own message to ann is not waiting for ben.

@@ -100,6 +100,14 @@ public final class FaultyStore: ChatStore {
         return try await base.removeResumeToken(hash: hash)
     }
 
+    public func block(_ other: StoredUser, by user: StoredUser, at time: Int64) async throws -> Bool {
+        return try await base.block(other, by: user, at: time)
+    }
+
+    public func unblock(_ other: StoredUser, by user: StoredUser) async throws -> Bool {
+        return try await base.unblock(other, by: user)
+    }
+
     public func removeResumeTokens(of user: StoredUser, keeping kept: String?) async throws {
         return try await base.removeResumeTokens(of: user, keeping: kept)
     }

@@ -67,5 +67,5 @@ public enum Effect: Hashable, Sendable {
 }
 
 public enum FriendAction: String, Hashable, Sendable, CaseIterable {
-    case add, accept, decline, remove
+    case add, accept, decline, remove, block, unblock
 }

@@ -345,7 +345,7 @@ private func send(_ state: inout AppState, _ text: String) -> [Effect] {
 }
 
 public enum SlashCommand: String, CaseIterable, Sendable {
-    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, msg, upload, files
+    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, block, unblock, msg, upload, files
 
     public var usage: String {
         switch self {
@@ -361,6 +361,8 @@ public enum SlashCommand: String, CaseIterable, Sendable {
         case .rooms: "/rooms — every room: arrows move, Enter joins"
         case .topic: "/topic [TEXT] — show this room's topic, or set it"
         case .friend: "/friend add|accept|decline|remove NAME — friends"
+        case .block: "/block NAME — no friend requests or private messages from NAME (a friendship ends)"
+        case .unblock: "/unblock NAME — take NAME's requests again"
         case .friends: "/friends — your friends and requests"
         case .msg: "/msg NAME TEXT — a private message (opens the chat)"
         case .upload: "/upload PATH — share a file here (Tab completes the path, ~ is home)"
@@ -432,6 +434,14 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
     case .friends:
         _ = state.currentInput.take()
         state.current.append(system: friendSummary(state.friends), at: state.now)
+    case .block, .unblock:
+        let words = argument.split(separator: " ").map(String.init)
+        guard words.count == 1 else {
+            state.status = StatusMessage(text: "Usage: \(command.usage)", kind: .hint)
+            return []
+        }
+        _ = state.currentInput.take()
+        return [.friend(command == .block ? .block : .unblock, name: words[0])]
     case .msg:
         let words = argument.split(separator: " ", maxSplits: 1).map(String.init)
         guard words.count == 2 else {
@@ -449,6 +459,7 @@ private func friendSummary(_ list: FriendList) -> String {
     var parts = list.friends.map { "\($0.name) (\($0.online ? "online" : "offline"))" }
     parts += list.incoming.map { "\($0) asks to be your friend" }
     parts += list.outgoing.map { "\($0) was asked" }
+    parts += list.blocked.map { "\($0) blocked" }
     return parts.isEmpty ? "no friends yet: /friend add NAME" : "friends: " + parts.joined(separator: ", ")
 }
 

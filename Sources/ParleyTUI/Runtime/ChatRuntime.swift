@@ -87,8 +87,15 @@ public final class ChatRuntime: Sendable {
                 case .accept: try await connection.acceptFriend(name)
                 case .decline: try await connection.declineFriend(name)
                 case .remove: try await connection.removeFriend(name)
+                case .block: try await connection.block(name)
+                case .unblock: try await connection.unblock(name)
                 }
-                return action == .add ? .notice("Asked \(name) to be your friend.") : nil
+                switch action {
+                case .add: return .notice("Asked \(name) to be your friend.")
+                case .block: return .notice("Blocked \(name): no friend requests or private messages from them (/unblock \(name) undoes it).")
+                case .unblock: return .notice("Unblocked \(name).")
+                default: return nil
+                }
             }
         case .createRoom(let name, let topic, let openTopic):
             command { .joined(try await $0.createRoom(name, topic: topic, openTopic: openTopic)) }

@@ -15,7 +15,7 @@ extension ClientMessage: Codable {
             case "pong":
                 self = .pong
             case "register", "login", "resume", "logout", "password_change", "logout_all", "account_delete", "send", "away_received", "history", "friend_request", "friend_accept", "friend_decline",
-                 "friend_remove", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
+                 "friend_remove", "block", "unblock", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
                  "upload", "download", "upload_cancel", "files":
                 guard let id else {
                     throw WireDecodingFailure(
@@ -94,6 +94,8 @@ extension Request {
         case "friend_accept": self = .friendAccept(name: try container.decode(String.self, forKey: "name"))
         case "friend_decline": self = .friendDecline(name: try container.decode(String.self, forKey: "name"))
         case "friend_remove": self = .friendRemove(name: try container.decode(String.self, forKey: "name"))
+        case "block": self = .block(name: try container.decode(String.self, forKey: "name"))
+        case "unblock": self = .unblock(name: try container.decode(String.self, forKey: "name"))
         case "friends": self = .friends
         case "room_create":
             self = .createRoom(
@@ -166,6 +168,8 @@ extension Request {
         case .friendAccept(let name): try encodeNamed("friend_accept", name, into: &container)
         case .friendDecline(let name): try encodeNamed("friend_decline", name, into: &container)
         case .friendRemove(let name): try encodeNamed("friend_remove", name, into: &container)
+        case .block(let name): try encodeNamed("block", name, into: &container)
+        case .unblock(let name): try encodeNamed("unblock", name, into: &container)
         case .friends: try container.encode("friends", forKey: "type")
         case .createRoom(let name, let topic, let openTopic):
             try encodeNamed("room_create", name, into: &container)

@@ -86,7 +86,8 @@ extension FriendList: Codable {
         self.init(
             friends: try container.decode([Friend].self, forKey: "friends"),
             incoming: try container.decode([String].self, forKey: "incoming"),
-            outgoing: try container.decode([String].self, forKey: "outgoing")
+            outgoing: try container.decode([String].self, forKey: "outgoing"),
+            blocked: try container.decodeIfPresent([String].self, forKey: "blocked") ?? []
         )
     }
 
@@ -94,6 +95,7 @@ extension FriendList: Codable {
         try container.encode(friends, forKey: "friends")
         try container.encode(incoming, forKey: "incoming")
         try container.encode(outgoing, forKey: "outgoing")
+        try container.encode(blocked, forKey: "blocked")
     }
 }
 

@@ -49,6 +49,9 @@ public enum Request: Hashable, Sendable {
     case friendAccept(name: String)
     case friendDecline(name: String)
     case friendRemove(name: String)
+    /// Stops `name`'s friend requests and private messages (a friendship ends).
+    case block(name: String)
+    case unblock(name: String)
     case friends
     case createRoom(name: String, topic: String, openTopic: Bool)
     case join(name: String)

@@ -33,6 +33,10 @@ struct RequestRouter: Sendable {
             try await services.friends.decline(from: name, by: user)
         case .friendRemove(let name):
             try await services.friends.remove(name, by: user)
+        case .block(let name):
+            try await services.friends.block(name, by: user)
+        case .unblock(let name):
+            try await services.friends.unblock(name, by: user)
         case .friends:
             return .friends(try await services.friends.list(for: user))
         case .createRoom(let name, let topic, let openTopic):

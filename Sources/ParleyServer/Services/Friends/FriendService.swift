@@ -31,6 +31,10 @@ public struct FriendService: Sendable {
     public func request(from user: StoredUser, to name: String) async throws {
         let other = try await someoneElse(name, than: user)
         switch try await store.friendLink(user, other) {
+        case .blocked(by: user.id):
+            throw DomainError.blocking(name: other.name)
+        case .blocked:
+            throw DomainError.blockedBy(name: other.name)
         case .friends:
             throw DomainError.alreadyFriends(name: other.name)
         case .requested(by: user.id):
@@ -74,6 +78,21 @@ public struct FriendService: Sendable {
         hub.deliver(.friendRemoved(name: user.name), to: [key(other)])
     }
 
+    /// `user` stops `name`'s requests and private messages: a friendship
+    /// ends (both are told), requests either way are dropped.
+    public func block(_ name: String, by user: StoredUser) async throws {
+        let other = try await someoneElse(name, than: user)
+        if try await store.block(other, by: user, at: Timestamp.nowMillis()) {
+            hub.deliver(.friendRemoved(name: other.name), to: [key(user)])
+            hub.deliver(.friendRemoved(name: user.name), to: [key(other)])
+        }
+    }
+
+    public func unblock(_ name: String, by user: StoredUser) async throws {
+        let other = try await someoneElse(name, than: user)
+        guard try await store.unblock(other, by: user) else { throw DomainError.notBlocking(name: other.name) }
+    }
+
     public func list(for user: StoredUser) async throws -> FriendList {
         list(of: try await store.friendships(of: user))
     }
@@ -82,7 +101,8 @@ public struct FriendService: Sendable {
         FriendList(
             friends: friendships.friends.map { Friend(name: $0.name, online: hub.isOnline(key: key($0))) },
             incoming: friendships.incoming.map(\.name),
-            outgoing: friendships.outgoing.map(\.name)
+            outgoing: friendships.outgoing.map(\.name),
+            blocked: friendships.blocked.map(\.name)
         )
     }
 
