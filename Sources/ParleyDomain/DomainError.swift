@@ -42,6 +42,8 @@ public enum DomainError: Error, Hashable, Sendable {
     /// `name` declined this user's request less than `hours` ago.
     case requestDeclinedRecently(name: String, hours: Int)
     case notFriends(name: String)
+    /// `name` looks like `existing`'s name (same skeleton).
+    case nameConfusable(name: String, existing: String)
     /// `name` blocked this user: no requests, no private messages.
     case blockedBy(name: String)
     /// This user blocked `name`, and must unblock before asking.
@@ -104,7 +106,7 @@ public enum DomainError: Error, Hashable, Sendable {
         case .nameTooLong, .nameTooManyBytes: .nameTooLong
         case .nameInvalid: .nameInvalid
         case .nameReserved: .nameReserved
-        case .nameTaken: .nameTaken
+        case .nameTaken, .nameConfusable: .nameTaken
         case .passwordTooShort: .passwordTooShort
         case .passwordTooLong: .passwordTooLong
         case .messageEmpty: .messageEmpty

@@ -4,7 +4,8 @@ import Foundation
 ///
 /// A name is 1–32 characters of letters (any script, with their combining
 /// marks), decimal digits, `_` and `-`. Names are unique ignoring case, so
-/// each has a `key`: its lowercased form, which the store indexes.
+/// each has a `key`: its lowercased form, which the store indexes; and
+/// unique by look, so each has a `skeleton` too.
 public enum NameRules {
     /// Returns the canonical key of a valid name, or throws the rule it breaks.
     @discardableResult
@@ -25,11 +26,21 @@ public enum NameRules {
             if let fault = fault(with: scalar, first: index == 0) { throw .nameInvalid(fault) }
         }
         let key = key(for: name)
-        if ProtocolConstants.reservedNames.contains(key) {
+        if reservedSkeletons.contains(skeleton(for: name)) {
             throw .nameReserved(name: name)
         }
         return key
     }
+
+    /// What a name looks like: names with one skeleton cannot both exist.
+    /// Compatibility forms (fullwidth letters) fold first; look-alikes map
+    /// to one prototype (UTS #39) before case folds, since some look alike
+    /// only across case (`I` and `l`), and again after it.
+    public static func skeleton(for name: String) -> String {
+        Confusables.skeleton(Confusables.skeleton(name.precomposedStringWithCompatibilityMapping).lowercased())
+    }
+
+    private static let reservedSkeletons = Set(ProtocolConstants.reservedNames.map(skeleton(for:)))
 
     /// The case-insensitive key under which a name is unique.
     public static func key(for name: String) -> String {

@@ -90,6 +90,13 @@ public final class ParleyServer: Sendable {
             throw ServerStartError(message: "the database \(configuration.databasePath) has no lobby or robot; it was not made by parley-server")
         }
 
+        do {
+            // Rows made before skeletons were kept: once, then never again.
+            try await store.fillSkeletons { NameRules.skeleton(for: $0) }
+        } catch {
+            try? store.close()
+            throw ServerStartError(message: "cannot update the user table: \(error)")
+        }
         let storage = FileStorage(dataDirectory: configuration.dataDirectory)
         do {
             try storage.prepare()

@@ -162,8 +162,13 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 public protocol ChatStore: Sendable {
     /// Throws `StoreError.nameTaken` when the name's case-insensitive key
     /// exists. A new user is a member of the lobby.
-    func createUser(name: String, nameKey: String, passwordHash: String, at time: Int64) async throws -> StoredUser
+    func createUser(name: String, nameKey: String, skeleton: String, passwordHash: String, at time: Int64) async throws -> StoredUser
     func user(nameKey: String) async throws -> StoredUser?
+    /// A user whose name looks like one with this skeleton.
+    func user(skeleton: String) async throws -> StoredUser?
+    /// Gives users made before skeletons were kept theirs; returns how many.
+    @discardableResult
+    func fillSkeletons(_ skeleton: @Sendable (String) -> String) async throws -> Int
 
     func room(nameKey: String) async throws -> StoredConversation?
 

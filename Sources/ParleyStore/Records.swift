@@ -6,6 +6,9 @@ struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var id: Int64?
     var name: String
     var nameKey: String
+    /// What the name looks like (`NameRules.skeleton`); nil until the
+    /// server fills it in for rows made before it was kept.
+    var skeleton: String?
     var passwordHash: String
     var createdAt: Int64
 

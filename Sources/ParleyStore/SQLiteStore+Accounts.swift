@@ -10,6 +10,23 @@ extension SQLiteStore {
         }
     }
 
+    public func user(skeleton: String) async throws -> StoredUser? {
+        try await pool.read { db in
+            try UserRecord.filter(Column("skeleton") == skeleton).fetchOne(db)?.stored
+        }
+    }
+
+    public func fillSkeletons(_ skeleton: @Sendable (String) -> String) async throws -> Int {
+        try await pool.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, name FROM user WHERE skeleton IS NULL AND nameKey NOT LIKE ?", arguments: ["\u{1}%"])
+            for row in rows {
+                let name: String = row["name"]
+                try db.execute(sql: "UPDATE user SET skeleton = ? WHERE id = ?", arguments: [skeleton(name), row["id"]])
+            }
+            return rows.count
+        }
+    }
+
     public func setPasswordHash(_ hash: String, of user: StoredUser) async throws {
         try await pool.write { db in
             try db.execute(sql: "UPDATE user SET passwordHash = ? WHERE id = ?", arguments: [hash, user.id])
@@ -34,7 +51,7 @@ extension SQLiteStore {
             // The row stays for the messages that name it; no password
             // verifies against "!", and no name folds to this key.
             try db.execute(
-                sql: "UPDATE user SET name = ?, nameKey = ?, passwordHash = '!' WHERE id = ?",
+                sql: "UPDATE user SET name = ?, nameKey = ?, skeleton = NULL, passwordHash = '!' WHERE id = ?",
                 arguments: [DeletedAccount.name, DeletedAccount.nameKey(of: user.id), user.id]
             )
             return files

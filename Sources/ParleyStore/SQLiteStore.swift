@@ -30,10 +30,10 @@ public final class SQLiteStore: ChatStore {
         }
     }
 
-    public func createUser(name: String, nameKey: String, passwordHash: String, at time: Int64) async throws -> StoredUser {
+    public func createUser(name: String, nameKey: String, skeleton: String, passwordHash: String, at time: Int64) async throws -> StoredUser {
         do {
             return try await pool.write { db in
-                var record = UserRecord(name: name, nameKey: nameKey, passwordHash: passwordHash, createdAt: time)
+                var record = UserRecord(name: name, nameKey: nameKey, skeleton: skeleton, passwordHash: passwordHash, createdAt: time)
                 try record.insert(db)
                 try db.execute(sql: """
                     INSERT INTO membership (conversationId, userId, joinedAt)

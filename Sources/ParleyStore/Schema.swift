@@ -158,6 +158,14 @@ enum Schema {
             // friendLink looks a pair up from either side.
             try db.create(index: "block_by_blocked", on: "block", columns: ["blockedId"])
         }
+        migrator.registerMigration("v9: name skeletons") { db in
+            // Filled by the server at start for the rows before this
+            // (the skeleton is the domain's rule, not the schema's).
+            try db.alter(table: "user") { t in
+                t.add(column: "skeleton", .text)
+            }
+            try db.create(index: "user_by_skeleton", on: "user", columns: ["skeleton"])
+        }
         return migrator
     }
 }

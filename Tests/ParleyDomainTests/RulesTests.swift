@@ -33,6 +33,21 @@ import Testing
         #expect(code(name) == .nameReserved)
     }
 
+    /// Cyrillic о, fullwidth letters, a digit zero, a Greek ο, and cross-case
+    /// look-alikes are the reserved names all the same.
+    @Test(arguments: ["r\u{043E}bot", "\u{FF41}\u{FF44}\u{FF4D}\u{FF49}\u{FF4E}", "r0bot", "R\u{03BF}BOT", "adm\u{0456}n", "parIey"])
+    func lookAlikesOfReservedNamesAreReserved(_ name: String) {
+        #expect(code(name) == .nameReserved)
+    }
+
+    @Test func namesThatLookAlikeShareASkeletonAndOthersDoNot() {
+        #expect(NameRules.skeleton(for: "aIice") == NameRules.skeleton(for: "alice"))
+        #expect(NameRules.skeleton(for: "\u{0430}lice") == NameRules.skeleton(for: "alice"))
+        #expect(NameRules.skeleton(for: "Alice") == NameRules.skeleton(for: "alice"))
+        #expect(NameRules.skeleton(for: "alice") != NameRules.skeleton(for: "alina"))
+        #expect(NameRules.skeleton(for: "名前") != NameRules.skeleton(for: "名字"))
+    }
+
     @Test func composedAndDecomposedSpellingsShareAKey() {
         #expect(NameRules.key(for: "Zo\u{00EB}") == NameRules.key(for: "zoe\u{0308}"))
     }

@@ -1,3 +1,4 @@
+import GRDB
 import ParleyClient
 import ParleyDomain
 import ParleyWire
@@ -21,6 +22,39 @@ import Testing
         #expect(await rejectionCode { _ = try await other.logIn(name: "alice", password: "wrong password") } == .authBadPassword)
         // Nobody learns which names exist by trying them.
         #expect(await rejectionCode { _ = try await other.logIn(name: "nobody", password: "whatever1") } == .authBadPassword)
+        await server.finish()
+    }
+
+    @Test func aNameThatLooksLikeATakenOneIsTaken() async throws {
+        let server = try await TestServer.start()
+        let connection = try await server.connect()
+        try await connection.register(name: "alice", password: "long enough")
+        do {
+            try await connection.register(name: "\u{0430}lice", password: "long enough")
+            Issue.record("a Cyrillic а passed as a new name")
+        } catch let error as ParleyClientError {
+            #expect(error.code == .nameTaken)
+            #expect(error.description.contains("looks too much like \"alice\""), "\(error)")
+        }
+        #expect(await rejectionCode { try await connection.register(name: "aIice", password: "long enough") } == .nameTaken)
+        try await connection.register(name: "alina", password: "long enough")
+        await server.finish()
+    }
+
+    /// Users made before skeletons were kept get theirs at the next start.
+    @Test func olderUsersGetTheirSkeletonAtStart() async throws {
+        let directory = TestServer.makeDataDirectory()
+        var server = try await TestServer.start(dataDirectory: directory)
+        let connection = try await server.connect()
+        try await connection.register(name: "mallory", password: "long enough")
+        await connection.close()
+        await server.stop()
+        let database = try DatabaseQueue(path: directory + "/parley.sqlite")
+        try await database.write { try $0.execute(sql: "UPDATE user SET skeleton = NULL") }
+        try database.close()
+        server = try await TestServer.start(dataDirectory: directory)
+        let again = try await server.connect()
+        #expect(await rejectionCode { try await again.register(name: "ma11ory", password: "long enough") } == .nameTaken)
         await server.finish()
     }
 

@@ -29,11 +29,11 @@ import Testing
 
     @Test func aUserIsStoredAndFoundByKeyOnly() async throws {
         let store = try SQLiteStore(path: path)
-        let alice = try await store.createUser(name: "Alice", nameKey: "alice", passwordHash: "scrypt$x", at: 5)
+        let alice = try await store.createUser(name: "Alice", nameKey: "alice", skeleton: "alice", passwordHash: "scrypt$x", at: 5)
         #expect(try await store.user(nameKey: "alice") == alice)
         #expect(try await store.user(nameKey: "bob") == nil)
         await #expect(throws: StoreError.nameTaken("ALICE")) {
-            try await store.createUser(name: "ALICE", nameKey: "alice", passwordHash: "scrypt$y", at: 6)
+            try await store.createUser(name: "ALICE", nameKey: "alice", skeleton: "alice", passwordHash: "scrypt$y", at: 6)
         }
         try store.close()
     }
@@ -41,7 +41,7 @@ import Testing
     @Test func aMessageIsReadBackAndHandedOnAfterItsCommit() async throws {
         let store = try SQLiteStore(path: path)
         let lobby = try await lobby(store)
-        let alice = try await store.createUser(name: "alice", nameKey: "alice", passwordHash: "h", at: 1)
+        let alice = try await store.createUser(name: "alice", nameKey: "alice", skeleton: "alice", passwordHash: "h", at: 1)
         let handed = HandedOn()
         let message = try await store.appendMessage(room: lobby, sender: alice, text: "héllo 🌍", at: 77, deliveredAt: 77) { message in
             handed.add(message)
@@ -57,7 +57,7 @@ import Testing
     @Test func pagingOverTenThousandMessagesReturnsEachOnceInOrder() async throws {
         let store = try SQLiteStore(path: path)
         let lobby = try await lobby(store)
-        let alice = try await store.createUser(name: "alice", nameKey: "alice", passwordHash: "h", at: 1)
+        let alice = try await store.createUser(name: "alice", nameKey: "alice", skeleton: "alice", passwordHash: "h", at: 1)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<4 {
                 group.addTask {
@@ -93,7 +93,7 @@ import Testing
 
     @Test func closingLeavesEverythingInTheDatabaseFile() async throws {
         let store = try SQLiteStore(path: path)
-        let alice = try await store.createUser(name: "alice", nameKey: "alice", passwordHash: "h", at: 1)
+        let alice = try await store.createUser(name: "alice", nameKey: "alice", skeleton: "alice", passwordHash: "h", at: 1)
         _ = try await store.appendMessage(room: try await lobby(store), sender: alice, text: "kept", at: 2, deliveredAt: 2) { _ in }
         try store.close()
         let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
@@ -102,7 +102,7 @@ import Testing
 
     @Test func messagesSurviveReopening() async throws {
         var store = try SQLiteStore(path: path)
-        let alice = try await store.createUser(name: "alice", nameKey: "alice", passwordHash: "h", at: 1)
+        let alice = try await store.createUser(name: "alice", nameKey: "alice", skeleton: "alice", passwordHash: "h", at: 1)
         let sent = try await store.appendMessage(room: try await lobby(store), sender: alice, text: "still here", at: 3, deliveredAt: 3) { _ in }
         try store.close()
         store = try SQLiteStore(path: path)

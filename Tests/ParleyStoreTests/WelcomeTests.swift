@@ -16,7 +16,7 @@ import Testing
     }
 
     func user(_ store: SQLiteStore, _ name: String) async throws -> StoredUser {
-        try await store.createUser(name: name, nameKey: name, passwordHash: "h", at: 1)
+        try await store.createUser(name: name, nameKey: name, skeleton: name, passwordHash: "h", at: 1)
     }
 
     func count(_ store: SQLiteStore, _ room: StoredConversation) async throws -> Int {

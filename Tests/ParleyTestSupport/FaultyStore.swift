@@ -23,8 +23,16 @@ public final class FaultyStore: ChatStore {
         if let error = injected.withLock({ $0 }) { throw error }
     }
 
-    public func createUser(name: String, nameKey: String, passwordHash: String, at time: Int64) async throws -> StoredUser {
-        return try await base.createUser(name: name, nameKey: nameKey, passwordHash: passwordHash, at: time)
+    public func user(skeleton: String) async throws -> StoredUser? {
+        return try await base.user(skeleton: skeleton)
+    }
+
+    public func fillSkeletons(_ skeleton: @Sendable (String) -> String) async throws -> Int {
+        return try await base.fillSkeletons(skeleton)
+    }
+
+    public func createUser(name: String, nameKey: String, skeleton: String, passwordHash: String, at time: Int64) async throws -> StoredUser {
+        return try await base.createUser(name: name, nameKey: nameKey, skeleton: skeleton, passwordHash: passwordHash, at: time)
     }
 
     public func user(nameKey: String) async throws -> StoredUser? {

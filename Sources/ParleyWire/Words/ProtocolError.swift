@@ -39,6 +39,8 @@ extension ProtocolError {
         case .nameInvalid(let fault): "A name cannot contain \(fault.words); use letters, digits, _ and -."
         case .nameReserved(let name): "The name \"\(name)\" is reserved."
         case .nameTaken(let name): "The name \"\(name)\" is taken (names are unique ignoring case)."
+        case .nameConfusable(let name, let existing):
+            "The name \"\(name)\" looks too much like \"\(existing)\", which is taken; choose one that looks different."
         case .passwordTooShort(let min): "A password needs at least \(min) characters."
         case .passwordTooLong(let maxBytes): "A password is at most \(maxBytes) bytes long."
         case .messageEmpty: "A message needs some text besides white space."

@@ -30,6 +30,10 @@ public struct AccountService: Sendable {
         if try await store.user(nameKey: key) != nil {
             throw Self.taken(name)
         }
+        let skeleton = NameRules.skeleton(for: name)
+        if let lookalike = try await store.user(skeleton: skeleton) {
+            throw DomainError.nameConfusable(name: name, existing: lookalike.name)
+        }
         // Only accounts about to be made count: scripts register-or-log-in.
         guard registrations.take(address, now: Double(Timestamp.nowMillis()) / 1000) else {
             throw DomainError.tooManyRegistrations(max: registrations.limit)
@@ -37,7 +41,7 @@ public struct AccountService: Sendable {
         let (hasher, pool) = (self.hasher, hashingPool)
         let hash = try await checks.run(for: address) { try await pool.runIfActive { try hasher.hash(password) } }
         do {
-            return try await store.createUser(name: name, nameKey: key, passwordHash: hash, at: Timestamp.nowMillis())
+            return try await store.createUser(name: name, nameKey: key, skeleton: skeleton, passwordHash: hash, at: Timestamp.nowMillis())
         } catch StoreError.nameTaken {
             // Two registrations raced past the check above.
             throw Self.taken(name)
