@@ -17,10 +17,14 @@ extension ParleyConnection {
 
     /// Every room, the lobby first, with counts and whether you are in it.
     public func rooms() async throws -> [RoomInfo] {
-        guard case .rooms(let rooms) = try await request(.rooms) else {
-            throw ParleyClientError.incompatibleServer("expected a \"rooms\" reply")
+        var rooms: [RoomInfo] = []
+        while true {
+            guard case .rooms(let page, let more) = try await request(.rooms(after: rooms.last?.name.rawValue)) else {
+                throw ParleyClientError.incompatibleServer("expected a \"rooms\" reply")
+            }
+            rooms += page
+            if !more || page.isEmpty { return rooms }
         }
-        return rooms
     }
 
     /// An empty topic clears it.

@@ -157,8 +157,14 @@ public final class ParleyConnection: Sendable {
 
     /// Tells the server the welcome's `away` messages up to `id` are shown,
     /// so that they are not delivered again.
-    public func awayReceived(through id: Int64) async throws {
-        _ = try await request(.awayReceived(through: id))
+    /// Returns the next messages that wait (empty when none do), which
+    /// the client acknowledges in turn.
+    @discardableResult
+    public func awayReceived(through id: Int64) async throws -> (messages: [ChatMessage], more: Bool) {
+        guard case .away(let messages, let more) = try await request(.awayReceived(through: id)) else {
+            throw unexpected("away")
+        }
+        return (messages, more)
     }
 
     private func welcome(for login: Request) async throws -> Welcome {

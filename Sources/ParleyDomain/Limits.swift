@@ -52,6 +52,10 @@ public struct ServerLimits: Hashable, Sendable {
     /// in a room only while at most this many are online in it: otherwise a
     /// reconnect storm would cost members × arrivals events.
     public var largeRoomMembers: Int
+    /// The bytes one reply built from others' text may carry (`ReplyBudget`).
+    public var maxReplyBytes: Int
+
+    public var replyBudget: ReplyBudget { ReplyBudget(bytes: maxReplyBytes) }
 
     public init(
         maxFrameBytes: Int = ProtocolConstants.defaultServerMaxFrameBytes,
@@ -68,8 +72,10 @@ public struct ServerLimits: Hashable, Sendable {
         maxRoomsPerUser: Int = 100,
         maxFileBytes: Int64 = 50 * 1024 * 1024,
         maxTransfers: Int = 4,
-        largeRoomMembers: Int = 250
+        largeRoomMembers: Int = 250,
+        maxReplyBytes: Int = 1 << 20
     ) {
+        self.maxReplyBytes = maxReplyBytes
         self.maxFrameBytes = maxFrameBytes
         self.maxMessageCharacters = maxMessageCharacters
         self.maxMessageBytes = maxMessageBytes

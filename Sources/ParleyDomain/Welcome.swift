@@ -38,13 +38,16 @@ public struct Welcome: Hashable, Sendable {
     /// Private messages that arrived while you were away, oldest first;
     /// each is delivered once.
     public var away: [ChatMessage]
+    /// More messages wait than `away` holds: `away_received` brings them.
+    public var awayMore: Bool
     /// What a `resume` request needs to log this user in again, until it
     /// expires or is revoked.
     public var token: String?
     public init(
         user: String, rooms: [RoomSnapshot], friends: FriendList = FriendList(), away: [ChatMessage] = [],
-        token: String? = nil
+        awayMore: Bool = false, token: String? = nil
     ) {
+        self.awayMore = awayMore
         self.user = user
         self.rooms = rooms
         self.friends = friends

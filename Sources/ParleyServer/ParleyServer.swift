@@ -144,7 +144,7 @@ public final class ParleyServer: Sendable {
             chat: chat,
             friends: friends,
             rooms: rooms,
-            welcomes: WelcomeService(store: store, rooms: rooms, friends: friends),
+            welcomes: WelcomeService(store: store, rooms: rooms, friends: friends, chat: chat),
             files: FileService(
                 store: store, chat: chat, storage: storage, limits: configuration.limits,
                 quotas: UploadQuotas(

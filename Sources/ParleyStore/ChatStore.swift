@@ -207,7 +207,12 @@ public protocol ChatStore: Sendable {
     func allRooms() async throws -> [RoomCount]
     func roomView(_ room: StoredConversation, size: RoomViewSize) async throws -> RoomView
     /// `rooms` are the user's, as `rooms(of:)` read them.
-    func welcome(of user: StoredUser, in rooms: [StoredConversation], size: RoomViewSize) async throws -> StoredWelcome
+    /// `away` holds at most `waitingAtMost` + 1 of the oldest waiting
+    /// messages (one more than asked shows that more wait).
+    func welcome(of user: StoredUser, in rooms: [StoredConversation], size: RoomViewSize, waitingAtMost: Int) async throws -> StoredWelcome
+    /// Private messages to `user` not yet delivered, after `id`, oldest
+    /// first, at most `count`.
+    func waitingMessages(to user: StoredUser, after id: Int64, count: Int) async throws -> [PendingMessage]
     func setTopic(_ topic: String, of room: StoredConversation) async throws
     /// Removes the rooms (never the lobby) that have no members, were made
     /// before `time` and got no message since, with their messages and

@@ -149,8 +149,12 @@ extension SQLiteStore {
         }
     }
 
-    /// Private messages to `user` not yet delivered, oldest first.
-    static func undeliveredMessages(_ db: Database, to user: StoredUser) throws -> [PendingMessage] {
+    public func waitingMessages(to user: StoredUser, after id: Int64, count: Int) async throws -> [PendingMessage] {
+        try await pool.read { db in try Self.undeliveredMessages(db, to: user, after: id, count: count) }
+    }
+
+    /// Private messages to `user` not yet delivered after `id`, oldest first.
+    static func undeliveredMessages(_ db: Database, to user: StoredUser, after id: Int64, count: Int) throws -> [PendingMessage] {
         try SQLRequest<MessageRow>(literal: """
             SELECT \(MessageRow.columns)
             FROM conversation c
@@ -158,7 +162,8 @@ extension SQLiteStore {
             JOIN user u ON u.id = m.senderId
             LEFT JOIN file f ON f.id = m.fileId
             WHERE c.kind = 'direct' AND (c.userA = \(user.id) OR c.userB = \(user.id)) AND m.senderId != \(user.id)
-            ORDER BY m.id
+              AND m.id > \(id)
+            ORDER BY m.id LIMIT \(count)
             """, cached: true).fetchAll(db).map { row in
             // The sender is the other member of the pair.
             PendingMessage(message: row.chatMessage(in: .direct(row.senderName)), from: row.senderName)

@@ -7,12 +7,12 @@ extension SQLiteStore {
         try await pool.read { db in try Self.roomView(db, of: room, size: size) }
     }
 
-    public func welcome(of user: StoredUser, in rooms: [StoredConversation], size: RoomViewSize) async throws -> StoredWelcome {
+    public func welcome(of user: StoredUser, in rooms: [StoredConversation], size: RoomViewSize, waitingAtMost: Int) async throws -> StoredWelcome {
         try await pool.read { db in
             StoredWelcome(
                 rooms: try rooms.map { try Self.roomView(db, of: $0, size: size) },
                 friendships: try Self.friendships(db, of: user),
-                away: try Self.undeliveredMessages(db, to: user)
+                away: try Self.undeliveredMessages(db, to: user, after: 0, count: waitingAtMost + 1)
             )
         }
     }

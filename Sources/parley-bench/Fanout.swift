@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NIOPosix
+import ParleyDomain
 
 /// The options of every chat scenario.
 struct TrafficOptions: ParsableArguments {
@@ -75,7 +76,11 @@ struct Fanout: Scenario {
 
     func measure() async throws -> Measured {
         var settings = TrafficOptions.settings
-        if let maxOutboundBytes { settings["limits.max_outbound_bytes"] = "\(maxOutboundBytes)" }
+        if let maxOutboundBytes {
+            settings["limits.max_outbound_bytes"] = "\(maxOutboundBytes)"
+            // A reply may take at most a quarter of the outbound queue.
+            settings["limits.max_reply_bytes"] = "\(min(ServerLimits().maxReplyBytes, maxOutboundBytes / 4))"
+        }
         try BenchServer.openFiles(for: clients + slowReaders)
         let server = try BenchServer.start(target.server, transport: transport, settings: settings)
         defer { server.stop() }

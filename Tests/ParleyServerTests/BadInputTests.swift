@@ -131,6 +131,7 @@ import Testing
     @Test func aReaderThatFallsBehindIsCutOffAndOthersGetEverything() async throws {
         let server = try await TestServer.start {
             $0.maxOutboundBytes = 64 * 1024
+            $0.limits.maxReplyBytes = 16 * 1024
             $0.limits.rateBurst = 100_000
         }
         let alice = try await server.user("alice")

@@ -24,6 +24,7 @@ import Testing
             rate_per_second = 2.5
             heartbeat_timeout_seconds = 30
             max_outbound_bytes = 1048576
+            max_reply_bytes = 200000
             max_topic_chars = 80
             max_rooms_per_user = 10
             max_file_bytes = 1073741824
@@ -47,6 +48,7 @@ import Testing
         #expect(configuration.limits.historyOnLogin == 20 && configuration.limits.historyPageMax == 100)
         #expect(configuration.limits.rateBurst == 40 && configuration.limits.ratePerSecond == 2.5)
         #expect(configuration.limits.heartbeatTimeoutSeconds == 30 && configuration.maxOutboundBytes == 1048576)
+        #expect(configuration.limits.maxReplyBytes == 200000)
         #expect(configuration.limits.maxTopicCharacters == 80 && configuration.limits.maxRoomsPerUser == 10)
         #expect(configuration.limits.maxFileBytes == 1 << 30 && configuration.limits.maxTransfers == 2)
         #expect(configuration.limits.largeRoomMembers == 1000)

@@ -88,8 +88,8 @@ private final class ReadCounter: ChannelOutboundHandler {
 
     @Test func theDecoderHandsOnMessagesAndChunksAndAnswersTheRest() throws {
         let channel = EmbeddedChannel(handler: ParleyInputDecoder(maxInARow: 10, answerBurst: 10, answersPerSecond: 10))
-        try channel.writeInbound(frame(.request(id: 4, .rooms)))
-        guard case .message(.request(4, .rooms))? = try channel.readInbound(as: ParleyInput.self) else {
+        try channel.writeInbound(frame(.request(id: 4, .rooms(after: nil))))
+        guard case .message(.request(4, .rooms(after: nil)))? = try channel.readInbound(as: ParleyInput.self) else {
             Issue.record("the request did not pass")
             return
         }
@@ -142,7 +142,7 @@ private final class ReadCounter: ChannelOutboundHandler {
     @Test func theRateLimiterRefusesRequestsPastTheBurstAndPassesTheRest() throws {
         let channel = EmbeddedChannel(handler: RateLimitHandler(burst: 2, ratePerSecond: 0.001))
         try channel.writeInbound(ParleyInput.message(.hello(ClientHello(client: "test"))))
-        for id: UInt32 in 1...3 { try channel.writeInbound(ParleyInput.message(.request(id: id, .rooms))) }
+        for id: UInt32 in 1...3 { try channel.writeInbound(ParleyInput.message(.request(id: id, .rooms(after: nil)))) }
         try channel.writeInbound(ParleyInput.message(.pong))
         var passed: [String] = []
         while let input = try channel.readInbound(as: ParleyInput.self) {

@@ -22,6 +22,8 @@ import Testing
     static let notCausedByInput: Set<String> = [
         "server.internal", "server.shutting_down", "session.replaced", "session.timed_out", "file.storage",
         "storage.full", "storage.unavailable", "server.full",
+        // The goodbye after a successful account_delete (AccountChangeTests).
+        "account.deleted",
     ]
 
     @Test func everyMalformedInputGetsItsCodeWhileOthersChat() async throws {
@@ -113,6 +115,9 @@ import Testing
         try await table.succeed(.friendRequest(name: "alice"))
         try await alice.connection.acceptFriend("carol")
         try await check(.friendRequest(name: "alice"), .friendAlready)
+        try await check(.unblock(name: "dave"), .friendNotBlocked)
+        try await table.succeed(.block(name: "dave"))
+        try await check(.friendRequest(name: "dave"), .friendBlocked)
 
         let ten = Array("0123456789".utf8)
         let sha = Hex.string(SHA256.hash(data: ten))
@@ -155,7 +160,7 @@ import Testing
             seen.insert(code)
         }
         // A flood past the burst and the refill.
-        for _ in 0..<1000 { try await table.raw.send(.request(id: 5000, .rooms)) }
+        for _ in 0..<1000 { try await table.raw.send(.request(id: 5000, .rooms(after: nil))) }
         #expect(try await table.raw.error(answering: 5000) == .rateLimited)
         seen.insert(.rateLimited)
         #expect(!table.raw.isClosed, "nothing so far closes the connection")

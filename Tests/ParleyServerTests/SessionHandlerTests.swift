@@ -43,7 +43,7 @@ import Testing
         }
         #expect(hello.version == ProtocolConstants.version)
 
-        try await channel.writeInbound(WireCodec.encode(ClientMessage.request(id: 1, .rooms)))
+        try await channel.writeInbound(WireCodec.encode(ClientMessage.request(id: 1, .rooms(after: nil))))
         guard case .reply(1, .error(let early)) = try await reader.next() else {
             Issue.record("a request before the hello was not refused")
             return

@@ -31,7 +31,7 @@ import Testing
 
     @Test func aRequestBeforeTheHelloIsRefused() {
         var machine = SessionStateMachine()
-        guard case .refuse(1, let error) = machine.requestReceived(id: 1, .rooms) else {
+        guard case .refuse(1, let error) = machine.requestReceived(id: 1, .rooms(after: nil)) else {
             Issue.record("not refused")
             return
         }
@@ -59,7 +59,7 @@ import Testing
     @Test func requestsNeedALoginButRegisteringDoesNot() {
         var machine = SessionStateMachine()
         _ = machine.helloReceived(version: ProtocolConstants.version)
-        _ = machine.requestReceived(id: 1, .rooms)
+        _ = machine.requestReceived(id: 1, .rooms(after: nil))
         _ = machine.requestReceived(id: 2, .register(name: "ann", password: "password"))
         #expect(machine.nextRequest()?.action == .refuse(id: 1, .loginRequired))
         #expect(machine.nextRequest()?.action == .run(id: 2, .register(name: "ann", password: "password"), user: nil))
@@ -78,7 +78,7 @@ import Testing
     @Test func aFullQueueHoldsReadsUntilHalfIsDone() {
         var machine = loggedIn()
         var actions: [SessionStateMachine.ReceiveAction] = []
-        for id in 0..<UInt32(machine.maxQueuedRequests) { actions.append(machine.requestReceived(id: id, .rooms)) }
+        for id in 0..<UInt32(machine.maxQueuedRequests) { actions.append(machine.requestReceived(id: id, .rooms(after: nil))) }
         #expect(actions.last == .queuedHoldingReads)
         #expect(actions.dropLast().allSatisfy { $0 == .queued })
         var resumedAfter: Int?
@@ -160,7 +160,7 @@ import Testing
         #expect(closing.eventDelivered(any) == .none)
         let again = closing.closeRequested(.tooSlow)
         #expect(!again, "a session closes once")
-        #expect(closing.requestReceived(id: 9, .rooms) == .ignore)
+        #expect(closing.requestReceived(id: 9, .rooms(after: nil)) == .ignore)
     }
 
     /// The login finished after the connection was gone: the session it put

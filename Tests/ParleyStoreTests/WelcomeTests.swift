@@ -77,7 +77,7 @@ import Testing
         let waiting = try await store.appendMessage(room: pair, sender: ben, text: "psst", at: 7, deliveredAt: nil) { _ in }
 
         let rooms = try await store.rooms(of: ann)
-        let stored = try await store.welcome(of: ann, in: rooms, size: RoomViewSize(history: 2, namingAtMost: 3))
+        let stored = try await store.welcome(of: ann, in: rooms, size: RoomViewSize(history: 2, namingAtMost: 3), waitingAtMost: 10)
         #expect(stored.rooms.map(\.room) == [lobby, dev])
         // Four members are more than the three to be named; dev's one is not.
         #expect(stored.rooms.map(\.memberCount) == [4, 1])
@@ -89,7 +89,7 @@ import Testing
         #expect(stored.away.map(\.message.id) == [waiting.id])
         #expect(stored.away.map(\.from) == ["ben"])
         // Ben's own message to ann is not waiting for ben.
-        #expect(try await store.welcome(of: ben, in: [], size: RoomViewSize(history: 0, namingAtMost: 0)).away.isEmpty)
+        #expect(try await store.welcome(of: ben, in: [], size: RoomViewSize(history: 0, namingAtMost: 0), waitingAtMost: 10).away.isEmpty)
         try store.close()
     }
 }

@@ -84,8 +84,12 @@ public final class FaultyStore: ChatStore {
         return try await base.roomView(room, size: size)
     }
 
-    public func welcome(of user: StoredUser, in rooms: [StoredConversation], size: RoomViewSize) async throws -> StoredWelcome {
-        return try await base.welcome(of: user, in: rooms, size: size)
+    public func welcome(of user: StoredUser, in rooms: [StoredConversation], size: RoomViewSize, waitingAtMost: Int) async throws -> StoredWelcome {
+        return try await base.welcome(of: user, in: rooms, size: size, waitingAtMost: waitingAtMost)
+    }
+
+    public func waitingMessages(to user: StoredUser, after id: Int64, count: Int) async throws -> [PendingMessage] {
+        return try await base.waitingMessages(to: user, after: id, count: count)
     }
 
     public func setTopic(_ topic: String, of room: StoredConversation) async throws {

@@ -21,7 +21,8 @@ import Testing
         .request(id: 6, .createRoom(name: "dev", topic: "builds and bugs", openTopic: true)),
         .request(id: 7, .join(name: "dev")),
         .request(id: 8, .leave(name: "dev")),
-        .request(id: 9, .rooms),
+        .request(id: 9, .rooms(after: nil)),
+        .request(id: 43, .rooms(after: "dev")),
         .request(id: 10, .setTopic(conversation: ConversationID(rawValue: "dev"), topic: "")),
     ]
 
@@ -37,7 +38,7 @@ import Testing
         .event(.left(conversation: .lobby, user: "bob", reason: "timed out", stillMember: true)),
         .event(.topic(conversation: ConversationID(rawValue: "dev"), topic: "builds", by: "alice")),
         .reply(id: 6, .room(RoomSnapshot(name: ConversationID(rawValue: "dev"), topic: "t", openTopic: true))),
-        .reply(id: 3, .rooms([RoomInfo(name: ConversationID(rawValue: "dev"), topic: "", members: 2, online: 1, joined: true)])),
+        .reply(id: 3, .rooms([RoomInfo(name: ConversationID(rawValue: "dev"), topic: "", members: 2, online: 1, joined: true)], more: true)),
         .event(.ping),
         .event(.closing(ProtocolError(.sessionReplaced, "You logged in elsewhere."))),
         .event(.error(ProtocolError(.frameMalformed, "Not JSON."))),

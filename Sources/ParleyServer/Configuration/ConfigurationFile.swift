@@ -54,6 +54,7 @@ public enum ConfigurationFile {
             try limits.int("max_file_bytes").map { config.limits.maxFileBytes = Int64($0) }
             try limits.int("max_transfers").map { config.limits.maxTransfers = $0 }
             try limits.int("large_room_members").map { config.limits.largeRoomMembers = $0 }
+            try limits.int("max_reply_bytes").map { config.limits.maxReplyBytes = $0 }
             try limits.double("resume_token_hours").map { config.resumeTokenHours = $0 }
             try limits.int("resume_tokens_per_user").map { config.resumeTokensPerUser = $0 }
             try limits.int("max_database_bytes").map { config.maxDatabaseBytes = Int64($0) }

@@ -131,6 +131,11 @@ public struct ServerConfiguration: Sendable {
         try require(maxDatabaseBytes >= 0, "limits.max_database_bytes", "must be 0 (no limit) or more")
         try require(resumeTokensPerUser >= 1, "limits.resume_tokens_per_user", "must be at least 1")
         try require(maxOutboundBytes >= 64 * 1024, "limits.max_outbound_bytes", "must be at least 65536")
+        // A reply alone must never look like a reader that fell behind.
+        try require(
+            (16 * 1024...maxOutboundBytes / 4).contains(limits.maxReplyBytes), "limits.max_reply_bytes",
+            "must be from 16384 to a quarter of max_outbound_bytes (\(maxOutboundBytes / 4))"
+        )
         try require((10...24).contains(passwordCost.logN), "password_hash.log_n", "must be from 10 to 24")
         try require((1...32).contains(passwordCost.blockSize), "password_hash.block_size", "must be from 1 to 32")
         try require((1...16).contains(passwordCost.parallelism), "password_hash.parallelism", "must be from 1 to 16")

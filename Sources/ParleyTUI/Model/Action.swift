@@ -13,6 +13,8 @@ public enum Action: Sendable {
     case loggedIn(Welcome, limits: ServerLimits)
     /// Messages fetched after a reconnect, newer than what the view had.
     case caughtUp([ChatMessage])
+    /// More private messages that waited, after the welcome's `away`.
+    case awayArrived([ChatMessage])
     case olderLoaded(HistorySlice)
     /// A room created or joined.
     case joined(RoomSnapshot)

@@ -41,11 +41,9 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         }
         // The room list, for /join's completion.
         var effects: [Effect] = [.listRooms(show: false)]
-        for message in welcome.away {
-            effects += receivePrivate(&state, message, away: true)
-        }
-        if let last = welcome.away.map(\.id).max() { effects.append(.awayReceived(through: last)) }
-        return effects
+        return effects + showAway(&state, welcome.away)
+    case .awayArrived(let messages):
+        return showAway(&state, messages)
     case .caughtUp(let messages):
         for message in messages {
             if message.conversation.directPeer != nil {
@@ -149,6 +147,17 @@ private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
 
 /// A private message: into its chat; from someone else, it opens the chat's
 /// pop-up (popup = "auto") or counts as unread, and says so in the status line.
+/// Shows messages that waited for this user and tells the server they are
+/// shown; its answer brings the next that wait, until none do.
+private func showAway(_ state: inout AppState, _ messages: [ChatMessage]) -> [Effect] {
+    var effects: [Effect] = []
+    for message in messages {
+        effects += receivePrivate(&state, message, away: true)
+    }
+    if let last = messages.map(\.id).max() { effects.append(.awayReceived(through: last)) }
+    return effects
+}
+
 private func receivePrivate(_ state: inout AppState, _ message: ChatMessage, away: Bool) -> [Effect] {
     let index = state.privateChatIndex(message.conversation)
     state.privateChats[index].merge([message])

@@ -21,6 +21,7 @@ public final class ChatRuntime: Sendable {
     private let options: ParleyConnection.Options
     private let inbox: ActionInbox
     private let session = Mutex(Session())
+    private let closing = Mutex<Task<Void, Never>?>(nil)
     /// Sends run one after another, so messages leave in the order typed.
     private let outbox: AsyncStream<(String, ConversationID)>.Continuation
     private let outboxStream: AsyncStream<(String, ConversationID)>
@@ -77,8 +78,8 @@ public final class ChatRuntime: Sendable {
             }
         case .awayReceived(let through):
             command { connection in
-                try await connection.awayReceived(through: through)
-                return nil
+                let next = try await connection.awayReceived(through: through)
+                return next.messages.isEmpty ? nil : .awayArrived(next.messages)
             }
         case .friend(let action, let name):
             command { connection in
@@ -158,15 +159,26 @@ public final class ChatRuntime: Sendable {
 
     /// Ends the session; its resume token is revoked, so it logs nobody in
     /// after the program quits.
+    /// Logs out and closes; every call waits for the same goodbye (`/quit`
+    /// starts it, and the program waits for it before it exits: the server
+    /// then says "quit", not "connection lost").
     public func close() async {
-        let connection = session.withLock { session in
-            session.generation += 1
-            session.token = nil
-            defer { session.connection = nil }
-            return session.connection
+        let goodbye = closing.withLock { closing in
+            if let closing { return closing }
+            let connection = session.withLock { session in
+                session.generation += 1
+                session.token = nil
+                defer { session.connection = nil }
+                return session.connection
+            }
+            let task = Task {
+                try? await connection?.logout()
+                await connection?.close()
+            }
+            closing = task
+            return task
         }
-        try? await connection?.logout()
-        await connection?.close()
+        await goodbye.value
     }
 
     private func adopt(_ connection: ParleyConnection, name: String, password: String, token: String?) {

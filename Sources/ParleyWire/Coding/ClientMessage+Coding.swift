@@ -105,7 +105,7 @@ extension Request {
             )
         case "room_join": self = .join(name: try container.decode(String.self, forKey: "name"))
         case "room_leave": self = .leave(name: try container.decode(String.self, forKey: "name"))
-        case "rooms": self = .rooms
+        case "rooms": self = .rooms(after: try container.decodeIfPresent(String.self, forKey: "after"))
         case "upload":
             self = .upload(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
@@ -177,7 +177,9 @@ extension Request {
             try container.encode(openTopic, forKey: "open_topic")
         case .join(let name): try encodeNamed("room_join", name, into: &container)
         case .leave(let name): try encodeNamed("room_leave", name, into: &container)
-        case .rooms: try container.encode("rooms", forKey: "type")
+        case .rooms(let after):
+            try container.encode("rooms", forKey: "type")
+            try container.encodeIfPresent(after, forKey: "after")
         case .setTopic(let conversation, let topic):
             try container.encode("topic", forKey: "type")
             try container.encode(conversation, forKey: "conversation")

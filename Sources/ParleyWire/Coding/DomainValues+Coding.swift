@@ -170,7 +170,8 @@ extension ServerLimits: Codable {
             maxRoomsPerUser: try container.decode(Int.self, forKey: "max_rooms_per_user"),
             maxFileBytes: try container.decode(Int64.self, forKey: "max_file_bytes"),
             maxTransfers: try container.decode(Int.self, forKey: "max_transfers"),
-            largeRoomMembers: try container.decode(Int.self, forKey: "large_room_members")
+            largeRoomMembers: try container.decode(Int.self, forKey: "large_room_members"),
+            maxReplyBytes: try container.decodeIfPresent(Int.self, forKey: "max_reply_bytes") ?? ServerLimits().maxReplyBytes
         )
     }
 
@@ -191,5 +192,6 @@ extension ServerLimits: Codable {
         try container.encode(maxFileBytes, forKey: "max_file_bytes")
         try container.encode(maxTransfers, forKey: "max_transfers")
         try container.encode(largeRoomMembers, forKey: "large_room_members")
+        try container.encode(maxReplyBytes, forKey: "max_reply_bytes")
     }
 }

@@ -56,7 +56,9 @@ public enum Request: Hashable, Sendable {
     case createRoom(name: String, topic: String, openTopic: Bool)
     case join(name: String)
     case leave(name: String)
-    case rooms
+    /// Every room, a page at a time: the lobby first, then by name, from
+    /// after the room named `after`.
+    case rooms(after: String?)
     case setTopic(conversation: ConversationID, topic: String)
     /// Announces a file; its bytes follow as chunks of the transfer the
     /// reply names.
@@ -84,7 +86,11 @@ public enum Reply: Hashable, Sendable {
     case friends(FriendList)
     /// A room just created or joined.
     case room(RoomSnapshot)
-    case rooms([RoomInfo])
+    /// The next waiting private messages, answering `away_received`;
+    /// `more`: still more wait.
+    case away([ChatMessage], more: Bool)
+    /// `more`: rooms follow; ask again from after the last of these.
+    case rooms([RoomInfo], more: Bool)
     case uploadReady(transfer: UInt32, chunkBytes: Int)
     case downloadReady(transfer: UInt32, file: FileInfo, offset: Int64)
     case files([FileInfo])

@@ -46,8 +46,14 @@ extension Reply {
                 rooms: try container.decode([RoomSnapshot].self, forKey: "rooms"),
                 friends: try container.decode(FriendList.self, forKey: "friends"),
                 away: try container.decode([ChatMessage].self, forKey: "away"),
+                awayMore: try container.decodeIfPresent(Bool.self, forKey: "away_more") ?? false,
                 token: try container.decodeIfPresent(String.self, forKey: "token")
             ))
+        case "away":
+            self = .away(
+                try container.decode([ChatMessage].self, forKey: "messages"),
+                more: try container.decode(Bool.self, forKey: "more")
+            )
         case "sent":
             self = .sent(try container.decode(ChatMessage.self, forKey: "message"))
         case "history":
@@ -61,7 +67,10 @@ extension Reply {
         case "room":
             self = .room(try container.decode(RoomSnapshot.self, forKey: "room"))
         case "rooms":
-            self = .rooms(try container.decode([RoomInfo].self, forKey: "rooms"))
+            self = .rooms(
+                try container.decode([RoomInfo].self, forKey: "rooms"),
+                more: try container.decodeIfPresent(Bool.self, forKey: "more") ?? false
+            )
         case "upload_ready":
             self = .uploadReady(
                 transfer: try container.decode(UInt32.self, forKey: "transfer"),
@@ -97,6 +106,7 @@ extension Reply {
             try container.encode(welcome.rooms, forKey: "rooms")
             try container.encode(welcome.friends, forKey: "friends")
             try container.encode(welcome.away, forKey: "away")
+            try container.encode(welcome.awayMore, forKey: "away_more")
             try container.encodeIfPresent(welcome.token, forKey: "token")
         case .sent(let message):
             try container.encode("sent", forKey: "type")
@@ -112,9 +122,14 @@ extension Reply {
         case .room(let room):
             try container.encode("room", forKey: "type")
             try container.encode(room, forKey: "room")
-        case .rooms(let rooms):
+        case .away(let messages, let more):
+            try container.encode("away", forKey: "type")
+            try container.encode(messages, forKey: "messages")
+            try container.encode(more, forKey: "more")
+        case .rooms(let rooms, let more):
             try container.encode("rooms", forKey: "type")
             try container.encode(rooms, forKey: "rooms")
+            try container.encode(more, forKey: "more")
         case .uploadReady(let transfer, let chunkBytes):
             try container.encode("upload_ready", forKey: "type")
             try container.encode(transfer, forKey: "transfer")

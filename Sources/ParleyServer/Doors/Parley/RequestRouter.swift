@@ -22,7 +22,8 @@ struct RequestRouter: Sendable {
         case .send(let conversation, let text):
             return .sent(try await services.chat.post(from: user, to: conversation, text: text))
         case .awayReceived(let through):
-            try await services.chat.awayReceived(by: user, through: through)
+            let next = try await services.chat.awayReceived(by: user, through: through)
+            return .away(next.messages, more: next.more)
         case .history(let conversation, let page):
             return .history(try await services.chat.history(of: conversation, for: user, page: page))
         case .friendRequest(let name):
@@ -45,8 +46,9 @@ struct RequestRouter: Sendable {
             return .room(try await services.rooms.join(name, by: user))
         case .leave(let name):
             try await services.rooms.leave(name, by: user)
-        case .rooms:
-            return .rooms(try await services.rooms.list(for: user))
+        case .rooms(let after):
+            let page = try await services.rooms.list(for: user, after: after)
+            return .rooms(page.rooms, more: page.more)
         case .setTopic(let conversation, let topic):
             try await services.rooms.setTopic(topic, of: conversation, by: user)
         case .files(let conversation):

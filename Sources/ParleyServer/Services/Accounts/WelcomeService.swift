@@ -8,17 +8,28 @@ struct WelcomeService: Sendable {
     let store: any ChatStore
     let rooms: RoomService
     let friends: FriendService
+    let chat: ChatService
 
     /// `rooms` are the user's, in which the user is present already, so that
     /// a message committed meanwhile comes as an event or in the history.
     func welcome(for user: StoredUser, in rooms: [StoredConversation], token: String?) async throws -> (Welcome, Friendships) {
-        let stored = try await store.welcome(of: user, in: rooms, size: self.rooms.viewSize)
+        let limits = chat.limits
+        let stored = try await store.welcome(of: user, in: rooms, size: self.rooms.viewSize, waitingAtMost: limits.historyPageMax)
+        // One budget for the whole welcome: the waiting messages first (they
+        // are delivered once), then each room's newest, the lobby first.
+        let away = chat.waitingBatch(stored.away)
+        var left = limits.maxReplyBytes - away.messages.reduce(0) { $0 + ReplyBudget.cost(of: $1) }
+        let snapshots = stored.rooms.map(self.rooms.snapshot(of:)).map { snapshot in
+            var snapshot = snapshot
+            let (kept, cut) = ReplyBudget(bytes: left).last(snapshot.history, atLeastOne: false, cost: ReplyBudget.cost(of:))
+            left -= kept.reduce(0) { $0 + ReplyBudget.cost(of: $1) }
+            snapshot.history = kept
+            snapshot.hasMore = snapshot.hasMore || cut
+            return snapshot
+        }
         let welcome = Welcome(
-            user: user.name,
-            rooms: stored.rooms.map(self.rooms.snapshot(of:)),
-            friends: friends.list(of: stored.friendships),
-            away: stored.away.map { $0.message.addressed(to: .direct($0.from)) },
-            token: token
+            user: user.name, rooms: snapshots, friends: friends.list(of: stored.friendships),
+            away: away.messages, awayMore: away.more, token: token
         )
         return (welcome, stored.friendships)
     }

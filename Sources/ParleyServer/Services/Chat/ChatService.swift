@@ -80,7 +80,14 @@ public struct ChatService: Sendable {
             return HistorySlice(conversation: conversation, messages: [], hasMore: false)
         }
         let (messages, hasMore) = try await store.messages(in: room, page: page)
-        return HistorySlice(conversation: conversation, messages: messages.map { $0.addressed(to: conversation) }, hasMore: hasMore)
+        // Within the budget, the messages nearest where the page starts.
+        let budget = limits.replyBudget
+        let (kept, cut) = if case .after = page {
+            budget.first(messages, cost: ReplyBudget.cost(of:))
+        } else {
+            budget.last(messages, cost: ReplyBudget.cost(of:))
+        }
+        return HistorySlice(conversation: conversation, messages: kept.map { $0.addressed(to: conversation) }, hasMore: hasMore || cut)
     }
 
     /// What `user` may read as `conversation`: a room they are in, or the
@@ -98,9 +105,20 @@ public struct ChatService: Sendable {
         try await store.markDelivered(messages.map(\.id), at: Timestamp.nowMillis())
     }
 
-    /// The user's client has the waiting messages up to `through`.
-    public func awayReceived(by user: StoredUser, through id: Int64) async throws {
+    /// The user's client has the waiting messages up to `through`; returns
+    /// the next ones that wait, as many as fit the reply budget.
+    public func awayReceived(by user: StoredUser, through id: Int64) async throws -> (messages: [ChatMessage], more: Bool) {
         try await store.markAwayReceived(by: user, through: id, at: Timestamp.nowMillis())
+        let waiting = try await store.waitingMessages(to: user, after: id, count: limits.historyPageMax + 1)
+        return waitingBatch(waiting)
+    }
+
+    /// The oldest waiting messages that fit `limits.historyPageMax` and the
+    /// reply budget, addressed to their senders; `more` when others wait.
+    func waitingBatch(_ waiting: [PendingMessage], budget: ReplyBudget? = nil) -> (messages: [ChatMessage], more: Bool) {
+        let messages = waiting.prefix(limits.historyPageMax).map { $0.message.addressed(to: .direct($0.from)) }
+        let (kept, cut) = (budget ?? limits.replyBudget).first(Array(messages), cost: ReplyBudget.cost(of:))
+        return (kept, cut || waiting.count > limits.historyPageMax)
     }
 
     private func friend(_ name: String, of user: StoredUser) async throws -> StoredUser {

@@ -55,14 +55,24 @@ public struct RoomService: Sendable {
         hub.leave(room, key: Self.key(user), name: user.name)
     }
 
-    public func list(for user: StoredUser) async throws -> [RoomInfo] {
+    /// The rooms after the one named `after` (the lobby first, then by
+    /// name), as many as fit the reply budget; `more` when others follow.
+    public func list(for user: StoredUser, after: String?) async throws -> (rooms: [RoomInfo], more: Bool) {
         let mine = Set(hub.rooms(of: Self.key(user)).map(\.id))
-        return try await store.allRooms().map { count in
+        let lobby = ConversationID.lobby.rawValue
+        let cursor = after.map(NameRules.key(for:))
+        let rooms = try await store.allRooms().filter { count in
+            guard let cursor else { return true }
+            let key = NameRules.key(for: count.room.name)
+            return key != lobby && (cursor == lobby || key > cursor)
+        }.map { count in
             RoomInfo(
                 name: count.room.conversation, topic: count.room.topic, members: count.members,
                 online: hub.onlineCount(in: count.room.id), joined: mine.contains(count.room.id)
             )
         }
+        let (kept, cut) = limits.replyBudget.first(rooms, cost: ReplyBudget.cost(of:))
+        return (kept, cut)
     }
 
     public func setTopic(_ topic: String, of conversation: ConversationID, by user: StoredUser) async throws {
