@@ -102,31 +102,26 @@ public enum SelfSignedCertificate {
 
     /// A self-signed server certificate and its key.
     public static func make(commonName: String, hostNames: [String]) throws -> (certificate: String, key: String) {
-        let key = P256.Signing.PrivateKey()
-        let name = try DistinguishedName { CommonName(commonName) }
-        let certificate = try Certificate(
-            version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
-            notValidBefore: Date() - 3600, notValidAfter: Date() + lifetime,
-            issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try serverExtensions(hostNames: hostNames), issuerPrivateKey: .init(key)
-        )
-        return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
+        try selfSigned(commonName: commonName, extensions: try serverExtensions(hostNames: hostNames))
     }
 
     /// An authority (a CA certificate and its key) that can sign server
     /// certificates with `sign`.
     public static func makeAuthority(commonName: String) throws -> (certificate: String, key: String) {
+        try selfSigned(commonName: commonName, extensions: try Certificate.Extensions {
+            Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
+            Critical(KeyUsage(keyCertSign: true))
+        })
+    }
+
+    private static func selfSigned(commonName: String, extensions: Certificate.Extensions) throws -> (certificate: String, key: String) {
         let key = P256.Signing.PrivateKey()
         let name = try DistinguishedName { CommonName(commonName) }
         let certificate = try Certificate(
             version: .v3, serialNumber: .init(), publicKey: .init(key.publicKey),
             notValidBefore: Date() - 3600, notValidAfter: Date() + lifetime,
             issuer: name, subject: name, signatureAlgorithm: .ecdsaWithSHA256,
-            extensions: try Certificate.Extensions {
-                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: nil))
-                Critical(KeyUsage(keyCertSign: true))
-            },
-            issuerPrivateKey: .init(key)
+            extensions: extensions, issuerPrivateKey: .init(key)
         )
         return (try certificate.serializeAsPEM().pemString, key.pemRepresentation)
     }
