@@ -52,6 +52,8 @@ public enum DomainError: Error, Hashable, Sendable {
 
     case roomNotFound(name: String)
     case roomExists(name: String)
+    /// `name` looks like the existing room `existing` (same skeleton).
+    case roomConfusable(name: String, existing: String)
     case notMember(room: String)
     case alreadyMember(room: String)
     case lobbyCannotBeLeft
@@ -122,7 +124,7 @@ public enum DomainError: Error, Hashable, Sendable {
         case .blockedBy, .blocking: .friendBlocked
         case .notBlocking: .friendNotBlocked
         case .roomNotFound: .roomNotFound
-        case .roomExists: .roomExists
+        case .roomExists, .roomConfusable: .roomExists
         case .notMember: .roomNotMember
         case .alreadyMember: .roomAlreadyMember
         case .lobbyCannotBeLeft: .roomCannotLeave

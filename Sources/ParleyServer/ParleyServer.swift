@@ -270,6 +270,9 @@ public final class ParleyServer: Sendable {
         try Self.addSession(to: channel, configuration: configuration, services: services)
     }
 
+    /// Connections held now, through every door.
+    public var openConnections: Int { services.connections.total }
+
     /// The fingerprint of the certificate new connections see; nil in plaintext.
     public var fingerprint: CertificateFingerprint? { tls?.fingerprint }
 

@@ -108,3 +108,37 @@ import Testing
         try? FileManager.default.removeItem(atPath: server.dataDirectory)
     }
 }
+
+/// A login's password check takes time; its connection may be gone by the
+/// end of it.
+@Suite struct LoginAfterCloseTests {
+    @Test func aLoginWhoseConnectionClosedTakesNothingOver() async throws {
+        nonisolated(unsafe) var faulty: FaultyStore!
+        let server = try await TestServer.start(adaptStore: { store in
+            faulty = FaultyStore(store)
+            return faulty
+        })
+        let alice = try await server.user("alice")
+        faulty.holdRoomReads()
+        let raw = try await RawClient.connect(port: server.port)
+        try await raw.send(.hello(ClientHello(client: "gone soon")))
+        try await raw.send(.request(id: 1, .logIn(name: "alice", password: "correct horse", takeOver: true)))
+        try await waitUntil("the login past its password check") { faulty.roomReadsWaiting == 1 }
+        await raw.close()
+        try await waitUntil("the server to see the close") { server.server.openConnections == 1 }
+        let done = faulty.roomReadsDone
+        faulty.releaseRoomReads()
+        try await waitUntil("the login to go on") { faulty.roomReadsDone > done }
+        _ = try await alice.connection.send("still here")
+        #expect(!alice.log.events.contains { if case .closing = $0 { true } else { false } }, "alice's session was not taken over")
+        await server.finish()
+    }
+
+    private func waitUntil(_ what: String, _ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw TimedOut(waitingFor: what) }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+}

@@ -68,6 +68,22 @@ import Testing
         await server.finish()
     }
 
+    @Test func aRoomNameThatLooksLikeAnotherIsRefused() async throws {
+        let server = try await TestServer.start()
+        let alice = try await server.user("alice")
+        _ = try await alice.connection.createRoom("dev")
+        do {
+            _ = try await alice.connection.createRoom("d\u{0435}v")
+            Issue.record("a Cyrillic е passed as a new room")
+        } catch let error as ParleyClientError {
+            #expect(error.code == .roomExists)
+            #expect(error.description.contains("looks too much like the room \"dev\""), "\(error)")
+        }
+        #expect(await rejectionCode { _ = try await alice.connection.createRoom("ｄｅｖ") } == .roomExists)
+        _ = try await alice.connection.createRoom("ops")
+        await server.finish()
+    }
+
     @Test func aRoomsMessagesReachOnlyItsMembers() async throws {
         let server = try await TestServer.start()
         let alice = try await server.user("alice")

@@ -9,6 +9,7 @@ import Synchronization
 public final class FaultyStore: ChatStore {
     let base: any ChatStore
     private let injected = Mutex<(any Error)?>(nil)
+    private let roomReads = Mutex<(held: Bool, waiting: [CheckedContinuation<Void, Never>], done: Int)>((false, [], 0))
 
     public init(_ base: any ChatStore) {
         self.base = base
@@ -72,7 +73,34 @@ public final class FaultyStore: ChatStore {
         return try await base.isMember(user, of: room)
     }
 
+    /// Reading a user's rooms (the step of a login after its password
+    /// check, before it is attached) waits while held.
+    public func holdRoomReads() {
+        roomReads.withLock { $0.held = true }
+    }
+
+    public func releaseRoomReads() {
+        let waiting = roomReads.withLock { reads in
+            reads.held = false
+            defer { reads.waiting = [] }
+            return reads.waiting
+        }
+        waiting.forEach { $0.resume() }
+    }
+
+    /// Room reads waiting, and room reads done.
+    public var roomReadsWaiting: Int { roomReads.withLock { $0.waiting.count } }
+    public var roomReadsDone: Int { roomReads.withLock { $0.done } }
+
     public func rooms(of user: StoredUser) async throws -> [StoredConversation] {
+        await withCheckedContinuation { continuation in
+            let now = roomReads.withLock { reads in
+                if reads.held { reads.waiting.append(continuation) }
+                return !reads.held
+            }
+            if now { continuation.resume() }
+        }
+        defer { roomReads.withLock { $0.done += 1 } }
         return try await base.rooms(of: user)
     }
 

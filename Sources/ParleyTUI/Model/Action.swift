@@ -37,6 +37,9 @@ public enum Action: Sendable {
     case commandFailed(String)
     /// Something worth a line in the status bar.
     case notice(String)
+    /// `/passwd` went through, or was refused with this sentence.
+    case passwordChanged
+    case passwordChangeFailed(String)
     case themeChanged(String)
     case themeFailed(String)
 }
@@ -45,6 +48,7 @@ public enum Action: Sendable {
 public enum Effect: Hashable, Sendable {
     case logIn(name: String, password: String, register: Bool)
     case send(text: String, to: ConversationID)
+    case changePassword(old: String, new: String)
     case loadOlder(ConversationID, before: Int64)
     /// The welcome's `away` messages up to this id are shown: the server
     /// may count them delivered.

@@ -95,8 +95,31 @@ public struct LoginForm: Hashable, Sendable {
     public var fields: [Field] { registering ? [.name, .password, .confirm] : [.name, .password] }
 }
 
+/// `/passwd`: the current password and the new one twice, all masked.
+public struct PasswordForm: Hashable, Sendable {
+    public enum Field: Hashable, Sendable, CaseIterable { case current, new, again }
+    public var current = LineEditor()
+    public var new = LineEditor()
+    public var again = LineEditor()
+    public var focus = Field.current
+    public var error: String?
+    public var busy = false
+
+    public init() {}
+
+    public func editor(_ field: Field) -> LineEditor {
+        switch field {
+        case .current: current
+        case .new: new
+        case .again: again
+        }
+    }
+}
+
 public enum Popup: Hashable, Sendable {
     case help
+    /// `/passwd`'s form, in `AppState.passwordForm`.
+    case password
     /// The room list (`/rooms`): arrows move, Enter joins.
     case rooms
     /// The download picker (`/files`): typing filters, Enter downloads.
@@ -168,6 +191,8 @@ public struct AppState: Sendable {
     public var input = LineEditor()
     public var status: StatusMessage?
     public var popup: Popup?
+    /// What `/passwd`'s form holds while it is open.
+    public var passwordForm: PasswordForm?
     /// First line of the help shown, when it is taller than the screen.
     public var helpScroll = 0
     public var theme: String

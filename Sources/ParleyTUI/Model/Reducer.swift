@@ -96,6 +96,13 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.status = StatusMessage(text: reason, kind: .error)
     case .notice(let text):
         state.status = StatusMessage(text: text, kind: .hint)
+    case .passwordChanged:
+        state.popup = nil
+        state.passwordForm = nil
+        state.status = StatusMessage(text: "Password changed; your other devices must log in with the new one.", kind: .hint)
+    case .passwordChangeFailed(let reason):
+        state.passwordForm?.busy = false
+        state.passwordForm?.error = reason
     case .themeChanged(let name):
         state.theme = name
         state.status = StatusMessage(text: "Theme: \(name)", kind: .hint)
@@ -180,6 +187,11 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     }
     if state.popup == .files {
         return reducePickerKey(&state, key)
+    }
+    if state.popup == .password, var form = state.passwordForm {
+        let effects = reducePasswordKey(&form, key, state: &state)
+        if state.popup == .password { state.passwordForm = form }
+        return effects
     }
     if state.confirmingCancel != nil {
         return answerCancel(&state, key)
@@ -354,7 +366,7 @@ private func send(_ state: inout AppState, _ text: String) -> [Effect] {
 }
 
 public enum SlashCommand: String, CaseIterable, Sendable {
-    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, block, unblock, msg, upload, files
+    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, block, unblock, msg, upload, files, passwd
 
     public var usage: String {
         switch self {
@@ -376,6 +388,7 @@ public enum SlashCommand: String, CaseIterable, Sendable {
         case .msg: "/msg NAME TEXT — a private message (opens the chat)"
         case .upload: "/upload PATH — share a file here (Tab completes the path, ~ is home)"
         case .files: "/files — this conversation's files: type to filter, Enter downloads"
+        case .passwd: "/passwd — change your password (your other devices must log in again)"
         }
     }
 }
@@ -414,6 +427,10 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
     case .files:
         _ = state.currentInput.take()
         return openFilePicker(&state)
+    case .passwd:
+        _ = state.currentInput.take()
+        state.popup = .password
+        state.passwordForm = PasswordForm()
     case .me:
         guard !argument.isEmpty else {
             state.status = StatusMessage(text: "Usage: /me ACTION", kind: .hint)
@@ -536,21 +553,80 @@ private func reduceLoginKey(_ form: inout LoginForm, _ key: Key, state: inout Ap
         }
     case .quit?:
         return quit(&state)
-    case .cursorLeft?: form.edit { $0.moveLeft() }
-    case .cursorRight?: form.edit { $0.moveRight() }
-    case .lineStart?, .homeOrTop?: form.edit { $0.moveToLineStart() }
-    case .lineEnd?, .endOrBottom?: form.edit { $0.moveToLineEnd() }
-    case .deleteBackward?: form.edit { $0.deleteBackward() }
-    case .deleteForward?, .quitIfEmpty?: form.edit { $0.deleteForward() }
-    case .deleteWord?: form.edit { $0.deleteWordBackward() }
-    case .deleteToStart?: form.edit { $0.deleteToStart() }
-    case .deleteToEnd?: form.edit { $0.deleteToEnd() }
     default:
-        if case .character(let c) = key {
-            form.edit { $0.insert(String(c)) }
+        form.edit { editField(&$0, command, key) }
+    }
+    return []
+}
+
+/// What a key does to one field of a form: moving, deleting, typing.
+private func editField(_ field: inout LineEditor, _ command: Command?, _ key: Key) {
+    switch command {
+    case .cursorLeft?: field.moveLeft()
+    case .cursorRight?: field.moveRight()
+    case .lineStart?, .homeOrTop?: field.moveToLineStart()
+    case .lineEnd?, .endOrBottom?: field.moveToLineEnd()
+    case .deleteBackward?: field.deleteBackward()
+    case .deleteForward?, .quitIfEmpty?: field.deleteForward()
+    case .deleteWord?: field.deleteWordBackward()
+    case .deleteToStart?: field.deleteToStart()
+    case .deleteToEnd?: field.deleteToEnd()
+    default:
+        if case .character(let c) = key { field.insert(String(c)) }
+    }
+}
+
+private func reducePasswordKey(_ form: inout PasswordForm, _ key: Key, state: inout AppState) -> [Effect] {
+    let command = state.keymap.command(for: key)
+    if form.busy && command != .quit { return [] }
+    let fields = PasswordForm.Field.allCases
+    let index = fields.firstIndex(of: form.focus) ?? 0
+    switch command {
+    case .send?:
+        return submitPassword(&form)
+    case .nextField?, .complete?, .recallNext?:
+        form.focus = fields[(index + 1) % fields.count]
+    case .recallPrevious?:
+        form.focus = fields[(index + fields.count - 1) % fields.count]
+    case .closePopup?:
+        state.popup = nil
+        state.passwordForm = nil
+    case .quit?:
+        return quit(&state)
+    default:
+        form.error = nil
+        switch form.focus {
+        case .current: editField(&form.current, command, key)
+        case .new: editField(&form.new, command, key)
+        case .again: editField(&form.again, command, key)
         }
     }
     return []
+}
+
+private func submitPassword(_ form: inout PasswordForm) -> [Effect] {
+    guard !form.current.text.isEmpty else {
+        form.error = "Type your current password first."
+        form.focus = .current
+        return []
+    }
+    do {
+        try PasswordRules.validate(form.new.text)
+    } catch {
+        form.error = ProtocolError(error).message
+        form.focus = .new
+        return []
+    }
+    guard form.new.text == form.again.text else {
+        form.error = "The two new passwords differ; type them again."
+        form.new = LineEditor()
+        form.again = LineEditor()
+        form.focus = .new
+        return []
+    }
+    form.error = nil
+    form.busy = true
+    return [.changePassword(old: form.current.text, new: form.new.text)]
 }
 
 private func submitLogin(_ form: inout LoginForm) -> [Effect] {

@@ -67,6 +67,21 @@ public final class ChatRuntime: Sendable {
             }
         case .send(let text, let conversation):
             outbox.yield((text, conversation))
+        case .changePassword(let old, let new):
+            Task {
+                guard let connection = session.withLock({ $0.connection }) else {
+                    inbox.post(.passwordChangeFailed("Not connected; try again once reconnected."))
+                    return
+                }
+                do {
+                    try await connection.changePassword(from: old, to: new)
+                    // A reconnect that needs the password types the new one.
+                    session.withLock { $0.password = new }
+                    inbox.post(.passwordChanged)
+                } catch {
+                    inbox.post(.passwordChangeFailed("\(error)"))
+                }
+            }
         case .loadOlder(let conversation, let before):
             Task {
                 guard let connection = session.withLock({ $0.connection }) else { return }

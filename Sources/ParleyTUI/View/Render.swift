@@ -25,6 +25,8 @@ public func render(_ state: AppState, on screen: Screen) {
         renderStatus(state, layout, on: screen)
         if state.popup == .help {
             renderHelp(state, on: screen)
+        } else if state.popup == .password, let form = state.passwordForm {
+            renderPasswordForm(form, on: screen)
         } else if state.popup == .rooms {
             renderInput(inputLayout, layout, on: screen)
             renderRoomList(state, on: screen)
@@ -401,6 +403,42 @@ private func drawList(title: String, header: [String], rows: [String], empty: St
                  row: box.top + 1 + line, column: box.left + 1, role: .selection)
 }
 
+/// One labelled field of a form; returns where the cursor goes when it has
+/// the focus. A masked field shows a star per character.
+private func renderField(
+    _ label: String, _ editor: LineEditor, masked: Bool, focused: Bool, row: Int, left: Int, width: Int, on screen: Screen
+) -> (Int, Int)? {
+    let shown = masked ? String(repeating: "*", count: editor.characters.count) : editor.text
+    let boxWidth = width - label.count
+    screen.write(label, row: row, column: left, role: focused ? .highlight : .normal)
+    screen.write(String(repeating: " ", count: boxWidth), row: row, column: left + label.count, role: .selection)
+    screen.write(TextWidth.truncate(shown, width: boxWidth - 1), row: row, column: left + label.count, role: .selection)
+    guard focused else { return nil }
+    let before = masked ? editor.cursor : TextWidth.of(String(editor.characters.prefix(editor.cursor)))
+    return (row, left + label.count + min(before, boxWidth - 1))
+}
+
+/// `/passwd`: three masked fields in a box, the refusal under them.
+private func renderPasswordForm(_ form: PasswordForm, on screen: Screen) {
+    let lines = ["", "", "", "", "", "", "", "", "Enter change · Tab next field · Esc cancel"]
+    let box = drawBox(title: "Change your password", lines: lines, on: screen)
+    var cursor: (Int, Int)?
+    let labels: [(PasswordForm.Field, String)] = [(.current, "Current  "), (.new, "New      "), (.again, "Again    ")]
+    for (index, (field, label)) in labels.enumerated() {
+        let at = renderField(
+            label, form.editor(field), masked: true, focused: field == form.focus,
+            row: box.top + 2 + 2 * index, left: box.left + 2, width: box.width - 3, on: screen
+        )
+        cursor = at ?? cursor
+    }
+    if form.busy {
+        screen.write("Changing…", row: box.top + 7, column: box.left + 2, role: .hint)
+    } else if let error = form.error {
+        screen.write(TextWidth.truncate(error, width: box.width - 3), row: box.top + 7, column: box.left + 2, role: .error)
+    }
+    if let (row, column) = cursor { screen.placeCursor(row: row, column: column) }
+}
+
 /// A bordered box in the middle of the screen; returns where its inside is.
 @discardableResult
 func drawBox(title: String, lines: [String], on screen: Screen) -> (top: Int, left: Int, width: Int) {
@@ -438,15 +476,8 @@ private func renderLogin(_ form: LoginForm, state: AppState, on screen: Screen) 
         case .password: ("Password  ", form.password, true)
         case .confirm: ("Again     ", form.confirm, true)
         }
-        let shown = masked ? String(repeating: "*", count: editor.characters.count) : editor.text
-        let boxWidth = width - label.count
-        screen.write(label, row: row, column: left, role: field == form.focus ? .highlight : .normal)
-        screen.write(String(repeating: " ", count: boxWidth), row: row, column: left + label.count, role: .selection)
-        screen.write(TextWidth.truncate(shown, width: boxWidth - 1), row: row, column: left + label.count, role: .selection)
-        if field == form.focus {
-            let before = masked ? editor.cursor : TextWidth.of(String(editor.characters.prefix(editor.cursor)))
-            cursor = (row, left + label.count + min(before, boxWidth - 1))
-        }
+        let at = renderField(label, editor, masked: masked, focused: field == form.focus, row: row, left: left, width: width, on: screen)
+        cursor = at ?? cursor
         row += 2
     }
     if form.busy {

@@ -60,6 +60,8 @@ extension ProtocolError {
         case .notBlocking(let name): "You have not blocked \(name)."
         case .roomNotFound(let name): "There is no room \"\(name)\"; the room list shows those that exist, or create it."
         case .roomExists(let name): "A room \"\(name)\" exists already; join it to go in."
+        case .roomConfusable(let name, let existing):
+            "\"\(name)\" looks too much like the room \"\(existing)\"; join that one, or choose a name that looks different."
         case .notMember(let room): "You are not in \(room); join it first."
         case .alreadyMember(let room): "You are in \(room) already."
         case .lobbyCannotBeLeft: "Everybody stays in the lobby; it is where people find each other."

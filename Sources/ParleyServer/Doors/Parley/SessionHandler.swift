@@ -246,6 +246,7 @@ final class SessionHandler: ChannelInboundHandler {
         let outlet = SessionOutlet(handler: self, eventLoop: context.eventLoop, format: services.format)
         let services = self.services
         let address = peerAddress
+        let channel = context.channel
         let promise = context.eventLoop.makePromise(of: Arrived.self)
         promise.completeWithTask {
             let user = switch credentials {
@@ -254,6 +255,9 @@ final class SessionHandler: ChannelInboundHandler {
             }
             let key = NameRules.key(for: user.name)
             let rooms = try await services.rooms.rooms(of: user)
+            // A connection that closed while its password was checked must
+            // not take the account over from the session that is still there.
+            guard channel.isActive else { throw CancellationError() }
             guard case .attached(let replaced) = services.hub.attach(outlet, name: user.name, key: key, rooms: rooms, takeOver: takeOver) else {
                 throw DomainError.alreadyOnline(name: user.name)
             }

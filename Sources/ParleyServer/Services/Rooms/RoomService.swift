@@ -19,6 +19,14 @@ public struct RoomService: Sendable {
         guard creations.take(Self.key(user), now: Double(Timestamp.nowMillis()) / 1000) else {
             throw DomainError.tooManyRoomsCreated(max: creations.limit)
         }
+        // Rooms are made seldom (a day's limit per user), so the list is
+        // read whole rather than kept with a skeleton per row.
+        let skeleton = NameRules.skeleton(for: name)
+        if let lookalike = try await store.allRooms().first(where: {
+            NameRules.key(for: $0.room.name) != key && NameRules.skeleton(for: $0.room.name) == skeleton
+        }) {
+            throw DomainError.roomConfusable(name: name, existing: lookalike.room.name)
+        }
         let room: StoredConversation
         do {
             room = try await store.createRoom(
