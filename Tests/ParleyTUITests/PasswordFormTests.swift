@@ -36,9 +36,13 @@ import Testing
 
         #expect(reduce(&state, .key(.enter)) == [.changePassword(old: "old secret", new: "new secret one")])
         #expect(state.passwordForm?.busy == true)
-        _ = reduce(&state, .passwordChangeFailed("Wrong password for \"alice\"."))
-        #expect(state.passwordForm?.error == "Wrong password for \"alice\".")
+        let refusal = "Wrong password for \"alice\"; a wrong one also counts toward the wait before the next try."
+        _ = reduce(&state, .passwordChangeFailed(refusal))
+        #expect(state.passwordForm?.error == refusal)
         #expect(state.popup == .password, "the form stays for another try")
+        let refused = GridScreen(columns: 80, rows: 24)
+        render(state, on: refused)
+        #expect(refused.lines.joined(separator: " ").contains("next try."), "the whole refusal shows, wrapped")
         _ = reduce(&state, .passwordChanged)
         #expect(state.popup == nil && state.passwordForm == nil)
         #expect(state.status?.text.contains("Password changed") == true)

@@ -434,7 +434,9 @@ private func renderPasswordForm(_ form: PasswordForm, on screen: Screen) {
     if form.busy {
         screen.write("Changing…", row: box.top + 7, column: box.left + 2, role: .hint)
     } else if let error = form.error {
-        screen.write(TextWidth.truncate(error, width: box.width - 3), row: box.top + 7, column: box.left + 2, role: .error)
+        for (index, line) in TextWidth.wrap(error, width: box.width - 3).prefix(2).enumerated() {
+            screen.write(line, row: box.top + 7 + index, column: box.left + 2, role: .error)
+        }
     }
     if let (row, column) = cursor { screen.placeCursor(row: row, column: column) }
 }
