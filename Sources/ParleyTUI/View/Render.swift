@@ -420,7 +420,8 @@ private func renderField(
 
 /// `/passwd`: three masked fields in a box, the refusal under them.
 private func renderPasswordForm(_ form: PasswordForm, on screen: Screen) {
-    let lines = ["", "", "", "", "", "", "", "", "Enter change · Tab next field · Esc cancel"]
+    // Three fields a line apart, three lines for a refusal, then the keys.
+    let lines = Array(repeating: "", count: 11) + ["Enter change · Tab next field · Esc cancel"]
     let box = drawBox(title: "Change your password", lines: lines, on: screen)
     var cursor: (Int, Int)?
     let labels: [(PasswordForm.Field, String)] = [(.current, "Current  "), (.new, "New      "), (.again, "Again    ")]
@@ -432,10 +433,10 @@ private func renderPasswordForm(_ form: PasswordForm, on screen: Screen) {
         cursor = at ?? cursor
     }
     if form.busy {
-        screen.write("Changing…", row: box.top + 7, column: box.left + 2, role: .hint)
+        screen.write("Changing…", row: box.top + 8, column: box.left + 2, role: .hint)
     } else if let error = form.error {
-        for (index, line) in TextWidth.wrap(error, width: box.width - 3).prefix(2).enumerated() {
-            screen.write(line, row: box.top + 7 + index, column: box.left + 2, role: .error)
+        for (index, line) in TextWidth.wrap(error, width: box.width - 3).prefix(3).enumerated() {
+            screen.write(line, row: box.top + 8 + index, column: box.left + 2, role: .error)
         }
     }
     if let (row, column) = cursor { screen.placeCursor(row: row, column: column) }
