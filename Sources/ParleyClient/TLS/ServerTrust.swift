@@ -69,7 +69,7 @@ public struct ServerTrust: Sendable {
             roots.append(contentsOf: authorities)
         }
         var verifier = Verifier(rootCertificates: roots) {
-            RFC5280Policy(validationTime: Date())
+            RFC5280Policy()
             ServerIdentityPolicy(serverHostname: server.hostName, serverIP: server.hostName == nil ? server.host : nil)
         }
         let result = await verifier.validate(leaf: certificates[0], intermediates: CertificateStore(certificates.dropFirst()))
