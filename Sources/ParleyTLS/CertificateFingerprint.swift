@@ -34,6 +34,12 @@ public struct CertificateFingerprint: Hashable, Sendable, CustomStringConvertibl
         self.bytes = bytes
     }
 
+    /// The first fingerprint in printed form within `text` (a listening line).
+    public init?(foundIn text: String) {
+        guard let range = text.range(of: #"SHA256:[0-9A-F:]+"#, options: .regularExpression) else { return nil }
+        self.init(String(text[range]))
+    }
+
     public var description: String {
         "SHA256:" + bytes.map { byte in
             let digits = String(byte, radix: 16, uppercase: true)

@@ -141,9 +141,7 @@ final class BenchServer: @unchecked Sendable {
             throw BenchError("parley-server did not start: \(line)")
         }
         port = bound
-        fingerprint = line.range(of: #"SHA256:[0-9A-F:]+"#, options: .regularExpression).flatMap {
-            CertificateFingerprint(String(line[$0]))
-        }
+        fingerprint = CertificateFingerprint(foundIn: line)
         self.process = process
     }
 

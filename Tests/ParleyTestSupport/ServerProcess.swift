@@ -45,9 +45,7 @@ public final class ServerProcess: @unchecked Sendable {
     public func waitForListeningPort(timeout: Duration = .seconds(60)) throws -> Int? {
         let text = try readLine(from: stdout.fileHandleForReading, timeout: timeout)
         guard let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) else { return nil }
-        fingerprint = text.range(of: #"SHA256:[0-9A-F:]+"#, options: .regularExpression).flatMap {
-            CertificateFingerprint(String(text[$0]))
-        }
+        fingerprint = CertificateFingerprint(foundIn: text)
         return Int(text[range].split(separator: ":").last!)
     }
 

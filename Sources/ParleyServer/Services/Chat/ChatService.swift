@@ -115,9 +115,9 @@ public struct ChatService: Sendable {
 
     /// The oldest waiting messages that fit `limits.historyPageMax` and the
     /// reply budget, addressed to their senders; `more` when others wait.
-    func waitingBatch(_ waiting: [PendingMessage], budget: ReplyBudget? = nil) -> (messages: [ChatMessage], more: Bool) {
+    func waitingBatch(_ waiting: [PendingMessage]) -> (messages: [ChatMessage], more: Bool) {
         let messages = waiting.prefix(limits.historyPageMax).map { $0.message.addressed(to: .direct($0.from)) }
-        let (kept, cut) = (budget ?? limits.replyBudget).first(Array(messages), cost: ReplyBudget.cost(of:))
+        let (kept, cut) = limits.replyBudget.first(Array(messages), cost: ReplyBudget.cost(of:))
         return (kept, cut || waiting.count > limits.historyPageMax)
     }
 

@@ -79,8 +79,8 @@ public struct RoomService: Sendable {
                 online: hub.onlineCount(in: count.room.id), joined: mine.contains(count.room.id)
             )
         }
-        let (kept, cut) = limits.replyBudget.first(rooms, cost: ReplyBudget.cost(of:))
-        return (kept, cut)
+        let page = limits.replyBudget.first(rooms, cost: ReplyBudget.cost(of:))
+        return (page.kept, page.cut)
     }
 
     public func setTopic(_ topic: String, of conversation: ConversationID, by user: StoredUser) async throws {
