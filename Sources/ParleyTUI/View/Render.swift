@@ -127,18 +127,10 @@ func lines(of entry: Entry, state: AppState, width: Int) -> [(text: String, role
     // Continuation lines hang under the text, after "HH:MM name: ".
     let nameEnd = body.firstIndex(of: ":").map { TextWidth.of(body[...$0]) + 1 } ?? 3
     let indent = min(TextWidth.of(stamp) + nameEnd, width / 2)
-    let first = TextWidth.wrap(body, width: width - TextWidth.of(stamp))
-    var out: [(String, Role, Int)] = []
-    for (index, line) in first.enumerated() {
-        if index == 0 {
-            out.append((stamp + line, role, TextWidth.of(stamp)))
-        } else {
-            for piece in TextWidth.wrap(line, width: width - indent) {
-                out.append((String(repeating: " ", count: indent) + piece, role, 0))
-            }
-        }
+    let wrapped = TextWidth.wrap(body, width: width - TextWidth.of(stamp), continuation: width - indent)
+    return wrapped.enumerated().map { index, line in
+        index == 0 ? (stamp + line, role, TextWidth.of(stamp)) : (String(repeating: " ", count: indent) + line, role, 0)
     }
-    return out
 }
 
 private func renderConversation(_ state: AppState, _ layout: Layout, on screen: Screen) {

@@ -31,38 +31,101 @@ public enum TextWidth {
         text.reduce(0) { $0 + of($1) }
     }
 
-    /// Cuts `text` into lines of at most `width` columns, breaking at
-    /// spaces where it can and inside words where it must. "\n" always breaks.
-    public static func wrap(_ text: String, width: Int) -> [String] {
+    /// Cuts `text` into lines of at most `width` columns (the first) and
+    /// `continuation` columns (the others), greedily: each line takes every
+    /// word that fits. A word goes whole to the next line when it fits a
+    /// line; only a word longer than a whole line is broken, and it starts
+    /// where the line has room. Wide characters (CJK) may break anywhere,
+    /// as they do in those scripts. Spaces at a break are dropped; "\n"
+    /// always breaks.
+    public static func wrap(_ text: String, width: Int, continuation: Int? = nil) -> [String] {
         guard width > 0 else { return [] }
-        var lines: [String] = []
+        var wrapper = Wrapper(first: width, rest: max(1, continuation ?? width))
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            var line = ""
-            var lineWidth = 0
-            var lastSpace: String.Index?
-            for character in paragraph {
-                let w = of(character)
-                if lineWidth + w > width {
-                    if let space = lastSpace, character != " " {
-                        let rest = String(line[line.index(after: space)...])
-                        lines.append(String(line[..<space]))
-                        line = rest
-                        lineWidth = of(rest)
-                    } else {
-                        lines.append(line)
-                        line = ""
-                        lineWidth = 0
-                    }
-                    lastSpace = nil
-                    if character == " " { continue }
-                }
-                if character == " " { lastSpace = line.endIndex }
-                line.append(character)
-                lineWidth += w
-            }
-            lines.append(line)
+            wrapper.add(paragraph)
         }
-        return lines
+        return wrapper.lines
+    }
+
+    private struct Wrapper {
+        let rest: Int
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        var limit: Int
+
+        init(first: Int, rest: Int) {
+            limit = first
+            self.rest = rest
+        }
+
+        mutating func add(_ paragraph: Substring) {
+            // Spaces between the line so far and the next word; kept at the
+            // start of a paragraph (indentation), dropped at a break.
+            var gap = ""
+            for (text, isSpace) in Self.tokens(paragraph) {
+                if isSpace {
+                    gap += text
+                    continue
+                }
+                let width = TextWidth.of(text)
+                let gapWidth = TextWidth.of(gap)
+                if used + gapWidth + width <= limit {
+                    append(gap + text, width: gapWidth + width)
+                } else if line.isEmpty && width <= limit {
+                    append(text, width: width)
+                } else if !line.isEmpty && width <= rest {
+                    breakLine()
+                    append(text, width: width)
+                } else {
+                    if used + gapWidth < limit { append(gap, width: gapWidth) } else if !line.isEmpty { breakLine() }
+                    for character in text {
+                        let w = TextWidth.of(character)
+                        if used + w > limit && !line.isEmpty { breakLine() }
+                        append(String(character), width: w)
+                    }
+                }
+                gap = ""
+            }
+            if line.isEmpty && !gap.isEmpty { line = TextWidth.truncate(gap, width: limit) }
+            breakLine()
+        }
+
+        private mutating func append(_ text: String, width: Int) {
+            line += text
+            used += width
+        }
+
+        private mutating func breakLine() {
+            lines.append(line)
+            line = ""
+            used = 0
+            limit = rest
+        }
+
+        /// Words and runs of spaces; each wide character is a word of its own.
+        static func tokens(_ paragraph: Substring) -> [(String, Bool)] {
+            var tokens: [(String, Bool)] = []
+            var current = ""
+            var currentIsSpace = false
+            func flush() {
+                if !current.isEmpty { tokens.append((current, currentIsSpace)) }
+                current = ""
+            }
+            for character in paragraph {
+                let isSpace = character == " "
+                if isSpace != currentIsSpace { flush() }
+                currentIsSpace = isSpace
+                if !isSpace && TextWidth.of(character) > 1 {
+                    flush()
+                    tokens.append((String(character), false))
+                } else {
+                    current.append(character)
+                }
+            }
+            flush()
+            return tokens
+        }
     }
 
     /// The longest prefix of `text` that fits in `width` columns.
