@@ -27,6 +27,7 @@ public final class ParleyConnection: Sendable {
     public let events: AsyncStream<Event>
     let channel: any Channel
     private let pending: PendingRequests
+    private let pacer: RequestPacer
     let transfers: TransferRouter
 
     private init(serverHello: ServerHello, events: AsyncStream<Event>, channel: any Channel, pending: PendingRequests, transfers: TransferRouter) {
@@ -35,6 +36,7 @@ public final class ParleyConnection: Sendable {
         self.channel = channel
         self.pending = pending
         self.transfers = transfers
+        pacer = RequestPacer(limits: serverHello.limits)
     }
 
     public static func connect(host: String, port: Int, options: Options = Options()) async throws -> ParleyConnection {
@@ -189,7 +191,8 @@ public final class ParleyConnection: Sendable {
     }
 
     /// Sends any request and waits for its reply; an error reply throws
-    /// `ParleyClientError.rejected`.
+    /// `ParleyClientError.rejected`. Requests beyond the server's rate
+    /// limit wait their turn (`RequestPacer`).
     public func request(_ request: Request) async throws -> Reply {
         try await self.request(request, onReply: nil)
     }
@@ -197,6 +200,8 @@ public final class ParleyConnection: Sendable {
     /// `onReply` runs on the event loop as the reply arrives, before the
     /// frames after it are read: where a download's first bytes find their sink.
     func request(_ request: Request, onReply: (@Sendable (Reply) -> Void)?) async throws -> Reply {
+        let wait = pacer.reserve()
+        if wait > .zero { try await Task.sleep(for: wait) }
         let reply = try await withCheckedThrowingContinuation { continuation in
             guard let id = pending.add(continuation, onReply: onReply) else { return }
             channel.writeAndFlush(WireCodec.encode(ClientMessage.request(id: id, request))).whenFailure { [pending] error in

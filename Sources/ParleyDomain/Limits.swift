@@ -94,3 +94,10 @@ public struct ServerLimits: Hashable, Sendable {
     }
 
 }
+
+extension Double {
+    /// 5 for 5.0, 2.5 for 2.5: how people write a rate.
+    public var formatted: String {
+        self == rounded() ? String(Int(self)) : String(self)
+    }
+}

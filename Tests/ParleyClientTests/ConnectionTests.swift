@@ -42,6 +42,25 @@ import Testing
         await server.finish()
     }
 
+    /// Requests beyond the server's burst wait their turn instead of being
+    /// refused with `rate.limited`: a script or a fast typist loses nothing.
+    @Test func requestsFasterThanTheRateLimitWaitTheirTurn() async throws {
+        let server = try await TestServer.start {
+            $0.limits.rateBurst = 3
+            $0.limits.ratePerSecond = 20
+        }
+        let alice = try await server.user("alice")
+        let texts = (1...30).map { "line \($0)" }
+        var ids: [Int64] = []
+        for text in texts {
+            ids.append(try await alice.connection.send(text).id)
+        }
+        #expect(ids == ids.sorted())
+        let history = try await alice.connection.history(page: .latest(limit: 50))
+        #expect(history.messages.map(\.text).filter { $0.hasPrefix("line ") } == texts)
+        await server.finish()
+    }
+
     @Test func requestsAfterCloseFailAndTheEventStreamEnds() async throws {
         let server = try await TestServer.start()
         let alice = try await server.user("alice")

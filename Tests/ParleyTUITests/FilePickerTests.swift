@@ -21,8 +21,9 @@ import Testing
 
     @Test func theKeyAndTheCommandAskForThisConversationsFiles() {
         var state = Fixture.chat()
-        state.input = LineEditor("/files")
+        state.currentInput = LineEditor("/files")
         #expect(reduce(&state, .key(.enter)) == [.listFiles(.lobby)])
+        state.now += 60_000
         _ = reduce(&state, .event(.message(ChatMessage(id: 9, conversation: .direct("bob"), sender: "bob", text: "hi", time: Fixture.now))))
         #expect(reduce(&state, .key(.function(5))) == [.listFiles(.direct("bob"))], "in a private chat, its files")
     }
@@ -63,14 +64,14 @@ import Testing
 
     @Test func theTransferBarAndCancelling() {
         var state = Fixture.chat(size: Size(columns: 80, rows: 24))
-        state.input = LineEditor("/upload ~/notes.txt")
+        state.currentInput = LineEditor("/upload ~/notes.txt")
         #expect(reduce(&state, .key(.enter)) == [.upload(id: 1, path: "~/notes.txt", to: .lobby)])
         _ = reduce(&state, .transferProgress(id: 1, TransferReading(done: 300_000, total: 1_000_000, moved: 300_000, seconds: 0.5)))
         let screen = GridScreen(columns: 80, rows: 24)
         render(state, on: screen)
         #expect(screen.text(row: 23).contains("↑ notes.txt ▕███░░░░░░░▏ 30% · 600.0 kB/s · 2 s left · Esc cancels"))
         Fixture.type("still chatting", into: &state)
-        #expect(reduce(&state, .key(.enter)) == [.send(text: "still chatting", to: .lobby)])
+        #expect(reduce(&state, .key(.enter)) == [.send(id: 1, text: "still chatting", to: .lobby)])
 
         #expect(reduce(&state, .key(.escape)).isEmpty)
         #expect(state.status?.text.hasPrefix("Cancel the upload of notes.txt?") == true)
@@ -92,16 +93,16 @@ import Testing
 
     @Test func tabCompletesLocalPaths() {
         var state = Fixture.chat()
-        state.input = LineEditor("/upload ~/Doc")
+        state.currentInput = LineEditor("/upload ~/Doc")
         #expect(reduce(&state, .key(.tab)) == [.completePath("~/Doc")])
         _ = reduce(&state, .pathCompletions(typed: "~/Doc", ["~/Documents/"]))
-        #expect(state.input.text == "/upload ~/Documents/")
+        #expect(state.currentInput.text == "/upload ~/Documents/")
         Fixture.type("b", into: &state)
         _ = reduce(&state, .pathCompletions(typed: "~/Documents/", ["~/Documents/a.txt"]))
-        #expect(state.input.text == "/upload ~/Documents/b", "an answer to what the line no longer says changes nothing")
-        state.input = LineEditor("/upload r")
+        #expect(state.currentInput.text == "/upload ~/Documents/b", "an answer to what the line no longer says changes nothing")
+        state.currentInput = LineEditor("/upload r")
         _ = reduce(&state, .pathCompletions(typed: "r", ["report-1.pdf", "report-2.pdf"]))
-        #expect(state.input.text == "/upload report-")
+        #expect(state.currentInput.text == "/upload report-")
         #expect(LocalPath.expand("~/x", home: "/home/al") == "/home/al/x" && LocalPath.expand("/abs") == "/abs")
     }
 }

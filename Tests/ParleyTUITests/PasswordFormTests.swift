@@ -13,7 +13,7 @@ import Testing
         Fixture.type("/passwd", into: &state)
         #expect(reduce(&state, .key(.enter)).isEmpty)
         #expect(state.popup == .password)
-        #expect(state.input.text.isEmpty, "nothing of it stays in the input line")
+        #expect(state.currentInput.text.isEmpty, "nothing of it stays in the input line")
 
         Fixture.type("old secret", into: &state)
         tab(&state)

@@ -18,16 +18,21 @@ import Testing
         ChatMessage(id: id, conversation: .direct(sender), sender: sender, text: text, time: Fixture.now)
     }
 
-    @Test func aPrivateMessageOpensItsPopupAndTakesTheKeys() {
+    @Test func aPrivateMessageToSomeoneIdleOpensItsPopupAndTakesTheKeys() {
         var state = withFriends()
         Fixture.type("half-typed lobby line", into: &state)
-        #expect(reduce(&state, .event(.message(dm(7, from: "bob", "psst 🤫")))) == [.bell])
+        // Away from the keyboard for a while; the draft stays with the lobby.
+        let draft = state.currentInput
+        state.currentInput = LineEditor()
+        state.now += 60_000
+        #expect(reduce(&state, .event(.message(dm(7, from: "bob", "psst 🤫")))) == [.bell, .loadOlder(.direct("bob"), before: 7)])
+        state.conversation.input = draft
         #expect(state.activeChat == .direct("bob"))
         Fixture.type("hi bob", into: &state)
-        #expect(reduce(&state, .key(.enter)) == [.send(text: "hi bob", to: .direct("bob"))])
+        #expect(reduce(&state, .key(.enter)) == [.send(id: 1, text: "hi bob", to: .direct("bob"))])
         _ = reduce(&state, .key(.escape))
         #expect(state.activeChat == nil)
-        #expect(state.input.text == "half-typed lobby line", "the lobby's line waited")
+        #expect(state.conversation.input.text == "half-typed lobby line", "the lobby's line waited")
     }
 
     @Test func inNotifyModeItOnlyCountsAsUnreadAndF3ShowsUnreadFirst() {
@@ -61,22 +66,26 @@ import Testing
 
     @Test func commands() {
         var state = withFriends()
-        state.input = LineEditor("/friend add erin")
+        state.currentInput = LineEditor("/friend add erin")
         #expect(reduce(&state, .key(.enter)) == [.friend(.add, name: "erin")])
-        state.input = LineEditor("/block erin")
+        state.currentInput = LineEditor("/block erin")
         #expect(reduce(&state, .key(.enter)) == [.friend(.block, name: "erin")])
-        state.input = LineEditor("/unblock erin")
+        state.currentInput = LineEditor("/unblock erin")
         #expect(reduce(&state, .key(.enter)) == [.friend(.unblock, name: "erin")])
-        state.input = LineEditor("/block")
+        state.currentInput = LineEditor("/block")
         #expect(reduce(&state, .key(.enter)).isEmpty, "a name is needed")
-        state.input = LineEditor("/friend hug erin")
+        state.currentInput = LineEditor("/friend hug erin")
         #expect(reduce(&state, .key(.enter)).isEmpty)
         #expect(state.status?.text.contains("Usage") == true)
-        state.input = LineEditor("/msg bob see you 世界")
-        #expect(reduce(&state, .key(.enter)) == [.loadOlder(.direct("bob"), before: Int64.max), .send(text: "see you 世界", to: .direct("bob"))])
+        state.currentInput = LineEditor("/msg bob see you 世界")
+        #expect(reduce(&state, .key(.enter)) == [.send(id: 1, text: "see you 世界", to: .direct("bob"))])
+        // No window before the server takes the message.
+        #expect(state.activeChat == nil && state.privateChats.isEmpty)
+        let sent = Fixture.message(9, from: "alice", "see you 世界", in: .direct("bob"))
+        #expect(reduce(&state, .sent(id: 1, sent)) == [.loadOlder(.direct("bob"), before: 9)])
         #expect(state.activeChat == .direct("bob"))
         _ = reduce(&state, .key(.escape))
-        state.input = LineEditor("/friends")
+        state.currentInput = LineEditor("/friends")
         _ = reduce(&state, .key(.enter))
         #expect(state.conversation.entries.last?.kind == .system("friends: bob (online), dave (offline), carol asks to be your friend"))
     }

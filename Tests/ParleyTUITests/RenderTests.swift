@@ -110,7 +110,7 @@ import Testing
 
     @Test func theInputBoxGrowsToFiveRows() {
         var state = Fixture.chat(size: Size(columns: 80, rows: 24))
-        state.input = LineEditor((1...7).map { "line \($0)" }.joined(separator: "\n"))
+        state.currentInput = LineEditor((1...7).map { "line \($0)" }.joined(separator: "\n"))
         let screen = draw(state)
         let layout = Layout(size: state.size, inputLines: 5)
         #expect(screen.text(row: layout.separatorRow).hasPrefix("────"))

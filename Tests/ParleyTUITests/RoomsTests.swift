@@ -35,7 +35,7 @@ import Testing
         var state = inThreeRooms()
         _ = reduce(&state, .key(.alt("2")))
         #expect(state.room == dev && state.activeChat == nil && state.current.id == dev)
-        #expect(reduce(&state, .key(.alt("4"))).isEmpty, "the chat has its message already")
+        #expect(reduce(&state, .key(.alt("4"))) == [.loadOlder(.direct("bob"), before: 3)], "what came before its one message")
         #expect(state.activeChat == .direct("bob") && state.current.unread == 0)
         _ = reduce(&state, .key(.ctrl("n")))
         #expect(state.current.id == .lobby && state.activeChat == nil, "round the list")
@@ -131,7 +131,7 @@ import Testing
     @Test func roomCommands() {
         var state = inThreeRooms()
         func run(_ line: String) -> [Effect] {
-            state.input = LineEditor(line)
+            state.currentInput = LineEditor(line)
             return reduce(&state, .key(.enter))
         }
         #expect(run("/create qa tests and more") == [.createRoom(name: "qa", topic: "tests and more", openTopic: false)])
@@ -147,7 +147,7 @@ import Testing
         #expect(run("/rooms") == [.listRooms(show: true)])
         _ = reduce(&state, .key(.alt("1")))
         #expect(run("/part").isEmpty)
-        #expect(state.status?.kind == .error && state.input.text == "/part", "the lobby stays; the line too")
+        #expect(state.status?.kind == .error && state.currentInput.text == "/part", "the lobby stays; the line too")
         #expect(run("/create").isEmpty && state.status?.text.hasPrefix("Usage: /create") == true)
     }
 
@@ -158,12 +158,12 @@ import Testing
             RoomInfo(name: dev, topic: "", members: 2, online: 1, joined: true),
             RoomInfo(name: ConversationID(rawValue: "design"), topic: "", members: 1, online: 0, joined: false),
         ], show: false))
-        state.input = LineEditor("/join des")
+        state.currentInput = LineEditor("/join des")
         _ = reduce(&state, .key(.tab))
-        #expect(state.input.text == "/join design ")
-        state.input = LineEditor("/part o")
+        #expect(state.currentInput.text == "/join design ")
+        state.currentInput = LineEditor("/part o")
         _ = reduce(&state, .key(.tab))
-        #expect(state.input.text == "/part ops ")
+        #expect(state.currentInput.text == "/part ops ")
     }
 
     @Test func enteringAndLeavingRooms() {
@@ -221,7 +221,7 @@ import Testing
         #expect(screen.lines.contains { $0.contains("Too many to") })
         #expect(screen.lines.contains { $0.contains("yan joined dev") }, "a new member is news")
         #expect(!screen.lines.contains { $0.contains("zed") || $0.contains("xi left") }, "coming and going in a crowd is not")
-        state.input = LineEditor("/who")
+        state.currentInput = LineEditor("/who")
         _ = reduce(&state, .key(.enter))
         #expect(state.current.entries.last?.kind == .system("301 of 1201 members online in dev, too many to name"))
     }

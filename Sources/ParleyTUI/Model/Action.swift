@@ -29,7 +29,10 @@ public enum Action: Sendable {
     /// Local paths that continue `typed`, for Tab after /upload.
     case pathCompletions(typed: String, [String])
     case event(Event)
-    case sendFailed(text: String, reason: String)
+    /// The server took line `id` of the outbox as this message.
+    case sent(id: Int, ChatMessage)
+    /// The server refused line `id`, or it could not be sent; why, in words.
+    case sendFailed(id: Int, reason: String)
     case connectionLost(reason: String)
     case reconnectCountdown(attempt: Int, inSeconds: Int)
     case reconnectFailed(attempt: Int, reason: String)
@@ -47,7 +50,8 @@ public enum Action: Sendable {
 /// What the reducer asks the outside world to do.
 public enum Effect: Hashable, Sendable {
     case logIn(name: String, password: String, register: Bool)
-    case send(text: String, to: ConversationID)
+    /// Sends outbox line `id`; lines leave one after another, in order.
+    case send(id: Int, text: String, to: ConversationID)
     case changePassword(old: String, new: String)
     case loadOlder(ConversationID, before: Int64)
     /// The welcome's `away` messages up to this id are shown: the server

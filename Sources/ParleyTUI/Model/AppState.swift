@@ -59,7 +59,8 @@ public struct ConversationLog: Hashable, Sendable {
     public var members: [Member] = []
     /// A large room's head count instead of its members' names.
     public var crowd: Crowd?
-    /// A private chat's own input line; the main screen uses AppState.input.
+    /// This conversation's own input line: a draft stays with its
+    /// conversation when another one takes the keys.
     public var input = LineEditor()
 
     public init(id: ConversationID) {
@@ -152,6 +153,29 @@ public struct StatusMessage: Hashable, Sendable {
     public enum Kind: Hashable, Sendable { case hint, error }
     public var text: String
     public var kind: Kind
+    /// When a hint stops being news (server time, ms); nil: until replaced.
+    /// Errors stay until the next key: they say what to fix.
+    public var until: Int64?
+
+    public init(text: String, kind: Kind, until: Int64? = nil) {
+        self.text = text
+        self.kind = kind
+        self.until = until
+    }
+}
+
+/// A line the user sent that the server has not yet taken: shown as
+/// waiting, and given back to the user (never lost, never merged) if refused.
+public struct OutgoingLine: Hashable, Sendable {
+    public var id: Int
+    /// The message text, to `conversation`.
+    public var text: String
+    public var conversation: ConversationID
+    /// The line as typed (`/msg bob hi`), and where, to give back on refusal.
+    public var typed: String
+    public var typedIn: ConversationID
+    /// `/msg`: the private chat opens once the server takes the message.
+    public var opensChat: Bool
 }
 
 /// Everything the screen shows, as a value.
@@ -188,7 +212,13 @@ public struct AppState: Sendable {
     public var friendSelection = 0
     /// "auto": a private message opens its pop-up; "notify": it only counts as unread.
     public var popupOnMessage = true
-    public var input = LineEditor()
+    /// Sent lines waiting for the server's answer, oldest first; the client
+    /// paces them within the server's rate limit.
+    public var outbox: [OutgoingLine] = []
+    public var nextLineID = 1
+    /// When the last key was pressed: a private message does not open its
+    /// pop-up under someone who is typing.
+    public var lastKeyAt: Int64 = 0
     public var status: StatusMessage?
     public var popup: Popup?
     /// What `/passwd`'s form holds while it is open.
@@ -202,6 +232,8 @@ public struct AppState: Sendable {
     public var timeZone: TimeZone
     public var keymap: Keymap
     public var maxMessageCharacters = 4000
+    /// The server's request rate, for the words beside waiting lines.
+    public var ratePerSecond = 5.0
     public var quitting = false
 
     /// The room on the main screen.
@@ -228,12 +260,23 @@ public struct AppState: Sendable {
         }
     }
 
-    /// The input line the keys edit.
+    /// The input line the keys edit: the current conversation's.
     public var currentInput: LineEditor {
-        get { activeIndex.map { privateChats[$0].input } ?? input }
-        set {
-            if let index = activeIndex { privateChats[index].input = newValue } else { input = newValue }
+        get { current.input }
+        set { current.input = newValue }
+    }
+
+    /// Changes conversation `id`'s log if it is open; false when it is not.
+    @discardableResult
+    mutating func updateLog(_ id: ConversationID, _ change: (inout ConversationLog) -> Void) -> Bool {
+        if id.directPeer == nil, let index = roomIndex(id) {
+            change(&rooms[index])
+        } else if let index = privateChats.firstIndex(where: { $0.id == id }) {
+            change(&privateChats[index])
+        } else {
+            return false
         }
+        return true
     }
 
     var activeIndex: Int? {

@@ -110,6 +110,15 @@ public struct Keymap: Sendable {
     public func keys(for command: Command) -> [String] {
         bindings.filter { $0.value == command }.map(\.key.name).sorted()
     }
+
+    /// The first key bound to `command` as people write it in a sentence
+    /// ("F3", "Ctrl+N", "Alt+A"); the command's name when it has no key.
+    public func label(for command: Command) -> String {
+        guard let name = keys(for: command).first else { return command.rawValue }
+        return name.split(separator: "-").map { part in
+            part.count == 1 ? part.uppercased() : part.prefix(1).uppercased() + part.dropFirst()
+        }.joined(separator: "+")
+    }
 }
 
 public struct KeymapError: Error, Sendable, CustomStringConvertible {

@@ -9,6 +9,10 @@ public struct LineEditor: Hashable, Sendable {
     private var recallIndex: Int?
     private var draft: [Character] = []
     public static let recallLimit = 500
+    /// A line given back after the server refused it, shown marked: text
+    /// typed next replaces it (never runs on from it); an editing key
+    /// unmarks it to fix it.
+    public var marked = false
 
     public init(_ text: String = "") {
         characters = Array(text)
@@ -72,14 +76,26 @@ public struct LineEditor: Hashable, Sendable {
     /// Empties the line and remembers it for recall.
     public mutating func take() -> String {
         let text = self.text
-        if !text.isEmpty && recall.last != text {
-            recall.append(text)
-            if recall.count > Self.recallLimit { recall.removeFirst() }
-        }
+        remember(text)
         characters = []
         cursor = 0
         recallIndex = nil
+        marked = false
         return text
+    }
+
+    /// Puts a refused line back, marked.
+    public mutating func restore(_ text: String) {
+        show(Array(text))
+        recallIndex = nil
+        marked = true
+    }
+
+    /// Keeps `text` for recall without touching the line being typed.
+    public mutating func remember(_ text: String) {
+        guard !text.isEmpty, recall.last != text else { return }
+        recall.append(text)
+        if recall.count > Self.recallLimit { recall.removeFirst() }
     }
 
     public mutating func recallPrevious() {
@@ -119,5 +135,6 @@ public struct LineEditor: Hashable, Sendable {
     private mutating func show(_ text: [Character]) {
         characters = text
         cursor = text.count
+        marked = false
     }
 }

@@ -149,6 +149,8 @@ func show(_ state: inout AppState, _ id: ConversationID) {
         var log = state.current
         log.readMarker = log.newestID
         state.current = log
+        // What the status said was about the conversation left.
+        state.status = nil
     }
     if id.directPeer == nil {
         state.activeChat = nil

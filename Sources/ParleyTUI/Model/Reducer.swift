@@ -5,8 +5,18 @@ import ParleyWire
 /// The front end's only logic: how an action changes the state, and what
 /// it asks the outside world to do. Pure: no I/O, no curses, no clock.
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+    let effects = reduceAction(&state, action)
+    // A hint is news for a while; then the status line is free again.
+    if let status = state.status, status.kind == .hint, status.until == nil {
+        state.status?.until = state.now + noticeMillis
+    }
+    return effects
+}
+
+private func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect] {
     switch action {
     case .key(let key):
+        state.lastKeyAt = state.now
         if case .login(var form) = state.phase {
             let effects = reduceLoginKey(&form, key, state: &state)
             if case .login = state.phase { state.phase = .login(form) }
@@ -19,6 +29,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.size = size
     case .tick(let now):
         state.now = now
+        if let until = state.status?.until, until <= now { state.status = nil }
     case .loginFailed(let reason):
         if case .login(var form) = state.phase {
             form.error = reason
@@ -32,6 +43,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         state.friends = welcome.friends
         state.connection = .online
         state.maxMessageCharacters = limits.maxMessageCharacters
+        state.ratePerSecond = limits.ratePerSecond
         adoptRooms(&state, welcome.rooms, fresh: first)
         if first {
             state.status = StatusMessage(text: "F1 or /help: keys and commands", kind: .hint)
@@ -79,9 +91,10 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
         if show { state.popup = .rooms }
     case .event(let event):
         return reduceEvent(&state, event)
-    case .sendFailed(let text, let reason):
-        state.status = StatusMessage(text: "Not sent: \(reason)", kind: .error)
-        if state.currentInput.isEmpty { state.currentInput.insert(text) }
+    case .sent(let id, let message):
+        return lineSent(&state, id, message)
+    case .sendFailed(let id, let reason):
+        lineRefused(&state, id, reason: reason)
     case .connectionLost(let reason):
         guard !state.quitting, state.phase == .chat else { return [] }
         if case .offline = state.connection { return [] }
@@ -169,14 +182,30 @@ private func receivePrivate(_ state: inout AppState, _ message: ChatMessage, awa
     let index = state.privateChatIndex(message.conversation)
     state.privateChats[index].merge([message])
     guard message.sender != state.me, state.activeChat != message.conversation else { return [] }
-    if state.popupOnMessage && !state.friendsFocused {
-        show(&state, message.conversation)
-    } else {
-        state.privateChats[index].unread += 1
-    }
     let when = away ? " (while you were away)" : ""
-    state.status = StatusMessage(text: "\(message.sender)\(when): \(message.text)", kind: .hint)
-    return [.bell]
+    var effects: [Effect] = [.bell]
+    if state.popupOnMessage && !state.friendsFocused && state.popup == nil && !isTyping(state) {
+        effects += open(&state, message.conversation)
+        state.status = StatusMessage(text: "\(message.sender)\(when): \(message.text)", kind: .hint)
+    } else {
+        // Never under someone's fingers: a notice, and the chat one key away.
+        state.privateChats[index].unread += 1
+        state.status = StatusMessage(
+            text: "\(message.sender)\(when): \(message.text) — \(state.keymap.label(for: .nextChat)) opens", kind: .hint
+        )
+    }
+    return effects
+}
+
+/// How long a hint stays in the status line, ms.
+let noticeMillis: Int64 = 10_000
+/// Keys this recent mean the user is typing, ms.
+let typingMillis: Int64 = 3_000
+
+/// A draft in the box, or a key pressed a moment ago: a pop-up opening by
+/// itself now would take keys meant for the conversation on screen.
+private func isTyping(_ state: AppState) -> Bool {
+    !state.currentInput.isEmpty || state.now - state.lastKeyAt < typingMillis
 }
 
 // MARK: Chat keys
@@ -211,7 +240,13 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     if state.friendsFocused {
         return reduceFriendsPaneKey(&state, key)
     }
-    guard let command = state.keymap.command(for: key) else {
+    let command = state.keymap.command(for: key)
+    if state.currentInput.marked {
+        // A refused line: typing replaces it, any other key keeps it to fix.
+        if command == nil, case .character = key { _ = state.currentInput.take() }
+        state.currentInput.marked = false
+    }
+    guard let command else {
         switch key {
         case .character(let c):
             state.currentInput.insert(String(c))
@@ -263,8 +298,9 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .nextChat: return showNextChat(&state)
     case .closeChat:
         if let index = state.activeIndex {
+            // The room under the pop-up is on screen again: read.
+            show(&state, state.room)
             state.privateChats.remove(at: index)
-            state.activeChat = nil
         }
     case .conversation1, .conversation2, .conversation3, .conversation4, .conversation5, .conversation6,
          .conversation7, .conversation8, .conversation9, .nextConversation, .previousConversation, .nextUnread:
@@ -296,18 +332,25 @@ private func showNextChat(_ state: inout AppState) -> [Effect] {
 func open(_ state: inout AppState, _ id: ConversationID) -> [Effect] {
     let index = state.privateChatIndex(id)
     show(&state, id)
+    // A chat closed and opened again by a new message holds only that
+    // message: the pop-up shows the history before it, as much as fits.
     let chat = state.privateChats[index]
-    guard chat.entries.isEmpty, chat.hasMoreOlder, !chat.loadingOlder else { return [] }
+    guard chat.entries.count < olderPage, chat.hasMoreOlder, !chat.loadingOlder else { return [] }
     state.privateChats[index].loadingOlder = true
-    return [.loadOlder(id, before: Int64.max)]
+    return [.loadOlder(id, before: chat.oldestID ?? Int64.max)]
 }
+
+/// Messages one `loadOlder` asks for (the runtime's history page).
+let olderPage = 100
 
 private func reducePaste(_ state: inout AppState, _ text: String) -> [Effect] {
     // Terminals send Return as "\r" inside a paste; one paste is one message.
     let normalized = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
     switch state.phase {
     case .chat:
-        if state.popup == nil { state.currentInput.insert(normalized) }
+        guard state.popup == nil else { break }
+        if state.currentInput.marked { _ = state.currentInput.take() }
+        state.currentInput.insert(normalized)
     case .login(var form):
         form.edit { $0.insert(normalized.split(separator: "\n").first.map(String.init) ?? "") }
         state.phase = .login(form)
@@ -349,7 +392,10 @@ private func submit(_ state: inout AppState) -> [Effect] {
     return send(&state, message)
 }
 
-private func send(_ state: inout AppState, _ text: String) -> [Effect] {
+/// Sends `text` to `conversation` (the one on screen unless `/msg` names
+/// another): the line leaves the box for the outbox, where it waits its
+/// turn and is shown as waiting until the server takes it.
+private func send(_ state: inout AppState, _ text: String, to conversation: ConversationID? = nil) -> [Effect] {
     guard state.connection == .online else {
         state.status = StatusMessage(text: "Not connected: your text stays here; send it once reconnected.", kind: .error)
         return []
@@ -360,9 +406,54 @@ private func send(_ state: inout AppState, _ text: String) -> [Effect] {
         )
         return []
     }
-    _ = state.currentInput.take()
+    let line = OutgoingLine(
+        id: state.nextLineID, text: text, conversation: conversation ?? state.current.id,
+        typed: state.currentInput.take(), typedIn: state.current.id, opensChat: conversation != nil
+    )
+    state.nextLineID += 1
+    state.outbox.append(line)
     state.status = nil
-    return [.send(text: text, to: state.current.id)]
+    return [.send(id: line.id, text: text, to: line.conversation)]
+}
+
+/// The server took a line: it shows as the message it became (the event
+/// that announces it may come before or after), and `/msg` opens its chat.
+private func lineSent(_ state: inout AppState, _ id: Int, _ message: ChatMessage) -> [Effect] {
+    guard let index = state.outbox.firstIndex(where: { $0.id == id }) else { return [] }
+    let line = state.outbox.remove(at: index)
+    if message.conversation.directPeer != nil {
+        state.privateChats[state.privateChatIndex(message.conversation)].merge([message])
+    } else {
+        _ = receiveRoomMessage(&state, message)
+    }
+    guard line.opensChat, state.activeChat != message.conversation else { return [] }
+    // Not under a draft typed since: the chat waits as unread instead.
+    guard state.currentInput.isEmpty else {
+        state.status = StatusMessage(text: "Sent to \(message.conversation); \(state.keymap.label(for: .nextChat)) opens the chat.", kind: .hint)
+        return []
+    }
+    return open(&state, message.conversation)
+}
+
+/// A refused line goes back where it was typed, exactly as typed, ready to
+/// be fixed; if a new draft is there, the draft stays and the refused line
+/// waits one Up away.
+private func lineRefused(_ state: inout AppState, _ id: Int, reason: String) {
+    guard let index = state.outbox.firstIndex(where: { $0.id == id }) else { return }
+    let line = state.outbox.remove(at: index)
+    var restored = false
+    let home = state.updateLog(line.typedIn) { log in
+        if log.input.isEmpty {
+            log.input.restore(line.typed)
+            restored = true
+        } else {
+            log.input.remember(line.typed)
+        }
+    }
+    if !home { state.currentInput.remember(line.typed) }
+    let whereNow = restored ? "the line is back: edit it, or type to replace it" : "Up brings the line back"
+    let why = reason.hasSuffix(".") ? String(reason.dropLast()) : reason
+    state.status = StatusMessage(text: "Not sent: \(why) (\(whereNow)).", kind: .error)
 }
 
 public enum SlashCommand: String, CaseIterable, Sendable {
@@ -474,9 +565,7 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
             state.status = StatusMessage(text: "Usage: \(SlashCommand.msg.usage)", kind: .hint)
             return []
         }
-        _ = state.currentInput.take()
-        let history = open(&state, .direct(words[0]))
-        return history + send(&state, words[1])
+        return send(&state, words[1], to: .direct(words[0]))
     }
     return []
 }

@@ -23,8 +23,8 @@ public final class ChatRuntime: Sendable {
     private let session = Mutex(Session())
     private let closing = Mutex<Task<Void, Never>?>(nil)
     /// Sends run one after another, so messages leave in the order typed.
-    private let outbox: AsyncStream<(String, ConversationID)>.Continuation
-    private let outboxStream: AsyncStream<(String, ConversationID)>
+    private let outbox: AsyncStream<(Int, String, ConversationID)>.Continuation
+    private let outboxStream: AsyncStream<(Int, String, ConversationID)>
 
     private let transfers: TransferRunner
 
@@ -35,8 +35,8 @@ public final class ChatRuntime: Sendable {
         transfers = TransferRunner(inbox: inbox, downloadDirectory: downloadDirectory)
         (outboxStream, outbox) = AsyncStream.makeStream()
         Task { [outboxStream, weak self] in
-            for await (text, conversation) in outboxStream {
-                await self?.send(text, to: conversation)
+            for await (id, text, conversation) in outboxStream {
+                await self?.send(id, text, to: conversation)
             }
         }
     }
@@ -65,8 +65,8 @@ public final class ChatRuntime: Sendable {
                     inbox.post(.loginFailed(address.sentence(for: error)))
                 }
             }
-        case .send(let text, let conversation):
-            outbox.yield((text, conversation))
+        case .send(let id, let text, let conversation):
+            outbox.yield((id, text, conversation))
         case .changePassword(let old, let new):
             Task {
                 guard let connection = session.withLock({ $0.connection }) else {
@@ -85,7 +85,7 @@ public final class ChatRuntime: Sendable {
         case .loadOlder(let conversation, let before):
             Task {
                 guard let connection = session.withLock({ $0.connection }) else { return }
-                if let slice = try? await connection.history(of: conversation, page: .before(id: before, limit: 100)) {
+                if let slice = try? await connection.history(of: conversation, page: .before(id: before, limit: olderPage)) {
                     inbox.post(.olderLoaded(slice))
                 } else {
                     inbox.post(.olderLoaded(HistorySlice(conversation: conversation, messages: [], hasMore: true)))
@@ -216,15 +216,15 @@ public final class ChatRuntime: Sendable {
         }
     }
 
-    private func send(_ text: String, to conversation: ConversationID) async {
+    private func send(_ id: Int, _ text: String, to conversation: ConversationID) async {
         guard let connection = session.withLock({ $0.connection }) else {
-            inbox.post(.sendFailed(text: text, reason: "not connected"))
+            inbox.post(.sendFailed(id: id, reason: "not connected"))
             return
         }
         do {
-            try await connection.send(text, to: conversation)
+            inbox.post(.sent(id: id, try await connection.send(text, to: conversation)))
         } catch {
-            inbox.post(.sendFailed(text: text, reason: "\(error)"))
+            inbox.post(.sendFailed(id: id, reason: "\(error)"))
         }
     }
 

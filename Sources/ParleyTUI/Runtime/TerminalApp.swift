@@ -37,7 +37,7 @@ public final class TerminalApp {
             screen.present()
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: inbox.wakeFD, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 2, Self.millisecondsToNextMinute())
+            let ready = poll(&fds, 2, millisecondsToNextTick())
             var actions: [Action] = []
             if ready == 0 {
                 actions.append(.tick(now: Timestamp.nowMillis()))
@@ -59,7 +59,8 @@ public final class TerminalApp {
     }
 
     private func dispatch(_ action: Action, screen: CursesScreen) {
-        if case .event = action { state.now = Timestamp.nowMillis() }
+        // Keys are timed too: a pop-up does not open under a typing user.
+        state.now = Timestamp.nowMillis()
         for effect in reduce(&state, action) {
             switch effect {
             case .loadTheme(let name):
@@ -78,7 +79,11 @@ public final class TerminalApp {
         }
     }
 
-    private static func millisecondsToNextMinute() -> Int32 {
-        Int32(60_000 - Timestamp.nowMillis() % 60_000)
+    /// Until the clock's next minute, or the status line's hint expires.
+    private func millisecondsToNextTick() -> Int32 {
+        let now = Timestamp.nowMillis()
+        var wait = 60_000 - now % 60_000
+        if let until = state.status?.until { wait = min(wait, max(0, until - now)) }
+        return Int32(wait)
     }
 }

@@ -15,7 +15,7 @@ public func render(_ state: AppState, on screen: Screen) {
     case .login(let form):
         renderLogin(form, state: state, on: screen)
     case .chat:
-        let inputLayout = InputLayout(state.input, columns: Layout(size: size, inputLines: 1).inputColumns)
+        let inputLayout = InputLayout(state.conversation.input, columns: Layout(size: size, inputLines: 1).inputColumns)
         let layout = Layout(size: size, inputLines: inputLayout.rows.count)
         renderTopBar(state, layout, on: screen)
         renderTopic(state, layout, on: screen)
@@ -141,7 +141,14 @@ private func renderConversation(_ state: AppState, _ layout: Layout, on screen: 
 /// A conversation's newest lines in a rectangle, the newest at its bottom
 /// as in irssi.
 private func renderLog(_ log: ConversationLog, state: AppState, top: Int, rows: Int, left: Int, width: Int, on screen: Screen) {
-    var lines: [(text: String, role: Role, stampWidth: Int)] = []
+    // Lines the server has not taken yet stand below the rest, marked.
+    var lines: [(text: String, role: Role, stampWidth: Int)] = log.scrollBack > 0 ? [] : state.outbox
+        .filter { $0.conversation == log.id }
+        .flatMap { line in
+            TextWidth.wrap("⧗ \(state.me): \(line.text)", width: width - 6, continuation: width - 8).enumerated().map {
+                (($0 == 0 ? "      " : "        ") + $1, Role.hint, 0)
+            }
+        }
     // The marker goes after the newest message read, when newer ones follow.
     let marker: Int64? = if let read = log.readMarker, let newest = log.newestID, newest > read { read } else { nil }
     for entry in log.entries.dropLast(log.scrollBack).reversed() {
@@ -226,12 +233,20 @@ private func renderStatus(_ state: AppState, _ layout: Layout, on screen: Screen
     screen.fill(row: layout.statusRow, role: .status)
     let (text, role): (String, Role) = if let status = state.status {
         (status.text, status.kind == .error ? .error : .status)
+    } else if !state.outbox.isEmpty {
+        (waitingText(state), .status)
     } else if let transfer = state.transfers.last {
         (transferBar(transfer, others: state.transfers.count - 1), .status)
     } else {
         ("F1 help · Enter send · Alt+Enter new line · PgUp/PgDn scroll · /quit", .status)
     }
-    screen.write(" " + TextWidth.truncate(text, width: layout.size.columns - 2), row: layout.statusRow, column: 0, role: role)
+    screen.write(" " + TextWidth.ellipsize(text, width: layout.size.columns - 2), row: layout.statusRow, column: 0, role: role)
+}
+
+/// "⧗ 12 lines waiting to be sent: the server takes 5 a second."
+private func waitingText(_ state: AppState) -> String {
+    let count = state.outbox.count
+    return "⧗ \(count) \(count == 1 ? "line" : "lines") waiting to be sent: the server takes \(state.ratePerSecond.formatted) a second."
 }
 
 /// "↑ report.pdf ▕███░░░░░░░▏ 31% · 4.2 MB/s · 3 s left · Esc cancels"
@@ -266,8 +281,11 @@ struct InputLayout {
     var rows: [String] = [""]
     var cursorRow = 0
     var cursorColumn = 0
+    /// A refused line given back: drawn marked, as typing replaces it.
+    var marked = false
 
     init(_ editor: LineEditor, columns: Int) {
+        marked = editor.marked
         var width = 0
         for (index, character) in editor.characters.enumerated() {
             if index == editor.cursor { (cursorRow, cursorColumn) = (rows.count - 1, width) }
@@ -304,7 +322,8 @@ private func drawInput(_ input: InputLayout, top: Int, left: Int, rows: Int, on 
     let first = max(0, min(input.cursorRow - rows + 1, input.rows.count - rows))
     for offset in 0..<rows where first + offset < input.rows.count {
         screen.write(first + offset == 0 ? Layout.prompt : "  ", row: top + offset, column: left, role: .hint)
-        screen.write(input.rows[first + offset], row: top + offset, column: left + Layout.prompt.count, role: .input)
+        screen.write(input.rows[first + offset], row: top + offset, column: left + Layout.prompt.count,
+                     role: input.marked ? .selection : .input)
     }
     screen.placeCursor(row: top + input.cursorRow - first, column: left + Layout.prompt.count + input.cursorColumn)
 }

@@ -128,6 +128,17 @@ public enum TextWidth {
         }
     }
 
+    /// `text` if it fits in `width` columns; else as many whole words as
+    /// fit with "…" after them (a single long word is cut where it must be).
+    public static func ellipsize(_ text: String, width: Int) -> String {
+        guard of(text) > width else { return text }
+        guard width > 1 else { return truncate(text, width: width) }
+        let cut = truncate(text, width: width - 1)
+        let atWord = cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? cut
+        let kept = atWord.count >= cut.count / 2 ? atWord : cut
+        return kept.trimmingCharacters(in: .whitespaces) + "…"
+    }
+
     /// The longest prefix of `text` that fits in `width` columns.
     public static func truncate(_ text: String, width: Int) -> String {
         var result = ""

@@ -29,10 +29,3 @@ final class RateLimitHandler: ChannelInboundHandler {
         context.fireChannelRead(data)
     }
 }
-
-extension Double {
-    /// 5 for 5.0, 2.5 for 2.5: how people write a rate.
-    var formatted: String {
-        self == rounded() ? String(Int(self)) : String(self)
-    }
-}
