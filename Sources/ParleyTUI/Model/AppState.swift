@@ -43,6 +43,9 @@ public struct ConversationLog: Hashable, Sendable {
     public var entries: [Entry] = []
     /// Entries hidden below the bottom of the view; 0 follows new messages.
     public var scrollBack = 0
+    /// Scrolled to the oldest entry: the view starts at its first line
+    /// (its bottom entry may then be cut) instead of ending at the last.
+    public var showsOldest = false
     /// Messages that arrived while scrolled back.
     public var newBelow = 0
     public var hasMoreOlder = false

@@ -20,7 +20,7 @@ extension ConversationLog {
                 entries.insert(entry, at: place)
             }
             added += 1
-            if scrollBack > 0 {
+            if scrollBack > 0 || showsOldest {
                 scrollBack += 1
                 newBelow += 1
             }
@@ -35,10 +35,12 @@ extension ConversationLog {
         entries.insert(contentsOf: older.map { Entry(kind: .message($0), time: $0.time) }, at: 0)
         hasMoreOlder = hasMore
         loadingOlder = false
+        // What was the oldest stays in view; older lines are above it now.
+        showsOldest = false
     }
 
     mutating func append(system text: String, at time: Int64) {
         entries.append(Entry(kind: .system(text), time: time))
-        if scrollBack > 0 { scrollBack += 1 }
+        if scrollBack > 0 || showsOldest { scrollBack += 1 }
     }
 }

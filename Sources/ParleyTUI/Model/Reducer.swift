@@ -256,7 +256,6 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         }
         return []
     }
-    let page = max(1, Layout(size: state.size, inputLines: state.currentInput.lineCount).conversationRows - 1)
     switch command {
     case .send: return submit(&state)
     case .newline: state.currentInput.insert("\n")
@@ -272,16 +271,16 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .recallPrevious: state.currentInput.recallPrevious()
     case .recallNext: state.currentInput.recallNext()
     case .complete: return complete(&state)
-    case .pageUp: return scroll(&state, by: page)
-    case .pageDown: return scroll(&state, by: -page)
+    case .pageUp: return scroll(&state, .pageUp)
+    case .pageDown: return scroll(&state, .pageDown)
     case .homeOrTop:
-        if state.currentInput.isEmpty { return scroll(&state, by: state.current.entries.count) }
+        if state.currentInput.isEmpty { return scroll(&state, .top) }
         state.currentInput.moveToLineStart()
     case .endOrBottom:
-        if state.currentInput.isEmpty { return scroll(&state, by: -state.current.entries.count) }
+        if state.currentInput.isEmpty { return scroll(&state, .bottom) }
         state.currentInput.moveToLineEnd()
-    case .scrollTop: return scroll(&state, by: state.current.entries.count)
-    case .scrollBottom: return scroll(&state, by: -state.current.entries.count)
+    case .scrollTop: return scroll(&state, .top)
+    case .scrollBottom: return scroll(&state, .bottom)
     case .help:
         state.popup = .help
         state.helpScroll = 0
@@ -363,13 +362,67 @@ func quit(_ state: inout AppState) -> [Effect] {
     return [.quit]
 }
 
-private func scroll(_ state: inout AppState, by entries: Int) -> [Effect] {
+enum ScrollMove { case pageUp, pageDown, top, bottom }
+
+/// Moves the view of the conversation with the keys. `scrollBack` counts
+/// the entries below the view; a page is the pane less one line: the entry
+/// at the top of the view goes to its bottom (PgUp), the one at the bottom
+/// to its top (PgDn), so nothing is skipped. The oldest entry stops at the
+/// top of the pane; reaching it fetches older history if there is more.
+private func scroll(_ state: inout AppState, _ move: ScrollMove) -> [Effect] {
     var log = state.current
-    log.scrollBack = min(max(0, log.scrollBack + entries), max(0, log.entries.count - 1))
-    if log.scrollBack == 0 { log.newBelow = 0 }
-    let rows = Layout(size: state.size, inputLines: state.currentInput.lineCount).conversationRows
+    let (rows, width) = logViewport(state)
+    let heights = log.entries.map { lines(of: $0, state: state, width: width).count }
+    guard !heights.isEmpty else { return [] }
+    let last = heights.count - 1
+    // The furthest back: the oldest entries fill the pane from its top.
+    var lowestBottom = last
+    var above = heights.reduce(0, +)
+    while lowestBottom > 0 && above - heights[lowestBottom] >= rows {
+        above -= heights[lowestBottom]
+        lowestBottom -= 1
+    }
+    var bottom = last - min(log.scrollBack, last)
+    let wasAtOldest = log.showsOldest
+    switch move {
+    case .pageUp where bottom <= lowestBottom:
+        bottom = lowestBottom
+    case .pageDown where wasAtOldest:
+        // From the first page: its bottom entry (perhaps cut) goes to the top.
+        var end = bottom
+        var used = heights[bottom]
+        while end < last && used + heights[end + 1] <= rows {
+            end += 1
+            used += heights[end]
+        }
+        bottom = end
+    case .pageUp:
+        var top = bottom
+        var used = heights[bottom]
+        while top > 0 && used + heights[top - 1] <= rows {
+            top -= 1
+            used += heights[top]
+        }
+        // The entry cut at the top of the view (or the one above a full
+        // view) becomes the bottom one.
+        bottom = top > 0 && used < rows ? top - 1 : (top < bottom ? top : max(0, bottom - 1))
+    case .pageDown:
+        var end = bottom
+        var used = heights[bottom]
+        while end < last && used + heights[end + 1] <= rows {
+            end += 1
+            used += heights[end]
+        }
+        bottom = end > bottom ? end : min(last, bottom + 1)
+    case .top: bottom = lowestBottom
+    case .bottom: bottom = last
+    }
+    bottom = min(last, max(bottom, lowestBottom))
+    log.scrollBack = last - bottom
+    log.showsOldest = (move == .pageUp || move == .top) && bottom == lowestBottom
+    if log.scrollBack == 0 && !log.showsOldest { log.newBelow = 0 }
     var effects: [Effect] = []
-    if entries > 0, log.entries.count - log.scrollBack < rows, log.hasMoreOlder, !log.loadingOlder {
+    if log.showsOldest, log.hasMoreOlder, !log.loadingOlder {
         log.loadingOlder = true
         effects.append(.loadOlder(log.id, before: log.oldestID ?? Int64.max))
     }
@@ -539,6 +592,7 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
         _ = state.currentInput.take()
         state.current.entries = []
         state.current.scrollBack = 0
+        state.current.showsOldest = false
         state.current.newBelow = 0
     case .friend:
         let words = argument.split(separator: " ").map(String.init)

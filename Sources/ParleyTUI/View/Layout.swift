@@ -31,3 +31,28 @@ public struct Layout: Hashable, Sendable {
     public static let prompt = "> "
     public var inputColumns: Int { size.columns - Self.prompt.count }
 }
+
+/// Where a private chat's pop-up goes over the main screen.
+public struct ChatPopupLayout: Hashable, Sendable {
+    public static let maxInputRows = 3
+
+    public let width: Int
+    public let height: Int
+    public let left: Int
+    public let top: Int
+    public let inputRows: Int
+
+    public init(size: Size, inputLines: Int) {
+        width = min(size.columns - 8, 72)
+        height = min(size.rows - 6, 18)
+        left = (size.columns - width) / 2
+        top = max(1, (size.rows - height) / 2 - 1)
+        inputRows = min(max(inputLines, 1), Self.maxInputRows)
+    }
+
+    /// Columns inside the border.
+    public var inner: Int { width - 2 }
+    public var inputColumns: Int { inner - Layout.prompt.count }
+    /// Rows for messages: all but the borders, the separator and the input.
+    public var logRows: Int { max(1, height - 3 - inputRows) }
+}

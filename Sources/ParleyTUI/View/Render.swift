@@ -157,9 +157,9 @@ private func renderLog(_ log: ConversationLog, state: AppState, top: Int, rows: 
             lines.insert((TextWidth.truncate(label + String(repeating: "─", count: width), width: width), .hint, 0), at: 0)
         }
         lines.insert(contentsOf: ParleyTUI.lines(of: entry, state: state, width: width), at: 0)
-        if lines.count >= rows { break }
+        if lines.count >= rows && !log.showsOldest { break }
     }
-    let visible = lines.suffix(rows)
+    let visible = log.showsOldest ? lines.prefix(rows) : lines.suffix(rows)
     let first = top + rows - visible.count
     for (offset, line) in visible.enumerated() {
         let stamp = String(line.text.prefix(line.stampWidth))
@@ -331,30 +331,37 @@ private func drawInput(_ input: InputLayout, top: Int, left: Int, rows: Int, on 
 /// A private chat as a bordered window over the main screen, with its own
 /// scrollback and input line.
 private func renderChatPopup(_ chat: ConversationLog, state: AppState, on screen: Screen) {
-    let size = screen.size
-    let width = min(size.columns - 8, 72)
-    let height = min(size.rows - 6, 18)
-    let left = (size.columns - width) / 2
-    let top = max(1, (size.rows - height) / 2 - 1)
-    let inner = width - 2
+    let width = ChatPopupLayout(size: screen.size, inputLines: 1)
+    let input = InputLayout(chat.input, columns: width.inputColumns)
+    let popup = ChatPopupLayout(size: screen.size, inputLines: input.rows.count)
+    let (top, left, inner) = (popup.top, popup.left, popup.inner)
     let peer = chat.id.directPeer ?? ""
     let online = state.friends.friends.first { $0.name.lowercased() == peer.lowercased() }?.online
     let title = "─ \(peer) · " + (online == true ? "online" : "offline") + " (Esc hides, F4 closes) "
     screen.write("┌" + TextWidth.truncate(title + String(repeating: "─", count: inner), width: inner) + "┐", row: top, column: left, role: .border)
-    for row in (top + 1)..<(top + height - 1) {
+    for row in (top + 1)..<(top + popup.height - 1) {
         screen.write("│", row: row, column: left, role: .border)
         screen.write(String(repeating: " ", count: inner), row: row, column: left + 1, role: .normal)
         screen.write("│", row: row, column: left + inner + 1, role: .border)
     }
-    screen.write("└" + String(repeating: "─", count: inner) + "┘", row: top + height - 1, column: left, role: .border)
-    let inputColumns = inner - Layout.prompt.count
-    let input = InputLayout(chat.input, columns: inputColumns)
-    let inputRows = min(input.rows.count, 3)
-    let logRows = height - 3 - inputRows
-    renderLog(chat, state: state, top: top + 1, rows: logRows, left: left + 1, width: inner, on: screen)
-    let separator = top + 1 + logRows
+    screen.write("└" + String(repeating: "─", count: inner) + "┘", row: top + popup.height - 1, column: left, role: .border)
+    renderLog(chat, state: state, top: top + 1, rows: popup.logRows, left: left + 1, width: inner, on: screen)
+    let separator = top + 1 + popup.logRows
     screen.write(String(repeating: "─", count: inner), row: separator, column: left + 1, role: .border)
-    drawInput(input, top: separator + 1, left: left + 1, rows: inputRows, on: screen)
+    drawInput(input, top: separator + 1, left: left + 1, rows: popup.inputRows, on: screen)
+}
+
+/// The rows and columns the log of the conversation with the keys has:
+/// the main pane's, or its pop-up's.
+func logViewport(_ state: AppState) -> (rows: Int, width: Int) {
+    if state.activeChat != nil {
+        let columns = ChatPopupLayout(size: state.size, inputLines: 1).inputColumns
+        let popup = ChatPopupLayout(size: state.size, inputLines: InputLayout(state.currentInput, columns: columns).rows.count)
+        return (popup.logRows, popup.inner)
+    }
+    let columns = Layout(size: state.size, inputLines: 1).inputColumns
+    let layout = Layout(size: state.size, inputLines: InputLayout(state.currentInput, columns: columns).rows.count)
+    return (layout.conversationRows, layout.conversationColumns)
 }
 
 private func renderHelp(_ state: AppState, on screen: Screen) {
