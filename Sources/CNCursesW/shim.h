@@ -12,6 +12,7 @@
 extern int wcwidth(wchar_t);
 
 static inline WINDOW *parley_stdscr(void) { return stdscr; }
+static inline WINDOW *parley_curscr(void) { return curscr; }
 static inline int parley_colors(void) { return COLORS; }
 static inline int parley_color_pairs(void) { return COLOR_PAIRS; }
 static inline void parley_set_escdelay(int ms) { set_escdelay(ms); }

@@ -50,6 +50,11 @@ import Testing
         try await tmux.wait("alice", for: "-- bob left (quit)")
         #expect(try tmux.screen("alice").contains("│ ○ bob"), "bob is a member, offline")
 
+        // Started by `sh -c`, with no job control to continue it, Ctrl+Z
+        // says so instead of stopping the chat for good.
+        try tmux.send("alice", "C-z")
+        try await tmux.wait("alice", for: "Ctrl+Z does nothing here")
+
         // Smaller: the input box and the last message are still there.
         try tmux.resize("alice", columns: 80, rows: 24)
         // Redrawn at the new size: the bottom rule ends at the 80th column.

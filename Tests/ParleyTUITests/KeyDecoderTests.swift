@@ -44,6 +44,33 @@ import Testing
         #expect(text == "abc\rdef")
     }
 
+    /// Every common spelling of the editing and function keys, whatever
+    /// terminfo says (tmux sends `ESC [1~` for Home under xterm-256color).
+    @Test(arguments: [
+        ("\u{1B}[1~", "home"), ("\u{1B}[7~", "home"), ("\u{1B}[H", "home"), ("\u{1B}OH", "home"),
+        ("\u{1B}[4~", "end"), ("\u{1B}[8~", "end"), ("\u{1B}[F", "end"), ("\u{1B}OF", "end"),
+        ("\u{1B}[2~", "insert"), ("\u{1B}[3~", "delete"), ("\u{1B}[5~", "pageup"), ("\u{1B}[6~", "pagedown"),
+        ("\u{1B}[1;5H", "ctrl-home"), ("\u{1B}[1;5F", "ctrl-end"), ("\u{1B}[7^", "other"), ("\u{1B}[1;5~", "ctrl-home"),
+        ("\u{1B}[5;2~", "pageup"), ("\u{1B}[3;5~", "delete"), ("\u{1B}[1;3A", "up"), ("\u{1B}OA", "up"),
+        ("\u{1B}OP", "f1"), ("\u{1B}[11~", "f1"), ("\u{1B}[[A", "f1"), ("\u{1B}[15~", "f5"), ("\u{1B}[[E", "f5"),
+        ("\u{1B}[17~", "f6"), ("\u{1B}[21~", "f10"), ("\u{1B}[24~", "f12"), ("\u{1B}[Z", "shift-tab"),
+    ])
+    func escapeSequencesAreKeys(_ sequence: String, _ name: String) {
+        let decoded = keys(chars(sequence))
+        #expect(decoded == (name == "other" ? [] : [name]), "\(sequence.debugDescription)")
+    }
+
+    @Test func unknownSequencesAreDroppedWholeAndTypingGoesOn() {
+        #expect(keys(chars("\u{1B}[99~a\u{1B}[1;2;3;4Xb\u{1B}[?1049hc")) == ["a", "b", "c"])
+        // What used to type "1~" before a command.
+        #expect(keys(chars("\u{1B}[1~/theme light")) == ["home"] + "/theme light".map { String($0) })
+        // ESC [ or ESC O alone is Alt+[ or Alt+O.
+        #expect(keys(chars("\u{1B}[")) == ["alt-["])
+        #expect(keys(chars("\u{1B}O")) == ["alt-o"])
+        // A raw bracketed paste is one paste too.
+        #expect(keys(chars("\u{1B}[200~a\rb\u{1B}[201~x")) == ["paste(a\rb)", "x"])
+    }
+
     @Test func keyNamesRoundTrip() {
         for key: Key in [.enter, .altEnter, .ctrl("w"), .alt("1"), .function(1), .pageUp, .ctrlHome, .escape] {
             #expect(Key(name: key.name) == key)

@@ -73,6 +73,10 @@ public enum Effect: Hashable, Sendable {
     case completePath(String)
     case loadTheme(String)
     case bell
+    /// Ctrl+L: repaint every cell of the terminal.
+    case redraw
+    /// Ctrl+Z: give the terminal back and stop, as full-screen programs do.
+    case suspend
     case quit
 }
 

@@ -3,7 +3,7 @@
 /// file spell them (`ctrl-a`, `alt-enter`, `pageup`, `f1`).
 public enum Key: Hashable, Sendable {
     case character(Character)
-    case enter, altEnter, tab, backTab, backspace, delete, escape
+    case enter, altEnter, tab, backTab, backspace, delete, insert, escape
     case left, right, up, down, home, end, pageUp, pageDown, ctrlHome, ctrlEnd
     /// Control plus a lowercase letter.
     case ctrl(Character)
@@ -19,6 +19,7 @@ public enum Key: Hashable, Sendable {
         case .backTab: "shift-tab"
         case .backspace: "backspace"
         case .delete: "delete"
+        case .insert: "insert"
         case .escape: "esc"
         case .left: "left"
         case .right: "right"
@@ -41,7 +42,7 @@ public enum Key: Hashable, Sendable {
         let lower = name.lowercased()
         let named: [String: Key] = [
             "enter": .enter, "alt-enter": .altEnter, "tab": .tab, "shift-tab": .backTab,
-            "backspace": .backspace, "delete": .delete, "esc": .escape, "left": .left, "right": .right,
+            "backspace": .backspace, "delete": .delete, "insert": .insert, "esc": .escape, "left": .left, "right": .right,
             "up": .up, "down": .down, "home": .home, "end": .end, "pageup": .pageUp, "pagedown": .pageDown,
             "ctrl-home": .ctrlHome, "ctrl-end": .ctrlEnd,
         ]

@@ -21,6 +21,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case nextConversation = "next-conversation", previousConversation = "previous-conversation"
     case nextUnread = "next-unread"
     case files
+    case redraw, suspend
     case nextField = "next-field"
     case toggleRegister = "toggle-register"
 
@@ -58,6 +59,8 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
         case .previousConversation: "previous conversation"
         case .nextUnread: "next conversation with something unread, mentions first"
         case .files: "the files of this conversation: type to filter, Enter downloads"
+        case .redraw: "redraw the whole screen"
+        case .suspend: "suspend Parley (the shell's fg brings it back)"
         case .quit: "quit"
         case .quitIfEmpty: "quit when the line is empty, else delete under the cursor"
         case .nextField: "next field of the login form"
@@ -91,7 +94,7 @@ public struct Keymap: Sendable {
         .pageUp: .pageUp, .pageDown: .pageDown, .ctrlHome: .scrollTop, .ctrlEnd: .scrollBottom,
         .function(1): .help, .escape: .closePopup,
         .function(2): .focusFriends, .function(3): .nextChat, .function(4): .closeChat, .function(5): .files,
-        .ctrl("c"): .quit, .ctrl("d"): .quitIfEmpty,
+        .ctrl("c"): .quit, .ctrl("d"): .quitIfEmpty, .ctrl("l"): .redraw, .ctrl("z"): .suspend,
         .ctrl("r"): .toggleRegister, .backTab: .nextField,
     ])
 

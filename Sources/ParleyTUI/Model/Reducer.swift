@@ -308,6 +308,8 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     case .quitIfEmpty:
         if state.currentInput.isEmpty { return quit(&state) }
         state.currentInput.deleteForward()
+    case .redraw: return [.redraw]
+    case .suspend: return [.suspend]
     case .nextField, .toggleRegister: break
     }
     return []
@@ -696,6 +698,10 @@ private func reduceLoginKey(_ form: inout LoginForm, _ key: Key, state: inout Ap
         }
     case .quit?:
         return quit(&state)
+    case .redraw?:
+        return [.redraw]
+    case .suspend?:
+        return [.suspend]
     default:
         form.edit { editField(&$0, command, key) }
     }

@@ -143,7 +143,7 @@ public final class ChatRuntime: Sendable {
             Task { await reconnect(attempt: attempt, resume: resume) }
         case .quit:
             Task { await close() }
-        case .loadTheme, .bell:
+        case .loadTheme, .bell, .redraw, .suspend:
             break
         }
     }

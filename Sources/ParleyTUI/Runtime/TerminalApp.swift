@@ -31,14 +31,24 @@ public final class TerminalApp {
     public func run() {
         let screen = CursesScreen(theme: noColour ? theme.withoutColours : theme)
         defer { screen.end() }
+        // After curses: its own SIGWINCH handler would only note the resize
+        // for the next read, which nothing wakes while nothing is typed.
+        let signals = TerminalSignals()
         state.size = screen.size
         while !state.quitting {
             render(state, on: screen)
             screen.present()
             var fds = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0),
-                       pollfd(fd: inbox.wakeFD, events: Int16(POLLIN), revents: 0)]
-            let ready = poll(&fds, 2, millisecondsToNextTick())
+                       pollfd(fd: inbox.wakeFD, events: Int16(POLLIN), revents: 0),
+                       pollfd(fd: signals.fd, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 3, millisecondsToNextTick())
             var actions: [Action] = []
+            let arrived = signals.drain()
+            if arrived.contains(SIGCONT) {
+                actions.append(.resize(screen.resume()))
+            } else if arrived.contains(SIGWINCH) {
+                actions.append(.resize(screen.resizeToTerminal()))
+            }
             if ready == 0 {
                 actions.append(.tick(now: Timestamp.nowMillis()))
             }
@@ -73,6 +83,17 @@ public final class TerminalApp {
                 }
             case .bell:
                 if bell { screen.bell() }
+            case .redraw:
+                screen.redrawAll()
+            case .suspend:
+                guard TerminalSignals.jobControl else {
+                    let key = state.keymap.label(for: .suspend)
+                    dispatch(.commandFailed("\(key) does nothing here: no shell's job control would bring Parley back."), screen: screen)
+                    continue
+                }
+                screen.suspend()
+                TerminalSignals.suspend()
+                dispatch(.resize(screen.resume()), screen: screen)
             default:
                 runtime.perform(effect)
             }

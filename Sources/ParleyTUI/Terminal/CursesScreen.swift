@@ -44,6 +44,37 @@ public final class CursesScreen: Screen {
         endwin()
     }
 
+    /// Gives the terminal back as it was (before Ctrl+Z stops the program).
+    public func suspend() {
+        end()
+    }
+
+    /// Takes the terminal again after a stop: whatever the shell did to it
+    /// meanwhile (cooked mode, echo, another screen), curses' own modes come
+    /// back, and the next `present` redraws every cell. The size may have
+    /// changed while stopped.
+    public func resume() -> Size {
+        endwin()
+        wrefresh(parley_stdscr())
+        FileHandle.standardOutput.write(Data("\u{1B}[?2004h".utf8))
+        redrawAll()
+        return resizeToTerminal()
+    }
+
+    /// Ctrl+L: the next `present` repaints the whole screen.
+    public func redrawAll() {
+        clearok(parley_curscr(), true)
+    }
+
+    /// Asks the terminal its size (after SIGWINCH) and lays curses out anew.
+    public func resizeToTerminal() -> Size {
+        var window = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_row > 0, window.ws_col > 0 {
+            resizeterm(Int32(window.ws_row), Int32(window.ws_col))
+        }
+        return refreshSize()
+    }
+
     public func apply(_ theme: Theme) {
         self.theme = has_colors() ? theme : theme.withoutColours
         let colours = Int(parley_colors())
@@ -153,6 +184,7 @@ public final class CursesScreen: Screen {
         case KEY_NPAGE: return .key(.pageDown)
         case KEY_BACKSPACE: return .key(.backspace)
         case KEY_DC: return .key(.delete)
+        case KEY_IC: return .key(.insert)
         case KEY_ENTER: return .key(.enter)
         case KEY_BTAB: return .key(.backTab)
         case (KEY_F0 + 1)...(KEY_F0 + 12): return .key(.function(Int(code - KEY_F0)))
