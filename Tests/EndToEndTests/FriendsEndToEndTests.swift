@@ -19,6 +19,8 @@ import Testing
         try tmux.type("alice", "/friend add bob")
         try tmux.send("alice", "Enter")
         try await tmux.wait("bob", for: "? alice asks")
+        // The request shows on alice's side at once, not at her next login.
+        try await tmux.wait("alice", for: "… bob")
         try tmux.send("bob", "F2")
         try await tmux.wait("bob", for: "Friends (Esc)")
         try tmux.type("bob", "a")
@@ -35,6 +37,19 @@ import Testing
         if try tmux.screen("bob").contains("F3 opens") { try tmux.send("bob", "F3") }
         try await tmux.wait("bob", for: "─ alice · online")
         try await tmux.wait("bob", for: "alice: psst 🤫")
+
+        // erin asks; alice declines: her pane and /friends drop it at once,
+        // and erin's list does too.
+        let (asked, _, askErrors) = try await ParleyCommand.script(["friend", "add", "alice"], user: "erin", port: port, configHome: configHome)
+        #expect(asked == 0, "\(askErrors)")
+        try await tmux.wait("alice", for: "? erin asks")
+        try tmux.type("alice", "/friend decline erin")
+        try tmux.send("alice", "Enter")
+        try await tmux.wait("alice", until: "erin's request gone") { !$0.contains("erin asks") && $0.contains("Declined erin") }
+        try tmux.type("alice", "/friends")
+        try tmux.send("alice", "Enter")
+        try await tmux.wait("alice", for: "-- friends: bob (online)")
+        #expect(!(try tmux.screen("alice")).contains("erin asks to be"))
 
         // carol is a friend but offline; what alice sends waits for her.
         let (status, _, errors) = try await ParleyCommand.script(["friend", "add", "alice"], user: "carol", port: port, configHome: configHome)

@@ -29,6 +29,8 @@ public enum Action: Sendable {
     /// Local paths that continue `typed`, for Tab after /upload.
     case pathCompletions(typed: String, [String])
     case event(Event)
+    /// A friend action of yours went through; the list as it is now.
+    case friendsChanged(FriendAction, name: String, FriendList)
     /// The server took line `id` of the outbox as this message.
     case sent(id: Int, ChatMessage)
     /// The server refused line `id`, or it could not be sent; why, in words.

@@ -37,6 +37,23 @@ func reduceFriendEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
     return []
 }
 
+/// Your own friend action went through: the pane and `/friends` show the
+/// list as the server now has it, and the status line says what changed.
+func friendsChanged(_ state: inout AppState, _ action: FriendAction, _ name: String, _ list: FriendList) {
+    state.friends = list
+    state.friendSelection = min(state.friendSelection, max(0, friendRows(state).count - 1))
+    let text = switch action {
+    case .add: list.friends.contains { $0.name.lowercased() == name.lowercased() }
+        ? "You and \(name) are friends now." : "Asked \(name) to be your friend."
+    case .accept: "You and \(name) are friends now."
+    case .decline: "Declined \(name)'s friend request."
+    case .remove: "You and \(name) are no longer friends."
+    case .block: "Blocked \(name): no friend requests or private messages from them (/unblock \(name) undoes it)."
+    case .unblock: "Unblocked \(name)."
+    }
+    state.status = StatusMessage(text: text, kind: .hint)
+}
+
 /// One row of the friends pane.
 public enum FriendRow: Hashable, Sendable {
     case friend(Friend)

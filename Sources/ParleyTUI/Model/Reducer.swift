@@ -91,6 +91,8 @@ private func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect]
         if show { state.popup = .rooms }
     case .event(let event):
         return reduceEvent(&state, event)
+    case .friendsChanged(let action, let name, let list):
+        friendsChanged(&state, action, name, list)
     case .sent(let id, let message):
         return lineSent(&state, id, message)
     case .sendFailed(let id, let reason):

@@ -106,12 +106,8 @@ public final class ChatRuntime: Sendable {
                 case .block: try await connection.block(name)
                 case .unblock: try await connection.unblock(name)
                 }
-                switch action {
-                case .add: return .notice("Asked \(name) to be your friend.")
-                case .block: return .notice("Blocked \(name): no friend requests or private messages from them (/unblock \(name) undoes it).")
-                case .unblock: return .notice("Unblocked \(name).")
-                default: return nil
-                }
+                // The server tells the other side; this side shows the list as it now is.
+                return .friendsChanged(action, name: name, try await connection.friends())
             }
         case .createRoom(let name, let topic, let openTopic):
             command { .joined(try await $0.createRoom(name, topic: topic, openTopic: openTopic)) }
