@@ -42,7 +42,7 @@ public struct ClientConfig: Sendable {
         } catch let error as ConfigError {
             throw error
         } catch {
-            throw ConfigError(message: "cannot read \(path): \(error.localizedDescription)")
+            throw ConfigError(message: "Cannot read the config file: " + LocalPath.sentence(for: error, path: path))
         }
     }
 

@@ -19,6 +19,10 @@ public enum MessageFormat {
     /// "name: text", or "* name action" for /me, with whatever could
     /// drive the terminal or hide text shown visibly (`visible`).
     public static func body(_ message: ChatMessage) -> String {
+        if let file = message.file {
+            // An announcement says who shared it itself; its size in today's units.
+            return "* \(visible(file.sender)) shared \(visible(file.name)), \(ByteCount.text(file.size))"
+        }
         let (sender, text) = (visible(message.sender), visible(message.text, keepingLineBreaks: true))
         if text.hasPrefix("/me ") {
             return "* \(sender) \(text.dropFirst(4))"

@@ -29,7 +29,7 @@ public struct FileInfo: Hashable, Sendable {
         return copy
     }
 
-    /// "alice shared report.pdf, 1.2 MB": the text of its announcement.
+    /// "alice shared report.pdf, 1.2 MiB": the text of its announcement.
     public var announcement: String { "\(sender) shared \(name), \(ByteCount.text(size))" }
 }
 
@@ -123,15 +123,16 @@ public enum Hex {
     }
 }
 
-/// Sizes the way people read them: 999 B, 1.2 kB, 3.4 MB, 1.0 GB (SI units).
+/// Sizes the way people read them, in the binary units the limits are set
+/// in (`max_file_bytes` is 50 MiB): 999 B, 1.2 KiB, 3.4 MiB, 1.0 GiB.
 public enum ByteCount {
     public static func text(_ bytes: Int64) -> String {
-        if bytes < 1000 { return "\(bytes) B" }
-        let units = ["kB", "MB", "GB", "TB"]
-        var value = Double(bytes) / 1000
+        if bytes < 1024 { return "\(bytes) B" }
+        let units = ["KiB", "MiB", "GiB", "TiB"]
+        var value = Double(bytes) / 1024
         var unit = 0
-        while value >= 999.95 && unit < units.count - 1 {
-            value /= 1000
+        while value >= 1023.95 && unit < units.count - 1 {
+            value /= 1024
             unit += 1
         }
         let tenths = (value * 10).rounded() / 10

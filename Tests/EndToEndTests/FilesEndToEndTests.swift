@@ -20,8 +20,8 @@ import Testing
 
         try tmux.type("alice", "/upload \(original)")
         try tmux.send("alice", "Enter")
-        try await tmux.wait("alice", for: "Shared report.txt (300.0 kB) in lobby.")
-        try await tmux.wait("bob", for: "alice: alice shared report.txt, 300.0 kB")
+        try await tmux.wait("alice", for: "Shared report.txt (293.0 KiB) in lobby.")
+        try await tmux.wait("bob", for: "* alice shared report.txt, 293.0 KiB")
 
         try tmux.send("bob", "F5")
         try await tmux.wait("bob", for: "Files in lobby")

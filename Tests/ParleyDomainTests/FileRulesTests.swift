@@ -19,9 +19,10 @@ import Testing
 
     @Test func sizesAsPeopleReadThem() {
         #expect(ByteCount.text(999) == "999 B")
-        #expect(ByteCount.text(1_234) == "1.2 kB")
-        #expect(ByteCount.text(52_428_800) == "52.4 MB")
-        #expect(ByteCount.text(999_999_999) == "1.0 GB")
+        #expect(ByteCount.text(1_234) == "1.2 KiB")
+        #expect(ByteCount.text(52_428_800) == "50.0 MiB", "as the README and the limits say it")
+        #expect(ByteCount.text(999_999_999) == "953.7 MiB")
+        #expect(ByteCount.text(1 << 30) == "1.0 GiB")
     }
 
     @Test(arguments: [

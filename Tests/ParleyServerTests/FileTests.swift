@@ -36,7 +36,7 @@ import Testing
         let announced = try await bob.log.first("the announcement") { event in
             if case .message(let message) = event, message.file != nil { message } else { nil }
         }
-        #expect(announced.file == file && announced.text == "alice shared big.bin, 52.4 MB")
+        #expect(announced.file == file && announced.text == "alice shared big.bin, 50.0 MiB")
         #expect(try await bob.connection.files(in: .lobby) == [file])
 
         let downloaded = try await bob.connection.download(file, into: scratch + "/bob")

@@ -18,8 +18,8 @@ import Testing
         let lobby = try #require(carol.welcome.lobby)
         #expect(lobby.isLarge)
         #expect(lobby.members.isEmpty)
-        #expect(lobby.memberCount == 4, "three people and the robot")
-        #expect(lobby.onlineCount == 4)
+        #expect(lobby.memberCount == 3, "three people; the robot is not counted, as in the room list")
+        #expect(lobby.onlineCount == 3)
         await server.finish()
     }
 

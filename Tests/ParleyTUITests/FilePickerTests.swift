@@ -36,7 +36,7 @@ import Testing
         #expect(screen.lines.contains { $0.contains("─ Files in lobby ") })
         #expect(screen.lines.contains { $0.contains("Filter: ▏") })
         let report = try! #require(screen.lines.first { $0.contains("report-final.pdf") })
-        #expect(report.contains("1.2 MB") && report.contains("pdf") && report.contains("bob") && report.contains("2026-11-23 12:34"))
+        #expect(report.contains("1.2 MiB") && report.contains("pdf") && report.contains("bob") && report.contains("2026-11-23 12:34"))
         let rows = ["report-final.pdf", "cat 🐈.png", "Report-draft.txt"].map { name in screen.lines.firstIndex { $0.contains(name) }! }
         #expect(rows == rows.sorted(), "newest first")
         #expect(screen.role(of: "cat 🐈.png") == .selection)
@@ -69,7 +69,7 @@ import Testing
         _ = reduce(&state, .transferProgress(id: 1, TransferReading(done: 300_000, total: 1_000_000, moved: 300_000, seconds: 0.5)))
         let screen = GridScreen(columns: 80, rows: 24)
         render(state, on: screen)
-        #expect(screen.text(row: 23).contains("↑ notes.txt ▕███░░░░░░░▏ 30% · 600.0 kB/s · 2 s left · Esc cancels"))
+        #expect(screen.text(row: 23).contains("↑ notes.txt ▕███░░░░░░░▏ 30% · 585.9 KiB/s · 2 s left · Esc cancels"))
         Fixture.type("still chatting", into: &state)
         #expect(reduce(&state, .key(.enter)) == [.send(id: 1, text: "still chatting", to: .lobby)])
 
@@ -88,7 +88,7 @@ import Testing
         let later = watch.reading(800_000, 1_000_000)
         #expect(later.moved == 200_000 && later.seconds > 0)
         let text = TransferText.line(name: "x", TransferReading(done: 800_000, total: 1_000_000, moved: 200_000, seconds: 1))
-        #expect(text == "x ▕████████░░▏ 80% · 200.0 kB/s · 1 s left")
+        #expect(text == "x ▕████████░░▏ 80% · 195.3 KiB/s · 1 s left")
     }
 
     @Test func tabCompletesLocalPaths() {

@@ -163,3 +163,99 @@ import Testing
         #expect(state.status == nil, "no longer true after moving to dev")
     }
 }
+
+/// The screen says only what is true, and says it whole.
+@Suite struct TruthfulScreenTests {
+    func draw(_ state: AppState) -> GridScreen {
+        let screen = GridScreen(columns: state.size.columns, rows: state.size.rows)
+        render(state, on: screen)
+        return screen
+    }
+
+    func manyRooms(size: Size, current: Int, mentionIn: Int) -> AppState {
+        let names = (1...12).map { "room-\($0)" }.shuffled()
+        var state = Fixture.chat(size: size, rooms: names.map { RoomSnapshot(name: ConversationID(rawValue: $0), members: []) })
+        _ = reduce(&state, .key(.alt(Character("\(current)"))))
+        state.rooms[mentionIn].unread = 2
+        state.rooms[mentionIn].mentions = 1
+        return state
+    }
+
+    @Test func roomsSortAsPeopleCount() {
+        let state = manyRooms(size: Size(columns: 120, rows: 36), current: 1, mentionIn: 2)
+        #expect(state.rooms.map(\.id.rawValue) == ["lobby"] + (1...12).map { "room-\($0)" })
+    }
+
+    @Test(arguments: [Size(columns: 80, rows: 24), Size(columns: 60, rows: 15)])
+    func theTopBarKeepsTheCurrentConversationMentionsNameAndClock(_ size: Size) {
+        var state = manyRooms(size: size, current: 3, mentionIn: 2)
+        // room-12 is the 13th conversation: Ctrl+P from the lobby.
+        _ = reduce(&state, .key(.alt("1")))
+        _ = reduce(&state, .key(.ctrl("p")))
+        let bar = draw(state).text(row: 0)
+        #expect(TextWidth.of(bar) == size.columns)
+        #expect(bar.contains("13:room-12"), "the current one: \(bar)")
+        #expect(bar.contains("3:room-2(2 @1)") || bar.contains("3@1"), "the mention: \(bar)")
+        #expect(bar.contains("…"), "the others stand behind …: \(bar)")
+        #expect(bar.hasSuffix("alice · online · 12:34 "), "the name and the clock: \(bar)")
+        #expect(draw(state).role(of: "13:room-12") == .selection)
+    }
+
+    @Test func topicRowsHereCountsAndAnnouncementsSayWhatIsTrue() {
+        var state = Fixture.chat(rooms: [RoomSnapshot(name: Fixture.dev, members: []), RoomSnapshot(name: Fixture.ops, openTopic: true, members: [])])
+        #expect(draw(state).text(row: 1).trimmingCharacters(in: .whitespaces) == "lobby: no topic", "nobody sets the lobby's")
+        _ = reduce(&state, .key(.alt("2")))
+        #expect(draw(state).text(row: 1).contains("dev: no topic (its creator may set one with /topic TEXT)"))
+        _ = reduce(&state, .key(.alt("3")))
+        #expect(draw(state).text(row: 1).contains("ops: no topic (/topic TEXT sets one)"))
+        _ = reduce(&state, .key(.alt("1")))
+        // A file's announcement names its sharer once, in binary units.
+        let file = FileInfo(id: 1, conversation: .lobby, name: "notes.txt", size: 1_572_864, sha256: String(repeating: "0", count: 64),
+                            type: .text, sender: "alice", time: Fixture.now)
+        _ = reduce(&state, .event(.message(ChatMessage(id: 5, conversation: .lobby, sender: "alice", text: "alice shared notes.txt, 1.6 MB",
+                                                       time: Fixture.now, file: file))))
+        #expect(draw(state).lines.contains { $0.contains("12:34 * alice shared notes.txt, 1.5 MiB") })
+        #expect(!draw(state).lines.contains { $0.contains("alice: alice shared") })
+    }
+
+    @Test func longStatusLinesEndWithAnEllipsisAtAWord() {
+        var state = Fixture.chat(size: Size(columns: 60, rows: 15))
+        _ = reduce(&state, .commandFailed("The server refused this because the room you named does not exist any more; try /rooms for the list."))
+        let status = draw(state).text(row: 14).trimmingCharacters(in: .whitespaces)
+        #expect(status.hasSuffix("…"), "\(status)")
+        let shown = status.dropLast().split(separator: " ").last.map(String.init) ?? ""
+        #expect("The server refused this because the room you named does not exist any more; try /rooms for the list."
+            .split(separator: " ").map(String.init).contains(shown), "ends on a whole word: \(status)")
+    }
+
+    @Test func theHelpWrapsAtSixtyColumnsInsteadOfCuttingLines() {
+        var state = Fixture.chat(size: Size(columns: 60, rows: 15))
+        _ = reduce(&state, .key(.function(1)))
+        var seen: [String] = []
+        for _ in 0..<40 {
+            seen += draw(state).lines
+            _ = reduce(&state, .key(.pageDown))
+        }
+        let text = seen.joined(separator: "\n")
+        // The longest usage line arrives whole, across its wrapped rows.
+        #expect(text.contains("/create [+open] NAME [TOPIC] —"))
+        #expect(text.contains("change its topic)"))
+        #expect(text.contains("/passwd — change your password (your other devices"))
+        #expect(text.contains("must log in again)"))
+        #expect(text.contains("Esc closes") || text.contains("Esc closes this help."))
+    }
+
+    @Test func registeringWithTheSecondFieldEmptyAsksForItInsteadOfSayingTheyDiffer() {
+        var state = AppState(server: "x:1", user: "newbie", theme: "default", size: Size(columns: 80, rows: 24), now: 0)
+        _ = reduce(&state, .key(.ctrl("r")))
+        Fixture.type("long enough", into: &state)
+        guard case .login(var form) = state.phase else { return }
+        form.focus = .password
+        state.phase = .login(form)
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        guard case .login(let after) = state.phase else { return }
+        #expect(after.error == "Type the password again in the second field, to be sure of it.")
+        #expect(after.focus == .confirm)
+        #expect(after.password.text == "long enough", "the first one is kept")
+    }
+}

@@ -32,7 +32,7 @@ import Testing
         #expect(screen.text(row: 0).hasPrefix(" Parley │ 1:lobby "))
         #expect(screen.text(row: 0).hasSuffix(" alice@127.0.0.1:7070 · online · 12:34 "))
         #expect(screen.text(row: 1).hasPrefix(" lobby: no topic"))
-        #expect(screen.text(row: layout.conversationTop).contains("Here 3/4"))
+        #expect(screen.text(row: layout.conversationTop).contains("Here 2/3"), "people: the robot is listed, not counted")
         #expect(screen.text(row: layout.conversationTop + 1).hasSuffix("│ ● alice" + String(repeating: " ", count: layout.usersWidth - 8)))
         #expect(screen.text(row: layout.conversationTop + 2).contains(" ● bob"))
         #expect(screen.text(row: layout.conversationTop + 3).contains(" ● robot"))

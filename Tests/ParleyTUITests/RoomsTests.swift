@@ -111,7 +111,7 @@ import Testing
         render(state, on: screen)
         #expect(screen.text(row: 1).hasPrefix(" dev: builds and bugs"))
         #expect(screen.role(of: " ● robot") == .robot)
-        #expect(screen.lines.contains { $0.contains("Here 2/2") })
+        #expect(screen.lines.contains { $0.contains("Here 1/1") }, "alice; the robot is listed, not counted")
     }
 
     @Test func joinedLeftAndTopicEventsChangeTheirRoomOnly() {

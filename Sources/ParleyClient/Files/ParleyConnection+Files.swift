@@ -54,16 +54,16 @@ extension ParleyConnection {
 
     /// The size and SHA-256 of a local file, read in pieces.
     static func measure(_ path: String) throws -> (Int64, String) {
-        let reader: FileHandle
+        if let problem = LocalPath.problem(uploading: path) { throw ParleyClientError.localFile(problem) }
         do {
-            reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            let reader = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? reader.close() }
+            var hasher = SHA256()
+            let size = try hasher.update(readingAll: reader)
+            return (size, Hex.string(hasher.finalize()))
         } catch {
-            throw ParleyClientError.localFile("cannot read \(path): \(error.localizedDescription)")
+            throw ParleyClientError.localFile(LocalPath.sentence(for: error, path: path))
         }
-        defer { try? reader.close() }
-        var hasher = SHA256()
-        let size = try hasher.update(readingAll: reader)
-        return (size, Hex.string(hasher.finalize()))
     }
 
     /// A conversation's files, newest first.
@@ -83,7 +83,7 @@ extension ParleyConnection {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw ParleyClientError.localFile("cannot create \(directory): \(error.localizedDescription)")
+            throw ParleyClientError.localFile("Cannot make the download folder: " + LocalPath.sentence(for: error, path: directory))
         }
         let partPath = DownloadPlace.partPath(of: file.id, in: directory)
         if let have = (try? FileManager.default.attributesOfItem(atPath: partPath))?[.size] as? Int64, have > file.size {
@@ -93,7 +93,7 @@ extension ParleyConnection {
         do {
             part = try PartFile(path: partPath, expected: file.size, progress: progress)
         } catch {
-            throw ParleyClientError.localFile("cannot write \(partPath): \(error.localizedDescription)")
+            throw ParleyClientError.localFile("Cannot write the download: " + LocalPath.sentence(for: error, path: partPath))
         }
         let offset = part.bytes
         progress(offset, file.size)

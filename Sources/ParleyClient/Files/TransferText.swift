@@ -37,7 +37,7 @@ public final class TransferWatch: Sendable {
     }
 }
 
-/// How a transfer under way reads: "report.pdf ▕████░░░░░░▏ 45% · 12.3 MB/s · 3 s left".
+/// How a transfer under way reads: "report.pdf ▕████░░░░░░▏ 45% · 12.3 MiB/s · 3 s left".
 public enum TransferText {
     public static func line(name: String, _ reading: TransferReading, barWidth: Int = 10) -> String {
         let (done, total) = (reading.done, reading.total)

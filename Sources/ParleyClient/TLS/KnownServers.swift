@@ -32,7 +32,7 @@ public struct KnownServers: Sendable {
             )
             try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw ConfigError(message: "cannot write \(path): \(error.localizedDescription)")
+            throw ConfigError(message: "Cannot save the trusted certificate: " + LocalPath.sentence(for: error, path: path))
         }
     }
 
@@ -41,7 +41,7 @@ public struct KnownServers: Sendable {
         do {
             return try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigError(message: "cannot read \(path): \(error.localizedDescription)")
+            throw ConfigError(message: "Cannot read the trusted certificates: " + LocalPath.sentence(for: error, path: path))
         }
     }
 

@@ -59,6 +59,8 @@ public struct ConversationLog: Hashable, Sendable {
     public var readMarker: Int64?
     /// A room's topic and members; empty for private chats.
     public var topic = ""
+    /// Anyone in the room may change its topic, not only its creator.
+    public var openTopic = false
     public var members: [Member] = []
     /// A large room's head count instead of its members' names.
     public var crowd: Crowd?

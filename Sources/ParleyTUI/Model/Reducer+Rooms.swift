@@ -1,3 +1,4 @@
+import Foundation
 import ParleyClient
 import ParleyDomain
 import ParleyWire
@@ -15,6 +16,7 @@ extension ConversationLog {
 
     mutating func adopt(_ snapshot: RoomSnapshot) {
         topic = snapshot.topic
+        openTopic = snapshot.openTopic
         members = snapshot.members
         crowd = snapshot.isLarge ? Crowd(members: snapshot.memberCount, online: snapshot.onlineCount) : nil
     }
@@ -31,6 +33,7 @@ func adoptRooms(_ state: inout AppState, _ snapshots: [RoomSnapshot], fresh: Boo
         return log
     }
     if state.rooms.isEmpty { state.rooms = [ConversationLog(id: .lobby)] }
+    state.rooms = inBarOrder(state.rooms)
     if state.roomIndex(state.room) == nil { state.room = state.rooms[0].id }
     guard !fresh else { return }
     for snapshot in snapshots {
@@ -55,6 +58,13 @@ func receiveRoomMessage(_ state: inout AppState, _ message: ChatMessage) -> Bool
     return mentioned
 }
 
+/// The lobby first, then by name as people count: room-2 before room-10.
+func inBarOrder(_ rooms: [ConversationLog]) -> [ConversationLog] {
+    rooms.filter { $0.id == .lobby } + rooms.filter { $0.id != .lobby }.sorted {
+        $0.id.rawValue.compare($1.id.rawValue, options: [.numeric, .caseInsensitive]) == .orderedAscending
+    }
+}
+
 /// A room just created or joined: into the list in its place, and on screen.
 func joinedRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
     if let index = state.roomIndex(snapshot.name) {
@@ -64,10 +74,7 @@ func joinedRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
         log.merge(snapshot.history)
         state.rooms[index] = log
     } else {
-        state.rooms.append(ConversationLog(snapshot))
-        let lobby = state.rooms.filter { $0.id == .lobby }
-        let others = state.rooms.filter { $0.id != .lobby }.sorted { $0.id.rawValue.lowercased() < $1.id.rawValue.lowercased() }
-        state.rooms = lobby + others
+        state.rooms = inBarOrder(state.rooms + [ConversationLog(snapshot)])
     }
     if let index = state.directory.firstIndex(where: { $0.name == snapshot.name }) {
         state.directory[index].joined = true
@@ -268,7 +275,7 @@ func runRoomCommand(_ state: inout AppState, _ command: SlashCommand, _ argument
         _ = state.currentInput.take()
         if argument.isEmpty {
             let topic = state.conversation.topic
-            state.conversation.append(system: topic.isEmpty ? "\(state.room) has no topic: /topic TEXT sets one" : "topic of \(state.room): \(topic)", at: state.now)
+            state.conversation.append(system: topic.isEmpty ? "\(state.room) has no topic" : "topic of \(state.room): \(topic)", at: state.now)
             return []
         }
         return [.setTopic(argument, of: state.room)]

@@ -789,6 +789,11 @@ private func submitLogin(_ form: inout LoginForm) -> [Effect] {
         form.error = ProtocolError(error).message
         return []
     }
+    if form.registering && form.confirm.isEmpty {
+        form.error = "Type the password again in the second field, to be sure of it."
+        form.focus = .confirm
+        return []
+    }
     if form.registering && form.password.text != form.confirm.text {
         form.error = "The two passwords differ; type them again."
         form.password = LineEditor()

@@ -65,38 +65,113 @@ private func connectionText(_ connection: ConnectionState) -> String {
 }
 
 /// The conversations in the order of Alt+1..9, with unread counts; the one
-/// with the keys stands out, and so do those that mention you.
+/// with the keys stands out, and so do those that mention you. When they
+/// do not all fit, those nearest the current one stay and "…" stands for
+/// the others; the current one and any with a mention always show, short
+/// ("7@2") if they must, as irssi's activity list does. Your name and the
+/// clock keep the right end.
 private func renderTopBar(_ state: AppState, _ layout: Layout, on screen: Screen) {
     screen.fill(row: layout.topBarRow, role: .bar)
-    var segments: [(String, Role)] = [(" Parley │", .bar)]
-    for (index, log) in state.conversations.enumerated() {
-        var label = "\(index + 1):\(log.id)"
-        if log.mentions > 0 {
-            label += "(\(log.unread) @\(log.mentions))"
-        } else if log.unread > 0 {
-            label += "(\(log.unread))"
+    let clock = "\(connectionText(state.connection)) · " + MessageFormat.clock(state.now, in: state.timeZone) + " "
+    let title = " Parley │"
+    let room = { (right: String) in layout.size.columns - TextWidth.of(title) - TextWidth.of(right) - 1 }
+    let labels = topBarLabels(state)
+    // The full "me@server" when the conversations fit beside it, else the name alone.
+    let full = "\(state.me)@\(state.server) · " + clock
+    let right = labels.fits(room(full)) ? full : "\(state.me) · " + clock
+    screen.write(title, row: layout.topBarRow, column: 0, role: .bar)
+    var column = TextWidth.of(title)
+    for (text, role) in labels.shown(in: room(right)) {
+        screen.write(" ", row: layout.topBarRow, column: column, role: .bar)
+        screen.write(text, row: layout.topBarRow, column: column + 1, role: role)
+        column += 1 + TextWidth.of(text)
+    }
+    screen.write(right, row: layout.topBarRow, column: layout.size.columns - TextWidth.of(right), role: .bar)
+}
+
+/// The top bar's conversation labels and how to fit them in a width.
+struct TopBarLabels {
+    struct Label {
+        var full: String
+        /// The number and counts alone, when even the must-shows do not fit.
+        var short: String
+        var role: Role
+        var mustShow: Bool
+    }
+
+    var labels: [Label]
+    var current: Int
+
+    /// Total width of `shown`, each after a space.
+    static func width(_ shown: [(String, Role)]) -> Int {
+        shown.reduce(0) { $0 + 1 + TextWidth.of($1.0) }
+    }
+
+    func fits(_ width: Int) -> Bool {
+        Self.width(labels.map { ($0.full, $0.role) }) <= width
+    }
+
+    /// The labels that fit in `width`: all if they can; else the must-shows
+    /// and those nearest the current one, with "…" for each run left out.
+    func shown(in width: Int) -> [(String, Role)] {
+        if fits(width) { return labels.map { ($0.full, $0.role) } }
+        var kept = Set(labels.indices.filter { labels[$0].mustShow })
+        let byDistance = labels.indices.filter { !kept.contains($0) }.sorted { abs($0 - current) < abs($1 - current) }
+        func layout(_ kept: Set<Int>, short: Bool) -> [(String, Role)] {
+            var out: [(String, Role)] = []
+            var gap = false
+            for index in labels.indices {
+                guard kept.contains(index) else {
+                    gap = true
+                    continue
+                }
+                if gap { out.append(("…", .bar)) }
+                gap = false
+                let label = labels[index]
+                out.append((short && index != current ? label.short : label.full, label.role))
+            }
+            if gap { out.append(("…", .bar)) }
+            return out
         }
-        segments.append((" ", .bar))
-        segments.append((label, log.id == state.current.id ? .selection : log.mentions > 0 ? .mention : .bar))
+        if Self.width(layout(kept, short: false)) > width {
+            // Even the current one and the mentions are too many: short labels.
+            var shown = layout(kept, short: true)
+            while Self.width(shown) > width, shown.count > 1 { shown.removeLast() }
+            return shown
+        }
+        for index in byDistance {
+            let tried = kept.union([index])
+            if Self.width(layout(tried, short: false)) <= width { kept = tried }
+        }
+        return layout(kept, short: false)
     }
-    // Who and where give way to the conversations when the bar is narrow.
-    let short = "\(connectionText(state.connection)) · " + MessageFormat.clock(state.now, in: state.timeZone) + " "
-    let full = "\(state.me)@\(state.server) · " + short
-    let needed = segments.reduce(0) { $0 + TextWidth.of($1.0) } + 1
-    let right = needed + TextWidth.of(full) <= layout.size.columns ? full : short
-    let end = layout.size.columns - TextWidth.of(right)
-    var column = 0
-    for (text, role) in segments where column < end - 1 {
-        let shown = TextWidth.truncate(text, width: end - 1 - column)
-        screen.write(shown, row: layout.topBarRow, column: column, role: role)
-        column += TextWidth.of(shown)
+}
+
+func topBarLabels(_ state: AppState) -> TopBarLabels {
+    let conversations = state.conversations
+    let current = conversations.firstIndex { $0.id == state.current.id } ?? 0
+    let labels = conversations.enumerated().map { index, log in
+        var counts = ""
+        if log.mentions > 0 {
+            counts = "(\(log.unread) @\(log.mentions))"
+        } else if log.unread > 0 {
+            counts = "(\(log.unread))"
+        }
+        let role: Role = index == current ? .selection : log.mentions > 0 ? .mention : .bar
+        let short = "\(index + 1)" + (log.mentions > 0 ? "@\(log.mentions)" : log.unread > 0 ? "+" : "")
+        return TopBarLabels.Label(full: "\(index + 1):\(log.id)" + counts, short: short, role: role,
+                                  mustShow: index == current || log.mentions > 0)
     }
-    screen.write(right, row: layout.topBarRow, column: max(column + 1, end), role: .bar)
+    return TopBarLabels(labels: labels, current: current)
 }
 
 private func renderTopic(_ state: AppState, _ layout: Layout, on screen: Screen) {
     let topic = state.conversation.topic
-    let text = " \(state.room): " + (topic.isEmpty ? "no topic (/topic TEXT sets one)" : topic)
+    // Only what is true: nobody sets the lobby's topic, the creator sets a
+    // room's unless it is open to all.
+    let none = state.room == .lobby ? "no topic" : state.conversation.openTopic
+        ? "no topic (/topic TEXT sets one)" : "no topic (its creator may set one with /topic TEXT)"
+    let text = " \(state.room): " + (topic.isEmpty ? none : topic)
     screen.write(TextWidth.truncate(text, width: layout.size.columns), row: layout.topicRow, column: 0, role: .hint)
 }
 
@@ -182,7 +257,9 @@ private func renderUsers(_ state: AppState, _ layout: Layout, on screen: Screen)
     }
     let width = layout.usersWidth - 1
     let members = state.conversation.members
-    let crowd = state.conversation.crowd ?? Crowd(members: members.count, online: members.filter(\.online).count)
+    // People, as the room list counts them: the robot is listed, not counted.
+    let people = members.filter { $0.name != ProtocolConstants.robotName }
+    let crowd = state.conversation.crowd ?? Crowd(members: people.count, online: people.filter(\.online).count)
     screen.write(TextWidth.truncate(" Here \(crowd.online)/\(crowd.members)", width: width), row: layout.conversationTop,
                  column: layout.usersColumn, role: .bar)
     if state.conversation.crowd != nil {
@@ -249,7 +326,7 @@ private func waitingText(_ state: AppState) -> String {
     return "⧗ \(count) \(count == 1 ? "line" : "lines") waiting to be sent: the server takes \(state.ratePerSecond.formatted) a second."
 }
 
-/// "↑ report.pdf ▕███░░░░░░░▏ 31% · 4.2 MB/s · 3 s left · Esc cancels"
+/// "↑ report.pdf ▕███░░░░░░░▏ 31% · 4.2 MiB/s · 3 s left · Esc cancels"
 private func transferBar(_ transfer: Transfer, others: Int) -> String {
     let arrow = transfer.kind == .upload ? "↑ " : "↓ "
     let more = others > 0 ? " (+\(others) more)" : ""
@@ -381,6 +458,14 @@ private func renderHelp(_ state: AppState, on screen: Screen) {
     }
     lines.append("Commands")
     lines += SlashCommand.allCases.map { "  " + $0.usage }
+    // Narrower than its lines: each wraps under its text rather than being cut.
+    let inner = min(screen.size.columns - 4, max(40, lines.map { TextWidth.of($0) }.max() ?? 0) + 4) - 3
+    lines = lines.flatMap { line in
+        let indent = line.hasPrefix("  ") ? (line.hasPrefix("  /") ? 4 : 20) : 0
+        return TextWidth.wrap(line, width: inner, continuation: inner - indent).enumerated().map { index, piece in
+            index == 0 ? piece : String(repeating: " ", count: indent) + piece
+        }
+    }
     let room = screen.size.rows - 4  // the box keeps a row above and below, and its borders
     if lines.count > room {
         // Taller than the screen: scroll with Up/Down and PgUp/PgDn.
@@ -390,7 +475,7 @@ private func renderHelp(_ state: AppState, on screen: Screen) {
     } else {
         lines.append("Esc closes this help.")
     }
-    drawBox(title: "Help", lines: lines, on: screen)
+    drawBox(title: "Help", lines: lines, width: inner + 3, on: screen)
 }
 
 /// The room list of `/rooms`, the selected room highlighted and in view.
@@ -462,9 +547,9 @@ private func renderPasswordForm(_ form: PasswordForm, on screen: Screen) {
 
 /// A bordered box in the middle of the screen; returns where its inside is.
 @discardableResult
-func drawBox(title: String, lines: [String], on screen: Screen) -> (top: Int, left: Int, width: Int) {
+func drawBox(title: String, lines: [String], width fixed: Int? = nil, on screen: Screen) -> (top: Int, left: Int, width: Int) {
     let size = screen.size
-    let width = min(size.columns - 4, max(40, lines.map { TextWidth.of($0) }.max() ?? 0) + 4)
+    let width = min(size.columns - 4, fixed ?? max(40, lines.map { TextWidth.of($0) }.max() ?? 0) + 4)
     let height = min(size.rows - 2, lines.count + 2)
     let left = (size.columns - width) / 2
     let top = (size.rows - height) / 2

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyClient
 import TOMLKit
 
 /// How one role looks.
@@ -126,7 +127,7 @@ public struct ThemeLibrary: Sendable {
             do {
                 text = try String(contentsOf: file, encoding: .utf8)
             } catch {
-                throw ThemeError(message: "cannot read \(file.path): \(error.localizedDescription)")
+                throw ThemeError(message: "Cannot read the theme: " + LocalPath.sentence(for: error, path: file.path))
             }
             return try Theme.parse(text, name: name, source: file.path)
         }

@@ -133,10 +133,10 @@ public struct RoomService: Sendable {
             let all = view.memberNames.map { Member(name: $0, online: online.contains($0)) } + (robot.map { [$0] } ?? [])
             members = all.filter(\.online) + all.filter { !$0.online }
         }
-        let robotCount = robot == nil ? 0 : 1
+        // The counts are of people, as in the room list: the robot is listed, not counted.
         return RoomSnapshot(
             name: room.conversation, topic: room.topic, openTopic: room.openTopic, members: members,
-            memberCount: view.memberCount + robotCount, onlineCount: hub.onlineCount(in: room.id) + robotCount,
+            memberCount: view.memberCount, onlineCount: hub.onlineCount(in: room.id),
             history: view.history, hasMore: view.hasMore
         )
     }
