@@ -5,18 +5,13 @@ import Foundation
 /// only the UI thread may touch curses, so the handler only writes the
 /// signal's number (write(2) is safe in a handler) and the loop wakes.
 public final class TerminalSignals {
+    private let pipe = WakePipe("signal")
     /// Read end, for poll().
-    public let fd: Int32
-    private let writeFD: Int32
+    public var fd: Int32 { pipe.readFD }
 
     /// SIGWINCH (resized) and SIGCONT (continued after a stop).
     public init() {
-        var fds: [Int32] = [0, 0]
-        precondition(pipe(&fds) == 0, "cannot create the signal pipe")
-        for fd in fds { _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) }
-        fd = fds[0]
-        writeFD = fds[1]
-        signalPipeWriteFD = writeFD
+        signalPipeWriteFD = pipe.writeFD
         for signal in [SIGWINCH, SIGCONT] {
             var action = sigaction()
             action.__sigaction_handler.sa_handler = { number in
@@ -32,20 +27,11 @@ public final class TerminalSignals {
     deinit {
         for signal in [SIGWINCH, SIGCONT] { Foundation.signal(signal, SIG_DFL) }
         signalPipeWriteFD = -1
-        close(fd)
-        close(writeFD)
     }
 
     /// The signals that arrived since the last call, each once.
     public func drain() -> Set<Int32> {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        var seen = Set<Int32>()
-        while true {
-            let count = read(fd, &buffer, buffer.count)
-            guard count > 0 else { break }
-            for byte in buffer.prefix(count) { seen.insert(Int32(byte)) }
-        }
-        return seen
+        Set(pipe.drain().map(Int32.init))
     }
 
     /// Whether a shell's job control can continue this process once
