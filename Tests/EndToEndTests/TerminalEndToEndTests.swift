@@ -107,6 +107,33 @@ import Testing
     }
 }
 
+extension TerminalEndToEndTests {
+    /// Forty lines typed faster than the server's rate limit (a burst of
+    /// 20, then 5 a second): each arrives once, in order, none merged.
+    @Test func linesTypedFasterThanTheRateLimitAllArriveInOrder() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let (server, port) = try ServerProcess.started(in: directory)
+        let configHome = directory + "/config"
+        try await tmux.logIn("alice", port: port, configHome: configHome)
+        var keys: [String] = []
+        for n in 1...40 { keys += ["-l", "burst \(n)", ";", "send-keys", "-t", "alice", "Enter", ";", "send-keys", "-t", "alice"] }
+        try tmux.run(["send-keys", "-t", "alice"] + keys.dropLast(4))
+        try await tmux.wait("alice", until: "lines shown as waiting") { $0.contains("waiting to be sent") || $0.contains("alice: burst 40") }
+        try await tmux.wait("alice", until: "every line taken", timeout: .seconds(30)) {
+            $0.contains("alice: burst 40") && !$0.contains("⧗")
+        }
+        let (status, output, errors) = try await ParleyCommand.script(["history", "--limit", "60"], user: "bob", port: port, configHome: configHome)
+        #expect(status == 0, "\(errors)")
+        let sent = output.split(separator: "\n").compactMap { line in line.firstMatch(of: /alice: (burst \d+)$/).map { String($0.1) } }
+        #expect(sent == (1...40).map { "burst \($0)" })
+        let screen = try tmux.screen("alice")
+        #expect(screen.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces) == ">" }, "the box is empty:\n\(screen)")
+        server.process.terminate()
+        _ = server.finish()
+    }
+}
+
 /// Waits until `condition` holds, checking every 50 ms.
 func waitFor(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
