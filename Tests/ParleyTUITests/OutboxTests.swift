@@ -157,6 +157,11 @@ import Testing
         #expect(state.status?.text == "carol is online.")
         _ = reduce(&state, .tick(now: state.now + noticeMillis))
         #expect(state.status == nil)
+        // In a busy room no tick comes; any action clears a hint past its time.
+        state.status = StatusMessage(text: "carol is online.", kind: .hint, until: state.now + 1_000)
+        state.now += 2_000
+        _ = reduce(&state, .event(.message(Fixture.message(40, from: "bob", "busy"))))
+        #expect(state.status == nil)
         _ = reduce(&state, .joined(RoomSnapshot(name: Fixture.ops, members: [])))
         #expect(state.status?.text.hasPrefix("You are in ops") == true)
         _ = reduce(&state, .key(.alt("2")))

@@ -5,6 +5,9 @@ import ParleyWire
 /// The front end's only logic: how an action changes the state, and what
 /// it asks the outside world to do. Pure: no I/O, no curses, no clock.
 public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
+    if case .tick(let now) = action { state.now = now }
+    // Whatever woke the loop, a hint past its time is gone.
+    if let until = state.status?.until, until <= state.now { state.status = nil }
     let effects = reduceAction(&state, action)
     // A hint is news for a while; then the status line is free again.
     if let status = state.status, status.kind == .hint, status.until == nil {
@@ -27,9 +30,8 @@ private func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect]
         return reducePaste(&state, text)
     case .resize(let size):
         state.size = size
-    case .tick(let now):
-        state.now = now
-        if let until = state.status?.until, until <= now { state.status = nil }
+    case .tick:
+        break
     case .loginFailed(let reason):
         if case .login(var form) = state.phase {
             form.error = reason
