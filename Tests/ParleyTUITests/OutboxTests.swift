@@ -98,6 +98,7 @@ import Testing
         #expect(state.status?.text == "bob: psst — F3 opens")
         Fixture.type("by now", into: &state)
         #expect(state.conversation.input.text == "I am typing in the lobby now")
+        #expect(state.status?.text == "bob: psst — F3 opens", "typing on does not wipe the notice")
         // F3 opens it; its own draft is separate and the lobby's waits.
         _ = reduce(&state, .key(.function(3)))
         #expect(state.activeChat == .direct("bob"))

@@ -254,7 +254,8 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         switch key {
         case .character(let c):
             state.currentInput.insert(String(c))
-            state.status = nil
+            // Typing answers an error; a hint (a message for you) stays its time.
+            if state.status?.kind == .error { state.status = nil }
         default:
             break
         }
