@@ -46,6 +46,19 @@ import Testing
         try tmux.send("alice", "Enter")
         try await tmux.wait("alice", for: "alice@127.0.0.1:\(port) · online")
 
+        // A long message wraps greedily on the real terminal: every row but
+        // its last holds as many words as fit (no stray one-word rows).
+        let words = (0..<80).map { String(format: "word%02d", $0) }.joined(separator: " ")
+        try tmux.type("alice", words)
+        try tmux.send("alice", "Enter")
+        try await tmux.wait("alice", for: "word79")
+        func rowsAreFull(_ screen: String, columns: Int) -> Bool {
+            let rows = screen.split(separator: "\n").filter { $0.contains("word") && !$0.hasPrefix(">") }
+                .map { $0.split(separator: "│").first.map(String.init) ?? "" }
+            return rows.count > 2 && rows.dropLast().allSatisfy { $0.split(separator: " ").filter { $0.hasPrefix("word") }.count >= 5 }
+        }
+        #expect(rowsAreFull(try tmux.screen("alice"), columns: 100), "\(try tmux.screen("alice"))")
+
         // Resized with no key and no traffic: laid out anew at once (the
         // minute's clock would wake it within 60 s; this waits 10).
         for (columns, rows) in [(80, 24), (60, 15), (100, 30)] {
@@ -53,6 +66,7 @@ import Testing
             try await tmux.wait("alice", until: "laid out at \(columns)×\(rows)", timeout: .seconds(10)) {
                 laidOut($0, columns: columns, rows: rows)
             }
+            if columns == 80 { #expect(rowsAreFull(try tmux.screen("alice"), columns: 80), "\(try tmux.screen("alice"))") }
         }
 
         // Home and End as tmux sends them under TERM=xterm-256color.
