@@ -52,12 +52,13 @@ import Testing
         try tmux.type("alice", words)
         try tmux.send("alice", "Enter")
         try await tmux.wait("alice", for: "word79")
-        func rowsAreFull(_ screen: String, columns: Int) -> Bool {
+        func rowsAreFull(_ screen: String) -> Bool {
             let rows = screen.split(separator: "\n").filter { $0.contains("word") && !$0.hasPrefix(">") }
                 .map { $0.split(separator: "│").first.map(String.init) ?? "" }
             return rows.count > 2 && rows.dropLast().allSatisfy { $0.split(separator: " ").filter { $0.hasPrefix("word") }.count >= 5 }
         }
-        #expect(rowsAreFull(try tmux.screen("alice"), columns: 100), "\(try tmux.screen("alice"))")
+        let wide = try tmux.screen("alice")
+        #expect(rowsAreFull(wide), "\(wide)")
 
         // Resized with no key and no traffic: laid out anew at once (the
         // minute's clock would wake it within 60 s; this waits 10).
@@ -66,7 +67,10 @@ import Testing
             try await tmux.wait("alice", until: "laid out at \(columns)×\(rows)", timeout: .seconds(10)) {
                 laidOut($0, columns: columns, rows: rows)
             }
-            if columns == 80 { #expect(rowsAreFull(try tmux.screen("alice"), columns: 80), "\(try tmux.screen("alice"))") }
+            if columns == 80 {
+                let narrow = try tmux.screen("alice")
+                #expect(rowsAreFull(narrow), "\(narrow)")
+            }
         }
 
         // Home and End as tmux sends them under TERM=xterm-256color.
