@@ -39,6 +39,65 @@ public enum MessageFormat {
         return stamp + body(message).replacingOccurrences(of: "\n", with: indent)
     }
 
+    /// One message as one line of JSON, for scripts (`--json`): id,
+    /// conversation, sender, time (RFC 3339, UTC), text, and the file it
+    /// announces if any. The text is as sent: JSON escapes what would
+    /// drive a terminal.
+    public static func jsonLine(_ message: ChatMessage) -> String {
+        struct Line: Encodable {
+            struct File: Encodable {
+                let id: Int64
+                let name: String
+                let size: Int64
+                let type: String
+                let sha256: String
+            }
+            let id: Int64
+            let conversation: String
+            let sender: String
+            let time: String
+            let text: String
+            let file: File?
+        }
+        let line = Line(
+            id: message.id, conversation: message.conversation.rawValue, sender: message.sender,
+            time: rfc3339(message.time), text: message.text,
+            file: message.file.map { Line.File(id: $0.id, name: $0.name, size: $0.size, type: $0.type.rawValue, sha256: $0.sha256) }
+        )
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding strings and numbers cannot fail.
+        return String(decoding: (try? encoder.encode(line)) ?? Data("{}".utf8), as: UTF8.self)
+    }
+
+    /// "2026-11-30T17:45:03.120Z".
+    public static func rfc3339(_ millis: Int64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+    }
+
+    /// A date as people type it on a command line: `2026-11-30`,
+    /// `2026-11-30 17:45`, or RFC 3339 (`2026-11-30T17:45:00Z`); without a
+    /// zone, in `zone`. Milliseconds since the epoch, or nil.
+    public static func parseDate(_ text: String, in zone: TimeZone) -> Int64? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let rfc = ISO8601DateFormatter()
+        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime, .withFractionalSeconds], [.withInternetDateTime]] {
+            rfc.formatOptions = options
+            if let date = rfc.date(from: trimmed) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        }
+        let local = DateFormatter()
+        local.locale = Locale(identifier: "en_US_POSIX")
+        local.timeZone = zone
+        for format in ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd"] {
+            local.dateFormat = format
+            if let date = local.date(from: trimmed) { return Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+        }
+        return nil
+    }
+
     /// Text from the server as it may be shown: control characters (escape
     /// sequences among them) and format characters (bidirectional
     /// overrides, invisible spaces) become `⟨U+202E⟩`, so that nobody's text

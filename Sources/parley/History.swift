@@ -6,21 +6,57 @@ import ParleyWire
 
 struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print a conversation's latest messages, oldest first: [YYYY-MM-DD HH:MM] name: text"
+        abstract: "Print a conversation's messages, oldest first: [YYYY-MM-DD HH:MM] name: text",
+        discussion: """
+        Pages through the history by itself, however many messages are asked for. \
+        Dates are 2026-11-30, "2026-11-30 17:45" (local time) or RFC 3339 (2026-11-30T17:45:00Z).
+        """
     )
 
     @OptionGroup var account: AccountOptions
 
     @OptionGroup var target: ConversationOption
 
-    @Option(help: "How many messages (1 to 200).")
-    var limit = 50
+    @Option(help: "How many messages: the newest N of those selected (default 50; with --after, the first N after it).")
+    var limit: Int?
+
+    @Flag(help: "Every message selected, however many.")
+    var all = false
+
+    @Option(help: "Only messages with an id below ID.")
+    var before: Int64?
+
+    @Option(help: "Only messages with an id above ID, oldest first: resume after the last id printed.")
+    var after: Int64?
+
+    @Option(help: "Only messages sent at or after DATE.")
+    var since: String?
+
+    @Option(help: "Only messages sent at or before DATE.")
+    var until: String?
+
+    @Flag(help: "One JSON object per message per line: id, conversation, sender, time (RFC 3339), text, file.")
+    var json = false
+
+    func validate() throws {
+        if all && limit != nil { throw ValidationError("--all and --limit ask for different things: give one.") }
+        if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more (or use --all).") }
+        for (flag, text) in [("--since", since), ("--until", until)] {
+            if let text, MessageFormat.parseDate(text, in: .current) == nil {
+                throw ValidationError("\(flag) \"\(text)\" is not a date: write 2026-11-30, \"2026-11-30 17:45\" or 2026-11-30T17:45:00Z.")
+            }
+        }
+    }
 
     func run() async throws {
+        let query = HistoryQuery(
+            limit: all ? nil : (limit ?? 50), beforeID: before, afterID: after,
+            since: since.flatMap { MessageFormat.parseDate($0, in: .current) },
+            until: until.flatMap { MessageFormat.parseDate($0, in: .current) }
+        )
         try await account.withConnection { connection, _ in
-            let slice = try await connection.history(of: target.conversation, page: .latest(limit: limit))
-            for message in slice.messages {
-                print(MessageFormat.historyLine(message, in: .current))
+            try await connection.readHistory(of: target.conversation, query) { message in
+                print(json ? MessageFormat.jsonLine(message) : MessageFormat.historyLine(message, in: .current))
             }
         }
     }

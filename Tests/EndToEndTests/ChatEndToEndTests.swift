@@ -1,4 +1,6 @@
 import Foundation
+import ParleyClient
+import ParleyDomain
 import ParleyTestSupport
 import Testing
 
@@ -86,6 +88,49 @@ import Testing
 /// `parley send` and `parley history` against a real server.
 @Suite struct ScriptingTests {
     let directory = TestServer.makeDataDirectory()
+
+    /// `parley history` pages by itself for any --limit and --all, and
+    /// selects by id and by date; --json is one object per line.
+    @Test func historyPagesSelectsAndPrintsJSON() async throws {
+        let (server, port) = try ServerProcess.started(in: directory, limits: "rate_burst = 1000\nrate_per_second = 1000\nhistory_page_max = 100")
+        defer { server.process.terminate(); _ = server.finish() }
+        let config = directory + "/config"
+        let (writer, _) = try await ParleyConnection.open(
+            host: "127.0.0.1", port: port, name: "writer", password: "password-of-writer", register: true, options: server.options
+        )
+        var sent: [ChatMessage] = []
+        for n in 1...450 { sent.append(try await writer.send("line \(n)")) }
+        await writer.close()
+        func run(_ arguments: String...) async throws -> [String] {
+            let (status, output, errors) = try await ParleyCommand.script(["history"] + arguments, user: "reader", port: port, configHome: config)
+            #expect(status == 0, "\(arguments): \(errors)")
+            return output.split(separator: "\n").map(String.init)
+        }
+        func texts(_ lines: [String]) -> [String] { lines.compactMap { $0.firstMatch(of: /writer: (line \d+)$/).map { String($0.1) } } }
+
+        #expect(texts(try await run("--limit", "300")) == (151...450).map { "line \($0)" }, "the newest 300, over three pages")
+        let everything = try await run("--all", "--json")
+        let objects = try everything.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        #expect(objects.count == 450)
+        #expect(objects.compactMap { $0["text"] as? String } == (1...450).map { "line \($0)" })
+        #expect(objects.compactMap { $0["id"] as? Int64 } == sent.map(\.id))
+        #expect(objects.allSatisfy { $0["sender"] as? String == "writer" && $0["conversation"] as? String == "lobby" })
+        #expect(objects.allSatisfy { ($0["time"] as? String)?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil })
+
+        #expect(texts(try await run("--after", "\(sent[99].id)", "--limit", "3")) == ["line 101", "line 102", "line 103"])
+        #expect(texts(try await run("--before", "\(sent[99].id)", "--limit", "2")) == ["line 98", "line 99"])
+        #expect(texts(try await run("--after", "\(sent[399].id)", "--all")) == (401...450).map { "line \($0)" }, "resume after the last id printed")
+        let from = MessageFormat.rfc3339(sent[200].time), to = MessageFormat.rfc3339(sent[210].time)
+        let window = sent.filter { $0.time >= sent[200].time && $0.time <= sent[210].time }.map(\.text)
+        #expect(texts(try await run("--since", from, "--until", to, "--all")) == window)
+        #expect(texts(try await run("--since", from, "--limit", "5")) == Array(sent.suffix(5).map(\.text)))
+
+        for (arguments, expected) in [(["--limit", "0"], "--limit must be 1 or more"), (["--since", "yesterday"], "is not a date"),
+                                      (["--all", "--limit", "5"], "give one")] {
+            let (status, _, errors) = try await ParleyCommand.script(["history"] + arguments, user: "reader", port: port, configHome: config)
+            #expect(status != 0 && errors.contains(expected), "\(arguments): \(errors)")
+        }
+    }
 
     @Test func aScriptChangesThePasswordAndDeletingNeedsYes() async throws {
         let (server, port) = try ServerProcess.started(in: directory)

@@ -55,9 +55,10 @@ extension ServerProcess {
     /// the cheap one of the other suites: these tests are about the
     /// screens, and beside the rest of the suite a debug build's scrypt at
     /// full cost kept the clients at their login past the timeout.
-    static func started(in directory: String, port: Int = 0) throws -> (ServerProcess, Int) {
+    /// `limits` are lines for the config file's `[limits]`.
+    static func started(in directory: String, port: Int = 0, limits: String = "") throws -> (ServerProcess, Int) {
         let config = directory + "/server.toml"
-        try "[password_hash]\nlog_n = 10\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "[password_hash]\nlog_n = 10\n[limits]\n\(limits)\n".write(toFile: config, atomically: true, encoding: .utf8)
         let server = try ServerProcess([
             "--port", "\(port)", "--data-dir", directory + "/data", "--config", config, "--log-level", "warning",
         ])

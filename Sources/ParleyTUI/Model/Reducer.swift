@@ -54,7 +54,7 @@ private func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect]
             state.status = nil
         }
         // The room list, for /join's completion.
-        var effects: [Effect] = [.listRooms(show: false)]
+        let effects: [Effect] = [.listRooms(show: false)]
         return effects + showAway(&state, welcome.away)
     case .awayArrived(let messages):
         return showAway(&state, messages)
