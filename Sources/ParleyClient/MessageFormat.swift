@@ -72,11 +72,12 @@ public enum MessageFormat {
 
     /// "2026-11-30T17:45:03.120Z".
     public static func rfc3339(_ millis: Int64) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: Date(timeIntervalSince1970: Double(millis) / 1000))
+        let parts = components(millis, utc)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.year!, parts.month!, parts.day!,
+                      parts.hour!, parts.minute!, parts.second!, Int(millis % 1000))
     }
+
+    private static let utc = TimeZone(identifier: "UTC")!
 
     /// A date as people type it on a command line: `2026-11-30`,
     /// `2026-11-30 17:45`, or RFC 3339 (`2026-11-30T17:45:00Z`); without a
@@ -128,7 +129,7 @@ public enum MessageFormat {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar.dateComponents(
-            [.year, .month, .day, .hour, .minute], from: Date(timeIntervalSince1970: Double(millis) / 1000)
+            [.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: Double(millis) / 1000)
         )
     }
 }

@@ -20,9 +20,7 @@ public enum LocalPath {
     public static func problem(uploading path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return sentence(errno: errno, path: path) }
-        if (info.st_mode & S_IFMT) == S_IFDIR {
-            return "\(path) is a folder; only single files can be shared (pack a folder with zip or tar first)."
-        }
+        if (info.st_mode & S_IFMT) == S_IFDIR { return sentence(errno: EISDIR, path: path) }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             return "\(path) is not a regular file (a device, a pipe or a socket); upload a file."
         }

@@ -91,7 +91,8 @@ public final class TerminalApp {
                     dispatch(.commandFailed("\(key) does nothing here: no shell's job control would bring Parley back."), screen: screen)
                     continue
                 }
-                screen.suspend()
+                // The terminal as it was before curses, for the shell.
+                screen.end()
                 TerminalSignals.suspend()
                 dispatch(.resize(screen.resume()), screen: screen)
             default:

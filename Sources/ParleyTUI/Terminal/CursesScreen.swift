@@ -44,11 +44,6 @@ public final class CursesScreen: Screen {
         endwin()
     }
 
-    /// Gives the terminal back as it was (before Ctrl+Z stops the program).
-    public func suspend() {
-        end()
-    }
-
     /// Takes the terminal again after a stop: whatever the shell did to it
     /// meanwhile (cooked mode, echo, another screen), curses' own modes come
     /// back, and the next `present` redraws every cell. The size may have
