@@ -8,7 +8,7 @@ extension ParleyConnection {
     /// when the server no longer takes the token.
     public static func open(
         host: String, port: Int, name: String, password: String, token: String? = nil,
-        register: Bool = false, createIfMissing: Bool = false, takeOver: Bool = false,
+        register: Bool = false, createIfMissing: Bool = false, takeOver: Bool = false, quiet: Bool = false,
         options: Options = Options()
     ) async throws -> (ParleyConnection, Welcome) {
         let connection = try await connect(host: host, port: port, options: options)
@@ -22,12 +22,12 @@ extension ParleyConnection {
             }
             if let token {
                 do {
-                    return (connection, try await connection.resume(name: name, token: token, takeOver: takeOver))
+                    return (connection, try await connection.resume(name: name, token: token, takeOver: takeOver, quiet: quiet))
                 } catch let error as ParleyClientError where error.code == .authTokenInvalid {
                     // Expired or revoked: the password still works.
                 }
             }
-            return (connection, try await connection.logIn(name: name, password: password, takeOver: takeOver))
+            return (connection, try await connection.logIn(name: name, password: password, takeOver: takeOver, quiet: quiet))
         } catch {
             await connection.close()
             throw error

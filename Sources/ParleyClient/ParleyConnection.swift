@@ -125,16 +125,18 @@ public final class ParleyConnection: Sendable {
         return name
     }
 
-    /// Logs in. With `takeOver`, a session of the same account elsewhere is
-    /// closed instead of this login being refused.
-    public func logIn(name: String, password: String, takeOver: Bool = false) async throws -> Welcome {
-        try await welcome(for: .logIn(name: name, password: password, takeOver: takeOver))
+    /// Logs in. With `takeOver`, the account's sessions elsewhere are
+    /// closed instead of this login being refused at the server's limit;
+    /// a `quiet` session (a script's) is not announced and does not make
+    /// the user online.
+    public func logIn(name: String, password: String, takeOver: Bool = false, quiet: Bool = false) async throws -> Welcome {
+        try await welcome(for: .logIn(name: name, password: password, takeOver: takeOver, quiet: quiet))
     }
 
     /// Logs in again with the token an earlier welcome carried, without the
     /// server's slow password check.
-    public func resume(name: String, token: String, takeOver: Bool = false) async throws -> Welcome {
-        try await welcome(for: .resume(name: name, token: token, takeOver: takeOver))
+    public func resume(name: String, token: String, takeOver: Bool = false, quiet: Bool = false) async throws -> Welcome {
+        try await welcome(for: .resume(name: name, token: token, takeOver: takeOver, quiet: quiet))
     }
 
     /// Revokes this session's resume token.

@@ -47,8 +47,6 @@ extension ServerAddress {
             return "Wrong name or password on \(self). New here? Press Ctrl+R to register."
         case .nameTaken?:
             return "That name is taken; choose another."
-        case .authAlreadyOnline?:
-            return "That account is logged in elsewhere. Log out there first."
         default:
             return error.description
         }

@@ -9,8 +9,9 @@ public enum DomainError: Error, Hashable, Sendable {
     /// Too many failed logins for the account or from the address; the
     /// next try is taken in `seconds`.
     case loginThrottled(seconds: Int)
-    /// The user is online elsewhere and did not ask to take over.
-    case alreadyOnline(name: String)
+    /// The account has `max` sessions already (`max_sessions_per_user`)
+    /// and this login did not ask to take over.
+    case tooManySessions(name: String, max: Int)
     case tokenInvalid
     /// `max` accounts were registered from this address within the hour.
     case tooManyRegistrations(max: Int)
@@ -99,7 +100,7 @@ public enum DomainError: Error, Hashable, Sendable {
         switch self {
         case .badPassword: .authBadPassword
         case .loginThrottled: .authThrottled
-        case .alreadyOnline: .authAlreadyOnline
+        case .tooManySessions: .authTooManySessions
         case .tokenInvalid: .authTokenInvalid
         case .tooManyRegistrations, .tooManyRoomsCreated, .requestDeclinedRecently: .rateLimited
         case .loginRequired: .authRequired

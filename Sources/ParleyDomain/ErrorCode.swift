@@ -10,7 +10,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let authBadPassword = ErrorCode(rawValue: "auth.bad_password")
     /// Too many failed logins; the sentence says how long to wait.
     public static let authThrottled = ErrorCode(rawValue: "auth.throttled")
-    public static let authAlreadyOnline = ErrorCode(rawValue: "auth.already_online")
+    /// The account is logged in at `max_sessions_per_user` places already.
+    public static let authTooManySessions = ErrorCode(rawValue: "auth.too_many_sessions")
     public static let authRequired = ErrorCode(rawValue: "auth.required")
     public static let authAlreadyLoggedIn = ErrorCode(rawValue: "auth.already_logged_in")
     /// The server's storage is full: nothing was saved; reading still works.

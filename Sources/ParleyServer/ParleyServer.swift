@@ -112,7 +112,7 @@ public final class ParleyServer: Sendable {
         // Its own threads, so that a burst of logins never stalls file bytes.
         let fileIO = NIOThreadPool(numberOfThreads: 2)
         fileIO.start()
-        let hub = Hub(presenceLimit: configuration.limits.largeRoomMembers)
+        let hub = Hub(presenceLimit: configuration.limits.largeRoomMembers, maxSessionsPerUser: configuration.maxSessionsPerUser)
         let hasher = PasswordHasher(cost: configuration.passwordCost)
         // A random password's hash, made once: a name nobody has costs a
         // login the same check as a wrong password.

@@ -68,7 +68,7 @@ enum FuzzInput {
     private static func checkRules(_ message: ClientMessage) {
         guard case .request(_, let request) = message else { return }
         switch request {
-        case .register(let name, let password), .logIn(let name, let password, _):
+        case .register(let name, let password), .logIn(let name, let password, _, _):
             _ = try? NameRules.validate(name)
             _ = try? PasswordRules.validate(password)
         case .send(_, let text):

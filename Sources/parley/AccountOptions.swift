@@ -16,6 +16,12 @@ struct AccountOptions: ParsableArguments {
     @Flag(help: "Create the account first if it does not exist.")
     var register = false
 
+    @Flag(
+        name: .customLong("take-over"),
+        help: "When the account is logged in at as many places as the server allows, close the others instead of giving up."
+    )
+    var takeOver = false
+
     @Option(help: "Config file (default $XDG_CONFIG_HOME/parley/config.toml).")
     var config: String?
 
@@ -74,6 +80,8 @@ struct AccountOptions: ParsableArguments {
     }
 
     /// For scripts: the user and password must be given, not asked for.
+    /// The session is quiet: nobody hears a script come and go, and it
+    /// leaves the private messages that wait for the person.
     func scriptedLogin() async throws -> (ParleyConnection, Welcome) {
         let config = try loadConfig()
         let address = try address(config)
@@ -87,7 +95,7 @@ struct AccountOptions: ParsableArguments {
         do {
             return try await ParleyConnection.open(
                 host: address.host, port: address.port, name: name, password: password,
-                register: register, createIfMissing: register, options: options
+                register: register, createIfMissing: register, takeOver: takeOver, quiet: true, options: options
             )
         } catch {
             throw CleanExit.failure(address.sentence(for: error))

@@ -102,7 +102,9 @@ struct Chat: AsyncParsableCommand {
     private func logInBeforeStarting(_ runtime: ChatRuntime, user: String, password: String, address: ServerAddress) async throws -> (Welcome, ServerLimits) {
         while true {
             do {
-                return try await runtime.logIn(name: user, password: password, register: account.register, createIfMissing: account.register)
+                return try await runtime.logIn(
+                    name: user, password: password, register: account.register, createIfMissing: account.register, takeOver: account.takeOver
+                )
             } catch let error as ParleyClientError {
                 if case .cannotConnect = error, wait {
                     FileHandle.standardError.write(Data("parley: \(error); trying again in 2 s\n".utf8))

@@ -73,17 +73,6 @@ import Testing
         await server.finish()
     }
 
-    @Test func aSecondLoginIsRefusedWhileTheFirstIsOnline() async throws {
-        let server = try await TestServer.start()
-        let first = try await server.user("alice")
-        let second = try await server.connect()
-        #expect(await rejectionCode { _ = try await second.logIn(name: "alice", password: "correct horse") } == .authAlreadyOnline)
-        // The refused login changed nothing for the first session.
-        try await first.connection.send("still mine")
-        #expect(first.log.ended == false)
-        await server.finish()
-    }
-
     @Test func takingOverClosesTheOldSessionWithAReasonAndNobodySeesALeave() async throws {
         let server = try await TestServer.start()
         let watcher = try await server.user("watcher")

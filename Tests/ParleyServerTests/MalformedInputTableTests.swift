@@ -42,6 +42,8 @@ import Testing
             $0.failedLoginsBeforeDelay = 3
             // The table keeps one file of ten bytes; the quota row asks for more.
             $0.maxUploadBytesPerUser = 25
+            // One place per account, so that alice's second login is past it.
+            $0.maxSessionsPerUser = 1
         }
         let alice = try await server.user("alice")
         let bob = try await server.user("bob")
@@ -82,7 +84,7 @@ import Testing
         try await check(.register(name: "carol", password: String(repeating: "p", count: 1025)), .passwordTooLong)
         try await table.succeed(.register(name: "carol", password: "long enough"))
         try await check(.logIn(name: "carol", password: "wrong password", takeOver: false), .authBadPassword)
-        try await check(.logIn(name: "alice", password: "correct horse", takeOver: false), .authAlreadyOnline)
+        try await check(.logIn(name: "alice", password: "correct horse", takeOver: false), .authTooManySessions)
         try await check(.resume(name: "carol", token: "not a token", takeOver: false), .authTokenInvalid)
         try await table.succeed(.logIn(name: "carol", password: "long enough", takeOver: false))
         try await check(.logIn(name: "carol", password: "long enough", takeOver: false), .authAlreadyLoggedIn)

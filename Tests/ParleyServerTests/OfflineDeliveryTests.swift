@@ -55,19 +55,9 @@ import Testing
             try await raw.send(.request(id: 1, .logIn(name: "bob", password: "correct horse", takeOver: false)))
             await raw.close()
         }
-        // A dropped login may still be online for a moment: until the server
-        // has seen its connection close, bob is refused as already online.
-        let deadline = ContinuousClock.now + .seconds(10)
-        var welcome: Welcome?
-        while welcome == nil {
-            let connection = try await server.connect()
-            do {
-                welcome = try await connection.logIn(name: "bob", password: "correct horse")
-            } catch let error as ParleyClientError where error.code == .authAlreadyOnline && ContinuousClock.now < deadline {
-                await connection.close()
-            }
-        }
-        #expect(welcome?.away.map(\.id) == sent.map(\.id))
+        // The dropped logins may still count as sessions: one more is within the limit.
+        let welcome = try await server.connect().logIn(name: "bob", password: "correct horse")
+        #expect(welcome.away.map(\.id) == sent.map(\.id))
         await server.finish()
     }
 

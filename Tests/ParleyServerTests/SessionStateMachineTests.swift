@@ -19,10 +19,10 @@ import Testing
     }
 
     /// A machine past the hello with `ann` logged in.
-    func loggedIn() -> SessionStateMachine {
+    func loggedIn(quiet: Bool = false) -> SessionStateMachine {
         var machine = SessionStateMachine()
         _ = machine.helloReceived(version: ProtocolConstants.version)
-        _ = machine.requestReceived(id: 1, .logIn(name: "ann", password: "pw", takeOver: false))
+        _ = machine.requestReceived(id: 1, .logIn(name: "ann", password: "pw", takeOver: false, quiet: quiet))
         _ = machine.nextRequest()
         _ = machine.loginSucceeded(ann, welcome: Welcome(user: "ann", rooms: []))
         machine.requestFinished()
@@ -97,7 +97,7 @@ import Testing
         var machine = SessionStateMachine()
         _ = machine.helloReceived(version: ProtocolConstants.version)
         _ = machine.requestReceived(id: 1, .logIn(name: "ann", password: "pw", takeOver: false))
-        #expect(machine.nextRequest()?.action == .logIn(id: 1, name: "ann", .password("pw"), takeOver: false))
+        #expect(machine.nextRequest()?.action == .logIn(id: 1, .init(name: "ann", credentials: .password("pw"), takeOver: false, quiet: false)))
         machine.requestFinished()
         _ = machine.requestReceived(id: 2, .resume(name: "ann", token: "t", takeOver: true))
         #expect(machine.nextRequest()?.action == .refuse(id: 2, .alreadyLoggedIn))
@@ -116,7 +116,7 @@ import Testing
         #expect(answered)
         machine.requestFinished()
         _ = machine.requestReceived(id: 2, .logIn(name: "ann", password: "good", takeOver: false))
-        #expect(machine.nextRequest()?.action == .logIn(id: 2, name: "ann", .password("good"), takeOver: false))
+        #expect(machine.nextRequest()?.action == .logIn(id: 2, .init(name: "ann", credentials: .password("good"), takeOver: false, quiet: false)))
     }
 
     /// Events that come while the welcome is read wait for it; those the
@@ -148,6 +148,28 @@ import Testing
         #expect(machine.eventDelivered(live) == .write)
         let waiting = event(.message(message(8, in: .direct("ben"))), waiting: true)
         #expect(machine.eventDelivered(waiting) == .writeAndMarkDelivered)
+    }
+
+    /// A script's session shows a waiting message but never takes delivery
+    /// of it: it waits for the person, whether it comes during the login
+    /// or after.
+    @Test func aQuietSessionNeverTakesDeliveryOfAWaitingMessage() {
+        var machine = SessionStateMachine()
+        _ = machine.helloReceived(version: ProtocolConstants.version)
+        _ = machine.requestReceived(id: 1, .resume(name: "ann", token: "t", takeOver: false, quiet: true))
+        #expect(machine.nextRequest()?.action == .logIn(id: 1, .init(name: "ann", credentials: .token("t"), takeOver: false, quiet: true)))
+        let held = event(.message(message(9, in: .direct("ben"))), waiting: true)
+        #expect(machine.eventDelivered(held) == .none)
+        guard case .welcome(let sent, let events) = machine.loginSucceeded(ann, welcome: Welcome(user: "ann", rooms: [])) else {
+            Issue.record("no welcome")
+            return
+        }
+        #expect(sent.away.isEmpty)
+        #expect(events == [held.bytes])
+
+        var quiet = loggedIn(quiet: true)
+        let waiting = event(.message(message(10, in: .direct("ben"))), waiting: true)
+        #expect(quiet.eventDelivered(waiting) == .write)
     }
 
     @Test func nothingIsWrittenBeforeTheLoginOrWhileClosing() {

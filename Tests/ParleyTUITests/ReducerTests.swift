@@ -230,4 +230,19 @@ import Testing
         Fixture.type("password1", into: &typed)
         #expect(reduce(&typed, .key(.enter)) == [.logIn(name: "alice", password: "password1", register: true)])
     }
+
+    /// At the server's limit of sessions the form offers to take over; the
+    /// key does nothing otherwise.
+    @Test func atTheSessionLimitCtrlTLogsInClosingTheOthers() {
+        var state = AppState(server: "x:1", user: "alice", theme: "default", size: Size(columns: 80, rows: 24), now: 0)
+        Fixture.type("password1", into: &state)
+        #expect(reduce(&state, .key(.ctrl("t"))).isEmpty, "nothing to take over yet")
+        #expect(reduce(&state, .key(.enter)) == [.logIn(name: "alice", password: "password1", register: false)])
+        _ = reduce(&state, .loginFailed("\"alice\" is logged in at 10 places already.", canTakeOver: true))
+        guard case .login(let refused) = state.phase else { return }
+        #expect(refused.error == "\"alice\" is logged in at 10 places already. Press Ctrl+T to log in here and close the others.")
+        #expect(reduce(&state, .key(.ctrl("t"))) == [.logIn(name: "alice", password: "password1", register: false, takeOver: true)])
+        guard case .login(let busy) = state.phase else { return }
+        #expect(busy.busy && !busy.canTakeOver)
+    }
 }

@@ -57,6 +57,7 @@ public enum ConfigurationFile {
             try limits.int("max_reply_bytes").map { config.limits.maxReplyBytes = $0 }
             try limits.double("resume_token_hours").map { config.resumeTokenHours = $0 }
             try limits.int("resume_tokens_per_user").map { config.resumeTokensPerUser = $0 }
+            try limits.int("max_sessions_per_user").map { config.maxSessionsPerUser = $0 }
             try limits.int("max_database_bytes").map { config.maxDatabaseBytes = Int64($0) }
             try limits.double("coalesce_ms").map { config.coalesceMilliseconds = $0 }
             try limits.double("coalesce_max_ms").map { config.coalesceMaxMilliseconds = $0 }

@@ -25,6 +25,8 @@ public struct ServerConfiguration: Sendable {
     public var resumeTokenHours = 30.0 * 24
     /// Tokens kept per user (one per password login); older ones are revoked.
     public var resumeTokensPerUser = 20
+    /// Places one account may be logged in at once, scripts included.
+    public var maxSessionsPerUser = 10
     /// Events to one client are gathered this long, then written at once:
     /// fewer system calls in a busy room for a delay nobody sees.
     public var coalesceMilliseconds = 4.0
@@ -130,6 +132,7 @@ public struct ServerConfiguration: Sendable {
         )
         try require(maxDatabaseBytes >= 0, "limits.max_database_bytes", "must be 0 (no limit) or more")
         try require(resumeTokensPerUser >= 1, "limits.resume_tokens_per_user", "must be at least 1")
+        try require(maxSessionsPerUser >= 1, "limits.max_sessions_per_user", "must be at least 1")
         try require(maxOutboundBytes >= 64 * 1024, "limits.max_outbound_bytes", "must be at least 65536")
         // A reply alone must never look like a reader that fell behind.
         try require(

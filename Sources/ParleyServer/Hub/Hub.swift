@@ -41,17 +41,31 @@ public protocol SessionSink: AnyObject, Sendable {
 /// and every fan-out go through it; it knows domain events, and encodes
 /// each once per wire format among its recipients (`EventFormat`).
 public final class Hub: Sendable {
-    public enum AttachOutcome: Sendable {
-        /// `replaced`: the user was online elsewhere and moved here.
-        case attached(replaced: Bool)
-        case alreadyOnline
+    public enum AttachOutcome: Sendable, Equatable {
+        /// `cameOnline`: the user was not online before (no interactive
+        /// session), and the user's rooms heard of the arrival.
+        case attached(cameOnline: Bool)
+        /// The user has `max` sessions already and did not take over.
+        case tooManySessions(max: Int)
     }
 
     private struct Session {
-        let name: String
         let sink: any SessionSink
+        /// A script's session: it gets every event, but its arrival and
+        /// departure are nobody's business and it does not make the user
+        /// online.
+        let quiet: Bool
+    }
+
+    /// A user with at least one session, interactive or quiet.
+    private struct User {
+        let name: String
+        var sessions: [Session]
         /// The user's rooms by name key, so that posting needs no lookup.
-        var rooms: [String: StoredConversation]
+        var rooms: [String: StoredConversation] = [:]
+
+        /// Online, as others see it: some session has a person behind it.
+        var online: Bool { sessions.contains { !$0.quiet } }
     }
 
     /// The sessions of one event loop that speak one format, handed an
@@ -63,25 +77,30 @@ public final class Hub: Sendable {
     }
 
     private struct State {
-        var sessions: [String: Session] = [:]
-        /// Online members of each room, by user key.
+        var users: [String: User] = [:]
+        /// The members of each room with a session, by user key.
         var present: [Int64: Set<String>] = [:]
-        /// Each room's online sessions grouped by loop, kept between
-        /// changes of presence: a message to a room then costs no lookup
-        /// per member.
+        /// Each room's sessions grouped by loop, kept between changes of
+        /// presence: a message to a room then costs no lookup per member.
         var groups: [Int64: [LoopGroup]] = [:]
 
         mutating func join(_ key: String, _ room: StoredConversation) {
             present[room.id, default: []].insert(key)
             groups[room.id] = nil
-            sessions[key]?.rooms[NameRules.key(for: room.name)] = room
+            users[key]?.rooms[NameRules.key(for: room.name)] = room
         }
 
         mutating func leave(_ key: String, _ room: StoredConversation) {
             present[room.id]?.remove(key)
             if present[room.id]?.isEmpty == true { present[room.id] = nil }
             groups[room.id] = nil
-            sessions[key]?.rooms[NameRules.key(for: room.name)] = nil
+            users[key]?.rooms[NameRules.key(for: room.name)] = nil
+        }
+
+        /// A session of `key` came or went: the rooms' groups are stale.
+        mutating func sessionsChanged(of key: String) {
+            guard let rooms = users[key]?.rooms.values else { return }
+            for room in rooms { groups[room.id] = nil }
         }
 
         mutating func groups(in room: Int64) -> [LoopGroup] {
@@ -92,58 +111,93 @@ public final class Hub: Sendable {
         }
 
         func sinks(in room: Int64, excluding: String?) -> [any SessionSink] {
-            (present[room] ?? []).compactMap { $0 == excluding ? nil : sessions[$0]?.sink }
+            (present[room] ?? []).flatMap { key in
+                key == excluding ? [] : (users[key]?.sessions ?? []).map(\.sink)
+            }
+        }
+
+        func onlineKeys(in room: Int64) -> [String] {
+            (present[room] ?? []).filter { users[$0]?.online == true }
         }
     }
 
     private let state = Mutex(State())
     /// Past this many online members, a room hears nobody come and go.
     private let presenceLimit: Int
+    /// `max_sessions_per_user`: places one account may be logged in at once.
+    public let maxSessionsPerUser: Int
 
-    public init(presenceLimit: Int = .max) {
+    public init(presenceLimit: Int = .max, maxSessionsPerUser: Int = 10) {
         self.presenceLimit = presenceLimit
+        self.maxSessionsPerUser = maxSessionsPerUser
     }
 
-    /// Marks a user online through `sink`, present in `rooms`. With
-    /// `takeOver`, a session the user already has is told why and closed;
-    /// the user never appears to leave, so nobody else hears about it.
-    public func attach(_ sink: any SessionSink, name: String, key: String, rooms: [StoredConversation], takeOver: Bool) -> AttachOutcome {
-        let outcome: (replaced: (any SessionSink)?, attached: Bool) = state.withLock { state in
-            let previous = state.sessions[key]
-            if previous != nil && !takeOver { return (nil, false) }
-            if let previous {
-                for room in previous.rooms.values { state.leave(key, room) }
+    /// Adds a session of a user, present in `rooms`. Past
+    /// `maxSessionsPerUser` it is refused, unless it takes over: then
+    /// every other session of the user is told why and closed. A user who
+    /// stays online throughout never appears to leave or arrive.
+    public func attach(
+        _ sink: any SessionSink, name: String, key: String, rooms: [StoredConversation], quiet: Bool, takeOver: Bool
+    ) -> AttachOutcome {
+        let max = maxSessionsPerUser
+        let outcome: (replaced: [any SessionSink], wasOnline: Bool, attached: Bool) = state.withLock { state in
+            var user = state.users[key] ?? User(name: name, sessions: [])
+            let wasOnline = user.online
+            var replaced: [any SessionSink] = []
+            if takeOver {
+                replaced = user.sessions.map(\.sink)
+                user.sessions = []
+            } else if user.sessions.count >= max {
+                return ([], wasOnline, false)
             }
-            state.sessions[key] = Session(name: name, sink: sink, rooms: [:])
+            user.sessions.append(Session(sink: sink, quiet: quiet))
+            state.users[key] = user
             for room in rooms { state.join(key, room) }
-            return (previous?.sink, true)
+            state.sessionsChanged(of: key)
+            return (replaced, wasOnline, true)
         }
-        guard outcome.attached else { return .alreadyOnline }
-        if let replaced = outcome.replaced {
-            replaced.close(because: .sessionReplaced)
-        } else {
+        guard outcome.attached else { return .tooManySessions(max: max) }
+        for replaced in outcome.replaced { replaced.close(because: .sessionReplaced) }
+        let cameOnline = !quiet && !outcome.wasOnline
+        if cameOnline {
             for room in rooms {
                 announcePresence(.joined(conversation: room.conversation, user: name, newMember: false), in: room.id, excluding: key)
             }
         }
-        return .attached(replaced: outcome.replaced != nil)
+        if quiet && outcome.wasOnline && !outcome.replaced.isEmpty, let user = state.withLock({ $0.users[key] }) {
+            // A quiet session took over every interactive one: the user is gone.
+            announceDeparture(of: user, reason: .replaced)
+        }
+        return .attached(cameOnline: cameOnline)
     }
 
-    /// Marks a user offline unless another session has taken over since;
-    /// true when the user did go offline.
+    /// Takes a session out; true when that took the user offline (it was
+    /// the last interactive session), and the user's rooms heard so.
     @discardableResult
     public func detach(_ sink: any SessionSink, key: String, reason: Departure) -> Bool {
-        let gone: Session? = state.withLock { state in
-            guard let session = state.sessions[key], session.sink === sink else { return nil }
-            for room in session.rooms.values { state.leave(key, room) }
-            state.sessions[key] = nil
-            return session
+        let gone: User? = state.withLock { state in
+            guard var user = state.users[key], let index = user.sessions.firstIndex(where: { $0.sink === sink }) else {
+                return nil
+            }
+            let wasOnline = user.online
+            state.sessionsChanged(of: key)
+            user.sessions.remove(at: index)
+            state.users[key] = user
+            if user.sessions.isEmpty {
+                for room in user.rooms.values { state.leave(key, room) }
+                state.users[key] = nil
+            }
+            return wasOnline && !user.online ? user : nil
         }
         guard let gone else { return false }
-        for room in gone.rooms.values {
-            announcePresence(.left(conversation: room.conversation, user: gone.name, reason: reason, stillMember: true), in: room.id)
-        }
+        announceDeparture(of: gone, reason: reason)
         return true
+    }
+
+    private func announceDeparture(of user: User, reason: Departure) {
+        for room in user.rooms.values {
+            announcePresence(.left(conversation: room.conversation, user: user.name, reason: reason, stillMember: true), in: room.id)
+        }
     }
 
     private func announcePresence(_ event: ChatEvent, in room: Int64, excluding key: String? = nil) {
@@ -166,33 +220,39 @@ public final class Hub: Sendable {
         publish(.left(conversation: room.conversation, user: name, reason: .leftRoom, stillMember: false), in: room.id)
     }
 
-    /// The room called `roomKey` if the online user `key` is in it: the
-    /// fast path of posting, with no database read.
+    /// The room called `roomKey` if the user `key`, with a session here,
+    /// is in it: the fast path of posting, with no database read.
     public func room(_ roomKey: String, of key: String) -> StoredConversation? {
-        state.withLock { $0.sessions[key]?.rooms[roomKey] }
+        state.withLock { $0.users[key]?.rooms[roomKey] }
     }
 
-    /// The rooms an online user is in.
+    /// The rooms of a user with a session here.
     public func rooms(of key: String) -> [StoredConversation] {
-        state.withLock { $0.sessions[key].map { Array($0.rooms.values) } ?? [] }
+        state.withLock { $0.users[key].map { Array($0.rooms.values) } ?? [] }
     }
 
+    /// Online as people see it: some interactive session is logged in.
     public func isOnline(key: String) -> Bool {
-        state.withLock { $0.sessions[key] != nil }
+        state.withLock { $0.users[key]?.online == true }
+    }
+
+    /// How many sessions the user has, interactive and quiet.
+    public func sessionCount(of key: String) -> Int {
+        state.withLock { $0.users[key]?.sessions.count ?? 0 }
     }
 
     /// Names of the online members of a room.
     public func onlineNames(in room: Int64) -> [String] {
-        state.withLock { state in (state.present[room] ?? []).compactMap { state.sessions[$0]?.name } }
+        state.withLock { state in state.onlineKeys(in: room).compactMap { state.users[$0]?.name } }
     }
 
     public func onlineCount(in room: Int64) -> Int {
-        state.withLock { $0.present[room]?.count ?? 0 }
+        state.withLock { $0.onlineKeys(in: room).count }
     }
 
-    /// Encodes `event` once and hands it to those of `keys` who are online.
+    /// Encodes `event` once and hands it to every session of each of `keys`.
     public func deliver(_ event: ChatEvent, to keys: [String], waiting: Bool = false) {
-        let sinks = state.withLock { state in keys.compactMap { state.sessions[$0]?.sink } }
+        let sinks = state.withLock { state in keys.flatMap { (state.users[$0]?.sessions ?? []).map(\.sink) } }
         hand(event, to: Self.group(sinks), waiting: waiting)
     }
 

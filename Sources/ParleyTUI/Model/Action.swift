@@ -9,7 +9,9 @@ public enum Action: Sendable {
     case paste(String)
     case resize(Size)
     case tick(now: Int64)
-    case loginFailed(String)
+    /// `canTakeOver`: refused at the server's limit of sessions per
+    /// account; logging in with take-over would close the others.
+    case loginFailed(String, canTakeOver: Bool = false)
     case loggedIn(Welcome, limits: ServerLimits)
     /// Messages fetched after a reconnect, newer than what the view had.
     case caughtUp([ChatMessage])
@@ -51,7 +53,7 @@ public enum Action: Sendable {
 
 /// What the reducer asks the outside world to do.
 public enum Effect: Hashable, Sendable {
-    case logIn(name: String, password: String, register: Bool)
+    case logIn(name: String, password: String, register: Bool, takeOver: Bool = false)
     /// Sends outbox line `id`; lines leave one after another, in order.
     case send(id: Int, text: String, to: ConversationID)
     case changePassword(old: String, new: String)

@@ -91,6 +91,9 @@ public struct LoginForm: Hashable, Sendable {
     public var registering = false
     public var focus = Field.name
     public var error: String?
+    /// The last login was refused at the server's limit of sessions: the
+    /// take-over key may log in anyway, closing the others.
+    public var canTakeOver = false
     public var busy = false
 
     public init(name: String) {

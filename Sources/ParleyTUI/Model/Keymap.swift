@@ -24,6 +24,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case redraw, suspend
     case nextField = "next-field"
     case toggleRegister = "toggle-register"
+    case takeOver = "take-over"
 
     public var summary: String {
         switch self {
@@ -65,6 +66,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
         case .quitIfEmpty: "quit when the line is empty, else delete under the cursor"
         case .nextField: "next field of the login form"
         case .toggleRegister: "login form: switch between logging in and registering"
+        case .takeOver: "login form, when the account is logged in at as many places as the server allows: log in here and close the others"
         }
     }
 }
@@ -95,7 +97,7 @@ public struct Keymap: Sendable {
         .function(1): .help, .escape: .closePopup,
         .function(2): .focusFriends, .function(3): .nextChat, .function(4): .closeChat, .function(5): .files,
         .ctrl("c"): .quit, .ctrl("d"): .quitIfEmpty, .ctrl("l"): .redraw, .ctrl("z"): .suspend,
-        .ctrl("r"): .toggleRegister, .backTab: .nextField,
+        .ctrl("r"): .toggleRegister, .ctrl("t"): .takeOver, .backTab: .nextField,
     ])
 
     public func command(for key: Key) -> Command? { bindings[key] }

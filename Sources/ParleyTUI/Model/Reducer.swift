@@ -32,9 +32,12 @@ private func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect]
         state.size = size
     case .tick:
         break
-    case .loginFailed(let reason):
+    case .loginFailed(let reason, let canTakeOver):
         if case .login(var form) = state.phase {
-            form.error = reason
+            form.canTakeOver = canTakeOver
+            form.error = canTakeOver
+                ? reason + " Press \(state.keymap.label(for: .takeOver)) to log in here and close the others."
+                : reason
             form.busy = false
             state.phase = .login(form)
         }
@@ -315,7 +318,7 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.currentInput.deleteForward()
     case .redraw: return [.redraw]
     case .suspend: return [.suspend]
-    case .nextField, .toggleRegister: break
+    case .nextField, .toggleRegister, .takeOver: break
     }
     return []
 }
@@ -688,6 +691,8 @@ private func reduceLoginKey(_ form: inout LoginForm, _ key: Key, state: inout Ap
     switch command {
     case .send?:
         return submitLogin(&form)
+    case .takeOver? where form.canTakeOver:
+        return submitLogin(&form, takeOver: true)
     case .nextField?, .complete?, .recallNext?:
         form.moveFocus(by: 1)
     case .recallPrevious?:
@@ -783,7 +788,7 @@ private func submitPassword(_ form: inout PasswordForm) -> [Effect] {
     return [.changePassword(old: form.current.text, new: form.new.text)]
 }
 
-private func submitLogin(_ form: inout LoginForm) -> [Effect] {
+private func submitLogin(_ form: inout LoginForm, takeOver: Bool = false) -> [Effect] {
     let name = form.name.text
     do {
         try NameRules.validate(name)
@@ -805,8 +810,9 @@ private func submitLogin(_ form: inout LoginForm) -> [Effect] {
         return []
     }
     form.error = nil
+    form.canTakeOver = false
     form.busy = true
-    return [.logIn(name: name, password: form.password.text, register: form.registering)]
+    return [.logIn(name: name, password: form.password.text, register: form.registering, takeOver: takeOver)]
 }
 
 extension LoginForm {
@@ -817,6 +823,7 @@ extension LoginForm {
         case .confirm: change(&confirm)
         }
         error = nil
+        canTakeOver = false
     }
 
     mutating func moveFocus(by step: Int) {

@@ -56,13 +56,14 @@ public final class ChatRuntime: Sendable {
 
     public func perform(_ effect: Effect) {
         switch effect {
-        case .logIn(let name, let password, let register):
+        case .logIn(let name, let password, let register, let takeOver):
             Task {
                 do {
-                    let (welcome, limits) = try await logIn(name: name, password: password, register: register)
+                    let (welcome, limits) = try await logIn(name: name, password: password, register: register, takeOver: takeOver)
                     inbox.post(.loggedIn(welcome, limits: limits))
                 } catch {
-                    inbox.post(.loginFailed(address.sentence(for: error)))
+                    let atLimit = (error as? ParleyClientError)?.code == .authTooManySessions
+                    inbox.post(.loginFailed(address.sentence(for: error), canTakeOver: atLimit))
                 }
             }
         case .send(let id, let text, let conversation):
@@ -232,8 +233,10 @@ public final class ChatRuntime: Sendable {
         inbox.post(.reconnectCountdown(attempt: attempt, inSeconds: 0))
         let (name, password, token) = session.withLock { ($0.name, $0.password, $0.token) }
         do {
-            // The server may not have noticed the old connection died yet.
-            let (welcome, limits) = try await logIn(name: name, password: password, token: token, register: false, takeOver: true)
+            // The old connection counts as a session until the server notices
+            // it died; one more is within the limit, and taking over would
+            // close the account's other devices.
+            let (welcome, limits) = try await logIn(name: name, password: password, token: token, register: false)
             inbox.post(.loggedIn(welcome, limits: limits))
             guard let connection = session.withLock({ $0.connection }) else { return }
             var missed: [ChatMessage] = []

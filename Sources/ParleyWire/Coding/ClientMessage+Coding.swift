@@ -63,13 +63,15 @@ extension Request {
             self = .logIn(
                 name: try container.decode(String.self, forKey: "name"),
                 password: try container.decode(String.self, forKey: "password"),
-                takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false
+                takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false,
+                quiet: try container.decodeIfPresent(Bool.self, forKey: "quiet") ?? false
             )
         case "resume":
             self = .resume(
                 name: try container.decode(String.self, forKey: "name"),
                 token: try container.decode(String.self, forKey: "token"),
-                takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false
+                takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false,
+                quiet: try container.decodeIfPresent(Bool.self, forKey: "quiet") ?? false
             )
         case "logout": self = .logout
         case "password_change":
@@ -134,16 +136,18 @@ extension Request {
             try container.encode("register", forKey: "type")
             try container.encode(name, forKey: "name")
             try container.encode(password, forKey: "password")
-        case .logIn(let name, let password, let takeOver):
+        case .logIn(let name, let password, let takeOver, let quiet):
             try container.encode("login", forKey: "type")
             try container.encode(name, forKey: "name")
             try container.encode(password, forKey: "password")
             try container.encode(takeOver, forKey: "take_over")
-        case .resume(let name, let token, let takeOver):
+            if quiet { try container.encode(true, forKey: "quiet") }
+        case .resume(let name, let token, let takeOver, let quiet):
             try container.encode("resume", forKey: "type")
             try container.encode(name, forKey: "name")
             try container.encode(token, forKey: "token")
             try container.encode(takeOver, forKey: "take_over")
+            if quiet { try container.encode(true, forKey: "quiet") }
         case .logout: try container.encode("logout", forKey: "type")
         case .changePassword(let password, let newPassword):
             try container.encode("password_change", forKey: "type")

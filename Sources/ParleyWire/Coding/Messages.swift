@@ -25,10 +25,13 @@ public struct ServerHello: Hashable, Sendable {
 /// What a client asks; every request carries an id its reply echoes.
 public enum Request: Hashable, Sendable {
     case register(name: String, password: String)
-    case logIn(name: String, password: String, takeOver: Bool)
+    /// `takeOver` closes the account's other sessions instead of being
+    /// refused at `max_sessions_per_user`; a `quiet` session (a script's)
+    /// is not announced and does not make the user online.
+    case logIn(name: String, password: String, takeOver: Bool, quiet: Bool = false)
     /// Logs in again with the token a password login's welcome gave: no
     /// slow password check, so a thousand clients can come back at once.
-    case resume(name: String, token: String, takeOver: Bool)
+    case resume(name: String, token: String, takeOver: Bool, quiet: Bool = false)
     /// Revokes the token this session logged in with or was given.
     case logout
     /// Sets a new password once `password` is checked; every resume token

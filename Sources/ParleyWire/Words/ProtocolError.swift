@@ -27,7 +27,8 @@ extension ProtocolError {
         case .badPassword(let name): "Wrong name or password for \"\(name)\" (or no such account); check both, or register."
         case .loginThrottled(let seconds):
             "Too many failed logins for this account or from your address; try again in \(seconds) second\(seconds == 1 ? "" : "s")."
-        case .alreadyOnline(let name): "\"\(name)\" is already logged in elsewhere; log in with take-over to move the session here."
+        case .tooManySessions(let name, let max):
+            "\"\(name)\" is logged in at \(max) places already, the most this server allows; log out of one, or log in with take-over to close the others."
         case .tokenInvalid: "That resume token is unknown, expired or revoked; log in with the password."
         case .tooManyRegistrations(let max): "At most \(max) accounts are registered from one address in an hour; try again later."
         case .tooManyRoomsCreated(let max): "You created \(max) rooms today, the most this server allows; try again tomorrow."

@@ -124,8 +124,8 @@ final class SessionHandler: ChannelInboundHandler {
             switch action {
             case .refuse(let id, let error):
                 reply(id, .error(ProtocolError(error)))
-            case .logIn(let id, let name, let credentials, let takeOver):
-                logIn(name: name, with: credentials, takeOver: takeOver, id: id)
+            case .logIn(let id, let login):
+                logIn(login, id: id)
                 return
             case .run(let id, let request, let user):
                 run(id, request, user: user)
@@ -237,11 +237,11 @@ final class SessionHandler: ChannelInboundHandler {
         let user: StoredUser
         let welcome: Welcome
         let friends: [StoredUser]
-        /// The user only moved here from another session.
-        let replaced: Bool
+        /// The user was not online before this session: friends hear so.
+        let cameOnline: Bool
     }
 
-    private func logIn(name: String, with credentials: SessionStateMachine.Credentials, takeOver: Bool, id: UInt32) {
+    private func logIn(_ login: SessionStateMachine.Login, id: UInt32) {
         guard let context else { return }
         let outlet = SessionOutlet(handler: self, eventLoop: context.eventLoop, format: services.format)
         let services = self.services
@@ -249,21 +249,24 @@ final class SessionHandler: ChannelInboundHandler {
         let channel = context.channel
         let promise = context.eventLoop.makePromise(of: Arrived.self)
         promise.completeWithTask {
-            let user = switch credentials {
-            case .password(let password): try await services.accounts.authenticate(name: name, password: password, from: address)
-            case .token(let token): try await services.accounts.resume(name: name, token: token)
+            let user = switch login.credentials {
+            case .password(let password): try await services.accounts.authenticate(name: login.name, password: password, from: address)
+            case .token(let token): try await services.accounts.resume(name: login.name, token: token)
             }
             let key = NameRules.key(for: user.name)
             let rooms = try await services.rooms.rooms(of: user)
             // A connection that closed while its password was checked must
             // not take the account over from the session that is still there.
             guard channel.isActive else { throw CancellationError() }
-            guard case .attached(let replaced) = services.hub.attach(outlet, name: user.name, key: key, rooms: rooms, takeOver: takeOver) else {
-                throw DomainError.alreadyOnline(name: user.name)
+            let attached = services.hub.attach(
+                outlet, name: user.name, key: key, rooms: rooms, quiet: login.quiet, takeOver: login.takeOver
+            )
+            guard case .attached(let cameOnline) = attached else {
+                throw DomainError.tooManySessions(name: user.name, max: services.hub.maxSessionsPerUser)
             }
             do {
                 var token: String?
-                switch credentials {
+                switch login.credentials {
                 case .password:
                     do {
                         token = try await services.accounts.issueToken(for: user)
@@ -274,8 +277,10 @@ final class SessionHandler: ChannelInboundHandler {
                 case .token(let resumed):
                     token = resumed
                 }
-                let (welcome, friendships) = try await services.welcomes.welcome(for: user, in: rooms, token: token)
-                return Arrived(user: user, welcome: welcome, friends: friendships.friends, replaced: replaced)
+                let (welcome, friendships) = try await services.welcomes.welcome(
+                    for: user, in: rooms, token: token, takingAway: !login.quiet
+                )
+                return Arrived(user: user, welcome: welcome, friends: friendships.friends, cameOnline: cameOnline)
             } catch {
                 services.hub.detach(outlet, key: key, reason: .connectionLost)
                 throw error
@@ -299,9 +304,9 @@ final class SessionHandler: ChannelInboundHandler {
                 cancelDeadlines()
                 frameLimit.bytes = services.limits.maxFrameBytes
                 token = welcome.token
-                services.logger.info("logged in", metadata: ["user": "\(arrived.user.name)"])
+                services.logger.info("logged in", metadata: ["user": "\(arrived.user.name)", "quiet": "\(machine.quiet)"])
                 reply(id, .welcome(welcome))
-                if !arrived.replaced { services.friends.announce(arrived.user, online: true, to: arrived.friends) }
+                if arrived.cameOnline { services.friends.announce(arrived.user, online: true, to: arrived.friends) }
                 for bytes in events { context?.write(wrapOutboundOut(bytes), promise: nil) }
                 context?.flush()
                 machine.requestFinished()

@@ -30,10 +30,24 @@ struct SessionStateMachine {
         case token(String)
     }
 
+    /// What a login asks for.
+    struct Login: Sendable, Equatable {
+        let name: String
+        let credentials: Credentials
+        /// Close the account's other sessions rather than be refused at
+        /// the limit.
+        let takeOver: Bool
+        /// A script's session: unannounced, not online, and it never
+        /// takes delivery of a waiting private message.
+        let quiet: Bool
+    }
+
     private(set) var state = State.awaitingHello
     /// Why the session ends, told to the others in the `left` event.
     private(set) var departure = Departure.quit
     private var loggedOut = false
+    /// The session logged in (or is logging in) as a quiet one.
+    private(set) var quiet = false
     private var queue: [(id: UInt32, request: Request)] = []
     private var busy = false
     private var readsHeld = false
@@ -110,7 +124,7 @@ struct SessionStateMachine {
         case run(id: UInt32, Request, user: StoredUser?)
         /// Check the credentials and read the welcome; then
         /// `loginSucceeded` or `loginFailed`.
-        case logIn(id: UInt32, name: String, Credentials, takeOver: Bool)
+        case logIn(id: UInt32, Login)
         /// Answer at once; the next request may start.
         case refuse(id: UInt32, DomainError)
     }
@@ -134,10 +148,10 @@ struct SessionStateMachine {
         switch request {
         case .register:
             return .run(id: id, request, user: nil)
-        case .logIn(let name, let password, let takeOver):
-            return logIn(id, name, .password(password), takeOver)
-        case .resume(let name, let token, let takeOver):
-            return logIn(id, name, .token(token), takeOver)
+        case .logIn(let name, let password, let takeOver, let quiet):
+            return logIn(id, Login(name: name, credentials: .password(password), takeOver: takeOver, quiet: quiet))
+        case .resume(let name, let token, let takeOver, let quiet):
+            return logIn(id, Login(name: name, credentials: .token(token), takeOver: takeOver, quiet: quiet))
         default:
             guard case .loggedIn(let user) = state else { return .refuse(id: id, .loginRequired) }
             // The client is leaving: however its socket ends now, it quit.
@@ -146,10 +160,11 @@ struct SessionStateMachine {
         }
     }
 
-    private mutating func logIn(_ id: UInt32, _ name: String, _ credentials: Credentials, _ takeOver: Bool) -> StartAction {
+    private mutating func logIn(_ id: UInt32, _ login: Login) -> StartAction {
         guard case .awaitingLogin = state else { return .refuse(id: id, .alreadyLoggedIn) }
         state = .loggingIn(held: [])
-        return .logIn(id: id, name: name, credentials, takeOver: takeOver)
+        quiet = login.quiet
+        return .logIn(id: id, login)
     }
 
     mutating func requestFinished() {
@@ -182,7 +197,7 @@ struct SessionStateMachine {
         for event in held {
             if case .message(let message) = event.event {
                 if message.id <= seen[message.conversation] ?? .min || away.contains(message.id) { continue }
-                if event.waiting {
+                if event.waiting && !quiet {
                     welcome.away.append(message)
                     continue
                 }
@@ -216,7 +231,7 @@ struct SessionStateMachine {
     mutating func eventDelivered(_ event: OutboundEvent) -> DeliveryAction {
         switch state {
         case .loggedIn:
-            return event.waiting ? .writeAndMarkDelivered : .write
+            return event.waiting && !quiet ? .writeAndMarkDelivered : .write
         case .loggingIn(var held):
             // Let go of the state's copy first, or every append copies the array.
             state = .loggingIn(held: [])

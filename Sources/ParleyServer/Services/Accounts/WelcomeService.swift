@@ -12,12 +12,18 @@ struct WelcomeService: Sendable {
 
     /// `rooms` are the user's, in which the user is present already, so that
     /// a message committed meanwhile comes as an event or in the history.
-    func welcome(for user: StoredUser, in rooms: [StoredConversation], token: String?) async throws -> (Welcome, Friendships) {
+    /// `takingAway`: the session takes delivery of the private messages
+    /// that wait (a quiet one does not: it would leave them unread).
+    func welcome(
+        for user: StoredUser, in rooms: [StoredConversation], token: String?, takingAway: Bool
+    ) async throws -> (Welcome, Friendships) {
         let limits = chat.limits
-        let stored = try await store.welcome(of: user, in: rooms, size: self.rooms.viewSize, waitingAtMost: limits.historyPageMax)
+        let stored = try await store.welcome(
+            of: user, in: rooms, size: self.rooms.viewSize, waitingAtMost: limits.historyPageMax
+        )
         // One budget for the whole welcome: the waiting messages first (they
         // are delivered once), then each room's newest, the lobby first.
-        let away = chat.waitingBatch(stored.away)
+        let away = takingAway ? chat.waitingBatch(stored.away) : (messages: [], more: false)
         var left = limits.maxReplyBytes - away.messages.reduce(0) { $0 + ReplyBudget.cost(of: $1) }
         let snapshots = stored.rooms.map(self.rooms.snapshot(of:)).map { snapshot in
             var snapshot = snapshot
