@@ -171,6 +171,12 @@ public final class ParleyConnection: Sendable {
         return (messages, more)
     }
 
+    /// Moves the account's read position in `conversation` forward to
+    /// message `id`; every session of the account hears a `read` event.
+    public func markRead(_ conversation: ConversationID, through id: Int64) async throws {
+        _ = try await request(.markRead(conversation: conversation, through: id))
+    }
+
     private func welcome(for login: Request) async throws -> Welcome {
         guard case .welcome(let welcome) = try await request(login) else { throw unexpected("welcome") }
         return welcome

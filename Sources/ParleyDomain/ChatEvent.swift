@@ -15,6 +15,9 @@ public enum ChatEvent: Hashable, Sendable {
     case friendDeclined(name: String)
     case friendOnline(name: String)
     case friendOffline(name: String)
+    /// The user has read `conversation` up to message `through`, in one of
+    /// their sessions: every session moves its marker there.
+    case read(conversation: ConversationID, through: Int64)
 }
 
 /// Why someone is no longer present.

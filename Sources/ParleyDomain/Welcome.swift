@@ -43,10 +43,14 @@ public struct Welcome: Hashable, Sendable {
     /// What a `resume` request needs to log this user in again, until it
     /// expires or is revoked.
     public var token: String?
+    /// Where the user stopped reading each conversation, in any session:
+    /// the newest message read.
+    public var read: [ConversationID: Int64]
     public init(
         user: String, rooms: [RoomSnapshot], friends: FriendList = FriendList(), away: [ChatMessage] = [],
-        awayMore: Bool = false, token: String? = nil
+        awayMore: Bool = false, token: String? = nil, read: [ConversationID: Int64] = [:]
     ) {
+        self.read = read
         self.awayMore = awayMore
         self.user = user
         self.rooms = rooms

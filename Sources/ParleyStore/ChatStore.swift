@@ -83,6 +83,8 @@ public struct StoredWelcome: Hashable, Sendable {
     public let friendships: Friendships
     /// Private messages that waited for the user.
     public let away: [PendingMessage]
+    /// The newest message read in each conversation, by any session.
+    public let read: [ConversationID: Int64]
 }
 
 /// How two users stand with each other.
@@ -268,6 +270,10 @@ public protocol ChatStore: Sendable {
     func markDelivered(_ ids: [Int64], at time: Int64) async throws
     /// Marks delivered the private messages to `user` waiting with ids up to `through`.
     func markAwayReceived(by user: StoredUser, through id: Int64, at time: Int64) async throws
+    /// Moves the user's read position in `conversation` forward to `id`
+    /// (never past its newest message, never back); the new position, or
+    /// nil when it did not move.
+    func markRead(_ user: StoredUser, in conversation: StoredConversation, through id: Int64) async throws -> Int64?
 
     // MARK: Files
 

@@ -12,7 +12,8 @@ extension SQLiteStore {
             StoredWelcome(
                 rooms: try rooms.map { try Self.roomView(db, of: $0, size: size) },
                 friendships: try Self.friendships(db, of: user),
-                away: try Self.undeliveredMessages(db, to: user, after: 0, count: waitingAtMost + 1)
+                away: try Self.undeliveredMessages(db, to: user, after: 0, count: waitingAtMost + 1),
+                read: try Self.readPositions(db, of: user)
             )
         }
     }

@@ -166,6 +166,16 @@ enum Schema {
             }
             try db.create(index: "user_by_skeleton", on: "user", columns: ["skeleton"])
         }
+        migrator.registerMigration("v10: read positions") { db in
+            // The newest message a user has read in a conversation, shared
+            // by every session of the user.
+            try db.create(table: "readPosition", options: .withoutRowID) { t in
+                t.column("userId", .integer).notNull().references("user", onDelete: .cascade)
+                t.column("conversationId", .integer).notNull().references("conversation", onDelete: .cascade)
+                t.column("messageId", .integer).notNull()
+                t.primaryKey(["userId", "conversationId"])
+            }
+        }
         return migrator
     }
 }

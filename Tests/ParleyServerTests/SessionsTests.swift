@@ -130,3 +130,41 @@ import Testing
         await server.finish()
     }
 }
+
+/// Where the account stopped reading is kept by the server and shared by
+/// every session.
+@Suite struct ReadPositionServerTests {
+    func session(_ name: String, on server: TestServer) async throws -> TestUser {
+        let connection = try await server.connect()
+        return TestUser(connection: connection, welcome: try await connection.logIn(name: name, password: "correct horse"))
+    }
+
+    func reads(in log: EventLog, of conversation: ConversationID) -> [Int64] {
+        log.events.compactMap { if case .read(conversation, let through) = $0 { through } else { nil } }
+    }
+
+    @Test func aPositionMovesForwardOnlyReachesEverySessionAndComesInTheWelcome() async throws {
+        let server = try await TestServer.start()
+        let (alice, bob) = try await server.friends()
+        let phone = try await session("alice", on: server)
+        var said: [ChatMessage] = []
+        for i in 1...3 { said.append(try await bob.connection.send("line \(i)")) }
+        let direct = try await bob.connection.send("just you", to: .direct("alice"))
+
+        try await alice.connection.markRead(.lobby, through: said[1].id)
+        try await phone.log.wait(for: "the read event on the phone") { self.reads(in: $0, of: .lobby) == [said[1].id] }
+        // Backwards moves nothing; past the newest stops at the newest.
+        try await alice.connection.markRead(.lobby, through: said[0].id)
+        try await alice.connection.markRead(.lobby, through: .max)
+        try await phone.log.wait(for: "the clamped position") { self.reads(in: $0, of: .lobby) == [said[1].id, said[2].id] }
+        try await phone.connection.markRead(.direct("bob"), through: direct.id)
+        try await alice.log.wait(for: "the private read on the laptop") { self.reads(in: $0, of: .direct("bob")) == [direct.id] }
+        #expect(reads(in: bob.log, of: .lobby).isEmpty, "positions are nobody else's business")
+
+        let later = try await session("alice", on: server)
+        #expect(later.welcome.read == [.lobby: said[2].id, .direct("bob"): direct.id])
+        // Only what the user may read: a room they are not in is refused.
+        #expect(await rejectionCode { try await alice.connection.markRead(ConversationID(rawValue: "nowhere"), through: 1) } != nil)
+        await server.finish()
+    }
+}

@@ -141,7 +141,7 @@ import Testing
         _ = bobWrites("one", id: 1, &state)
         _ = reduce(&state, .key(.function(4)))
         state.now += 10_000
-        #expect(bobWrites("two", id: 5, &state) == [.bell, .loadOlder(.direct("bob"), before: 5)])
+        #expect(bobWrites("two", id: 5, &state) == [.bell, .loadOlder(.direct("bob"), before: 5), .markRead(.direct("bob"), through: 5)])
         _ = reduce(&state, .olderLoaded(HistorySlice(conversation: .direct("bob"), messages: (1...4).map {
             Fixture.message(Int64($0), from: "bob", "old \($0)", in: .direct("bob"))
         }, hasMore: false)))

@@ -25,7 +25,8 @@ import Testing
         let draft = state.currentInput
         state.currentInput = LineEditor()
         state.now += 60_000
-        #expect(reduce(&state, .event(.message(dm(7, from: "bob", "psst 🤫")))) == [.bell, .loadOlder(.direct("bob"), before: 7)])
+        #expect(reduce(&state, .event(.message(dm(7, from: "bob", "psst 🤫"))))
+                == [.bell, .loadOlder(.direct("bob"), before: 7), .markRead(.direct("bob"), through: 7)])
         state.conversation.input = draft
         #expect(state.activeChat == .direct("bob"))
         Fixture.type("hi bob", into: &state)
@@ -82,7 +83,7 @@ import Testing
         // No window before the server takes the message.
         #expect(state.activeChat == nil && state.privateChats.isEmpty)
         let sent = Fixture.message(9, from: "alice", "see you 世界", in: .direct("bob"))
-        #expect(reduce(&state, .sent(id: 1, sent)) == [.loadOlder(.direct("bob"), before: 9)])
+        #expect(reduce(&state, .sent(id: 1, sent)) == [.loadOlder(.direct("bob"), before: 9), .markRead(.direct("bob"), through: 9)])
         #expect(state.activeChat == .direct("bob"))
         _ = reduce(&state, .key(.escape))
         state.currentInput = LineEditor("/friends")

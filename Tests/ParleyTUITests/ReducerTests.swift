@@ -140,9 +140,10 @@ import Testing
 
     @Test func aMentionRingsTheBellAndOwnMessagesDoNot() {
         var state = Fixture.chat()
-        #expect(reduce(&state, .event(.message(Fixture.message(1, from: "bob", "hey ALICE, look")))) == [.bell])
-        #expect(reduce(&state, .event(.message(Fixture.message(2, from: "bob", "malice aforethought")))).isEmpty)
-        #expect(reduce(&state, .event(.message(Fixture.message(3, from: "alice", "I am alice")))).isEmpty)
+        // Each is read at once too: the lobby is on screen.
+        #expect(reduce(&state, .event(.message(Fixture.message(1, from: "bob", "hey ALICE, look")))) == [.bell, .markRead(.lobby, through: 1)])
+        #expect(reduce(&state, .event(.message(Fixture.message(2, from: "bob", "malice aforethought")))) == [.markRead(.lobby, through: 2)])
+        #expect(reduce(&state, .event(.message(Fixture.message(3, from: "alice", "I am alice")))) == [.markRead(.lobby, through: 3)])
     }
 
     @Test func reconnectResumesAfterTheLastIDWithoutDuplicates() {

@@ -35,7 +35,8 @@ import Testing
         var state = inThreeRooms()
         _ = reduce(&state, .key(.alt("2")))
         #expect(state.room == dev && state.activeChat == nil && state.current.id == dev)
-        #expect(reduce(&state, .key(.alt("4"))) == [.loadOlder(.direct("bob"), before: 3)], "what came before its one message")
+        #expect(reduce(&state, .key(.alt("4"))) == [.loadOlder(.direct("bob"), before: 3), .markRead(.direct("bob"), through: 3)],
+                "what came before its one message; and it is read now")
         #expect(state.activeChat == .direct("bob") && state.current.unread == 0)
         _ = reduce(&state, .key(.ctrl("n")))
         #expect(state.current.id == .lobby && state.activeChat == nil, "round the list")
@@ -138,7 +139,8 @@ import Testing
         #expect(run("/create +open cafe anyone's topic") == [.createRoom(name: "cafe", topic: "anyone's topic", openTopic: true)])
         #expect(run("/create +open").isEmpty && state.status?.text.hasPrefix("Usage: /create") == true)
         #expect(run("/join qa") == [.join("qa")])
-        #expect(run("/join DEV").isEmpty && state.room == dev, "a room you are in is only shown")
+        #expect(run("/join DEV").allSatisfy { if case .markRead = $0 { true } else { false } } && state.room == dev,
+                "a room you are in is only shown (and read)")
         #expect(run("/topic").isEmpty)
         #expect(state.conversation.entries.last?.kind == .system("topic of dev: builds and bugs"))
         #expect(run("/topic ship it") == [.setTopic("ship it", of: dev)])
@@ -199,7 +201,7 @@ import Testing
 
         _ = reduce(&state, .roomsListed(state.directory, show: true))
         _ = reduce(&state, .key(.down))
-        #expect(reduce(&state, .key(.enter)).isEmpty)
+        #expect(reduce(&state, .key(.enter)).allSatisfy { if case .markRead = $0 { true } else { false } })
         #expect(state.room == dev, "Enter on a room you are in shows it")
         _ = reduce(&state, .roomsListed(state.directory, show: true))
         _ = reduce(&state, .key(.escape))

@@ -204,6 +204,10 @@ public final class FaultyStore: ChatStore {
         return try await base.markAwayReceived(by: user, through: id, at: time)
     }
 
+    public func markRead(_ user: StoredUser, in conversation: StoredConversation, through id: Int64) async throws -> Int64? {
+        return try await base.markRead(user, in: conversation, through: id)
+    }
+
     public func addFile(_ file: NewFile, in room: StoredConversation, uploader: StoredUser, at time: Int64, deliveredAt: Int64?, place: @escaping @Sendable (Int64) throws -> Void, afterCommit: @escaping @Sendable (ChatMessage) -> Void) async throws -> ChatMessage {
         try check()
         return try await base.addFile(file, in: room, uploader: uploader, at: time, deliveredAt: deliveredAt, place: place, afterCommit: afterCommit)

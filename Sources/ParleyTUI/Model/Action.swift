@@ -61,6 +61,9 @@ public enum Effect: Hashable, Sendable {
     /// The welcome's `away` messages up to this id are shown: the server
     /// may count them delivered.
     case awayReceived(through: Int64)
+    /// The conversation is read up to this message here; the server keeps
+    /// the position for every session of the account.
+    case markRead(ConversationID, through: Int64)
     /// Waits out the back-off for `attempt`, reconnects, logs in again and
     /// fetches what each conversation got after the newest id shown.
     case reconnect(attempt: Int, resume: [ConversationID: Int64])

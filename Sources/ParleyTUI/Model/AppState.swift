@@ -255,6 +255,10 @@ public struct AppState: Sendable {
     /// Rooms, then private chats: the order of Alt+1..9 and the top bar.
     public var conversations: [ConversationLog] { rooms + privateChats }
 
+    /// The newest message read in each conversation, by any session of the
+    /// account, as far as this one knows.
+    public var readPositions: [ConversationID: Int64] = [:]
+
     /// People online in any of your rooms, for completion and /who.
     public var online: [String] {
         Set(rooms.flatMap { $0.members.filter(\.online).map(\.name) }).sorted { $0.lowercased() < $1.lowercased() }

@@ -8,7 +8,7 @@ public func reduce(_ state: inout AppState, _ action: Action) -> [Effect] {
     if case .tick(let now) = action { state.now = now }
     // Whatever woke the loop, a hint past its time is gone.
     if let until = state.status?.until, until <= state.now { state.status = nil }
-    let effects = reduceAction(&state, action)
+    let effects = reduceAction(&state, action) + readHere(&state)
     // A hint is news for a while; then the status line is free again.
     if let status = state.status, status.kind == .hint, status.until == nil {
         state.status?.until = state.now + noticeMillis
@@ -50,6 +50,7 @@ private func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect]
         state.maxMessageCharacters = limits.maxMessageCharacters
         state.ratePerSecond = limits.ratePerSecond
         adoptRooms(&state, welcome.rooms, fresh: first)
+        adoptReadPositions(&state, welcome.read)
         if first {
             state.status = StatusMessage(text: "F1 or /help: keys and commands", kind: .hint)
         } else {
@@ -150,6 +151,8 @@ private func startReconnect(_ state: inout AppState, attempt: Int) -> [Effect] {
 
 private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
     switch event {
+    case .read(let conversation, let through):
+        readElsewhere(&state, conversation, through: through)
     case .message(let message) where message.conversation.directPeer != nil:
         return receivePrivate(&state, message, away: false)
     case .message(let message):

@@ -27,6 +27,9 @@ public final class ChatRuntime: Sendable {
     private let outboxStream: AsyncStream<(Int, String, ConversationID)>
 
     private let transfers: TransferRunner
+    /// Read positions not yet told to the server: in a busy room every
+    /// message moves the position, and one request a second is enough.
+    private let unsentReads = Mutex<[ConversationID: Int64]>([:])
 
     public init(address: ServerAddress, options: ParleyConnection.Options, inbox: ActionInbox, downloadDirectory: String) {
         self.address = address
@@ -92,6 +95,12 @@ public final class ChatRuntime: Sendable {
                     inbox.post(.olderLoaded(HistorySlice(conversation: conversation, messages: [], hasMore: true)))
                 }
             }
+        case .markRead(let conversation, let through):
+            let first = unsentReads.withLock { unsent in
+                defer { unsent[conversation] = max(unsent[conversation] ?? .min, through) }
+                return unsent.isEmpty
+            }
+            if first { Task { await sendReads() } }
         case .awayReceived(let through):
             command { connection in
                 let next = try await connection.awayReceived(through: through)
@@ -210,6 +219,19 @@ public final class ChatRuntime: Sendable {
             if self.session.withLock({ $0.generation == generation }) {
                 inbox.post(.connectionLost(reason: "the server closed the connection"))
             }
+        }
+    }
+
+    private func sendReads() async {
+        try? await Task.sleep(for: .seconds(1))
+        let reads = unsentReads.withLock { unsent in
+            defer { unsent = [:] }
+            return unsent
+        }
+        // Offline, the position is told again the next time it moves.
+        guard let connection = session.withLock({ $0.connection }) else { return }
+        for (conversation, through) in reads {
+            try? await connection.markRead(conversation, through: through)
         }
     }
 

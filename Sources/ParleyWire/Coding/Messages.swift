@@ -47,6 +47,9 @@ public enum Request: Hashable, Sendable {
     /// only now do they count as delivered, so a login whose connection
     /// drops before this gets them again.
     case awayReceived(through: Int64)
+    /// The user has read `conversation` up to message `through`; every
+    /// session of the user hears it as a `read` event.
+    case markRead(conversation: ConversationID, through: Int64)
     case history(conversation: ConversationID, page: HistoryPage)
     case friendRequest(name: String)
     case friendAccept(name: String)
@@ -124,6 +127,8 @@ public enum Event: Hashable, Sendable {
     case friendDeclined(name: String)
     case friendOnline(name: String)
     case friendOffline(name: String)
+    /// Another session (or this one) read `conversation` up to `through`.
+    case read(conversation: ConversationID, through: Int64)
     /// Asks for a `pong`; a client that stays silent is dropped.
     case ping
     /// The server is about to close this connection, and why.

@@ -47,7 +47,9 @@ extension Reply {
                 friends: try container.decode(FriendList.self, forKey: "friends"),
                 away: try container.decode([ChatMessage].self, forKey: "away"),
                 awayMore: try container.decodeIfPresent(Bool.self, forKey: "away_more") ?? false,
-                token: try container.decodeIfPresent(String.self, forKey: "token")
+                token: try container.decodeIfPresent(String.self, forKey: "token"),
+                read: Dictionary(uniqueKeysWithValues: (try container.decodeIfPresent([String: Int64].self, forKey: "read") ?? [:])
+                    .map { (ConversationID(rawValue: $0.key), $0.value) })
             ))
         case "away":
             self = .away(
@@ -108,6 +110,9 @@ extension Reply {
             try container.encode(welcome.away, forKey: "away")
             try container.encode(welcome.awayMore, forKey: "away_more")
             try container.encodeIfPresent(welcome.token, forKey: "token")
+            try container.encode(
+                Dictionary(uniqueKeysWithValues: welcome.read.map { ($0.key.rawValue, $0.value) }), forKey: "read"
+            )
         case .sent(let message):
             try container.encode("sent", forKey: "type")
             try container.encode(message, forKey: "message")
@@ -185,6 +190,11 @@ extension Event {
         case "friend_declined": self = .friendDeclined(name: try container.decode(String.self, forKey: "name"))
         case "friend_online": self = .friendOnline(name: try container.decode(String.self, forKey: "name"))
         case "friend_offline": self = .friendOffline(name: try container.decode(String.self, forKey: "name"))
+        case "read":
+            self = .read(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                through: try container.decode(Int64.self, forKey: "through")
+            )
         case "upload_done":
             self = .uploadDone(
                 transfer: try container.decode(UInt32.self, forKey: "transfer"),
@@ -239,6 +249,10 @@ extension Event {
         case .friendDeclined(let name): try encodeNamed("friend_declined", name, into: &container)
         case .friendOnline(let name): try encodeNamed("friend_online", name, into: &container)
         case .friendOffline(let name): try encodeNamed("friend_offline", name, into: &container)
+        case .read(let conversation, let through):
+            try container.encode("read", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(through, forKey: "through")
         case .uploadDone(let transfer, let file):
             try container.encode("upload_done", forKey: "type")
             try container.encode(transfer, forKey: "transfer")

@@ -16,6 +16,7 @@ extension Event {
         case .friendDeclined(let name): self = .friendDeclined(name: name)
         case .friendOnline(let name): self = .friendOnline(name: name)
         case .friendOffline(let name): self = .friendOffline(name: name)
+        case .read(let conversation, let through): self = .read(conversation: conversation, through: through)
         }
     }
 }

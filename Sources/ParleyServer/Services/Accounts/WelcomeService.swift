@@ -35,7 +35,7 @@ struct WelcomeService: Sendable {
         }
         let welcome = Welcome(
             user: user.name, rooms: snapshots, friends: friends.list(of: stored.friendships),
-            away: away.messages, awayMore: away.more, token: token
+            away: away.messages, awayMore: away.more, token: token, read: stored.read
         )
         return (welcome, stored.friendships)
     }

@@ -101,6 +101,14 @@ public struct ChatService: Sendable {
         return nil
     }
 
+    /// Moves the user's read position in `conversation` forward; every
+    /// session of the user hears where it now is.
+    public func markRead(_ conversation: ConversationID, through id: Int64, by user: StoredUser) async throws {
+        guard let room = try await readable(conversation, for: user),
+              let position = try await store.markRead(user, in: room, through: id) else { return }
+        hub.deliver(.read(conversation: conversation, through: position), to: [NameRules.key(for: user.name)])
+    }
+
     public func markDelivered(_ messages: [ChatMessage]) async throws {
         try await store.markDelivered(messages.map(\.id), at: Timestamp.nowMillis())
     }
