@@ -32,9 +32,10 @@ public enum MessageFormat {
 
     /// One message of `parley history`: its lines after the first are
     /// indented, so that no message can print what looks like another
-    /// (`[date] admin: ...`).
-    public static func historyLine(_ message: ChatMessage, in zone: TimeZone) -> String {
-        let stamp = "[\(dateTime(message.time, in: zone))] "
+    /// (`[date] admin: ...`). `parley watch` mixes conversations: with
+    /// `naming`, the conversation stands before the sender.
+    public static func historyLine(_ message: ChatMessage, in zone: TimeZone, naming conversation: Bool = false) -> String {
+        let stamp = "[\(dateTime(message.time, in: zone))] " + (conversation ? message.conversation.rawValue + " " : "")
         let indent = "\n" + String(repeating: " ", count: stamp.count)
         return stamp + body(message).replacingOccurrences(of: "\n", with: indent)
     }

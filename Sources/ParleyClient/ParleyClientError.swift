@@ -17,6 +17,15 @@ public enum ParleyClientError: Error, Equatable, Sendable, CustomStringConvertib
     /// The server's certificate was refused; the sentence says what to check.
     case untrusted(server: String, ServerTrust.Refusal)
 
+    /// The server could not be reached or the connection broke: trying
+    /// again later may work, unlike after a refusal.
+    public var isConnectionFailure: Bool {
+        switch self {
+        case .cannotConnect, .disconnected: true
+        default: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .cannotConnect(let address, let reason): "cannot connect to \(address): \(reason)"

@@ -3,6 +3,8 @@
 /// clients in the server hello.
 public enum ProtocolConstants {
     public static let version = 2
+    /// The release of `parley` and `parley-server` (`--version`).
+    public static let release = "0.17.0"
 
     public static let nameMaxCharacters = 32
     /// A name's UTF-8 bytes: 32 characters of any script fit.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import ParleyDomain
 import ParleyServer
 
 @main
@@ -14,6 +15,7 @@ struct ServerCommand: AsyncParsableCommand {
             Data (one SQLite file, the self-signed certificate) lives in --data-dir, by default
             $XDG_DATA_HOME/parley-server or ~/.local/share/parley-server.
             """,
+        version: "parley-server \(ProtocolConstants.release) (protocol \(ProtocolConstants.version))",
         subcommands: [Serve.self, Fingerprint.self],
         defaultSubcommand: Serve.self
     )

@@ -81,8 +81,11 @@ struct AccountOptions: ParsableArguments {
 
     /// For scripts: the user and password must be given, not asked for.
     /// The session is quiet: nobody hears a script come and go, and it
-    /// leaves the private messages that wait for the person.
-    func scriptedLogin() async throws -> (ParleyConnection, Welcome) {
+    /// leaves the private messages that wait for the person. With a
+    /// `token`, it resumes with it (the password when that is refused).
+    /// Failures end the program with their sentence, but with `retrying`,
+    /// a server that cannot be reached throws its `ParleyClientError`.
+    func scriptedLogin(token: String? = nil, retrying: Bool = false) async throws -> (ParleyConnection, Welcome) {
         let config = try loadConfig()
         let address = try address(config)
         guard let name = user ?? config.user else {
@@ -94,9 +97,11 @@ struct AccountOptions: ParsableArguments {
         let options = try connectionOptions(config)
         do {
             return try await ParleyConnection.open(
-                host: address.host, port: address.port, name: name, password: password,
-                register: register, createIfMissing: register, takeOver: takeOver, quiet: true, options: options
+                host: address.host, port: address.port, name: name, password: password, token: token,
+                register: register && token == nil, createIfMissing: register, takeOver: takeOver, quiet: true, options: options
             )
+        } catch let error as ParleyClientError where retrying && error.isConnectionFailure {
+            throw error
         } catch {
             throw CleanExit.failure(address.sentence(for: error))
         }

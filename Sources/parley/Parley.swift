@@ -1,4 +1,5 @@
 import ArgumentParser
+import ParleyDomain
 
 @main
 struct Parley: AsyncParsableCommand {
@@ -9,7 +10,8 @@ struct Parley: AsyncParsableCommand {
             Settings also come from $XDG_CONFIG_HOME/parley/config.toml (else ~/.config/parley/config.toml);
             flags win. The password is typed in the login form, or taken from PARLEY_PASSWORD.
             """,
-        subcommands: [Chat.self, Send.self, History.self, RoomsCommand.self, RoomCommand.self, FriendCommand.self, Upload.self, Download.self, Files.self, AccountCommand.self],
+        version: "parley \(ProtocolConstants.release) (protocol \(ProtocolConstants.version))",
+        subcommands: [Chat.self, Send.self, History.self, Watch.self, RoomsCommand.self, RoomCommand.self, FriendCommand.self, Upload.self, Download.self, Files.self, AccountCommand.self],
         defaultSubcommand: Chat.self
     )
 }

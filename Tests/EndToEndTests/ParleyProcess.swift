@@ -16,15 +16,36 @@ enum ParleyCommand {
             + "\(binary) --server 127.0.0.1:\(port) --user \(user) --register"
     }
 
+    /// The environment of a scripted subcommand: its own config home, UTC.
+    static func environment(user: String, configHome: String) -> [String: String] {
+        [
+            "PARLEY_PASSWORD": "password-of-\(user)", "XDG_CONFIG_HOME": configHome, "HOME": configHome + "/home",
+            "TZ": "UTC", "LANG": "C.UTF-8",
+        ]
+    }
+
+    /// Starts a scripted subcommand that runs until stopped (`parley
+    /// watch`); its output is read as it comes.
+    static func start(_ arguments: [String], user: String, port: Int, configHome: String) throws -> (Process, LiveOutput, LiveOutput) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments + ["--server", "127.0.0.1:\(port)", "--user", user, "--register"]
+        process.environment = environment(user: user, configHome: configHome)
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let (output, errors) = (LiveOutput(out), LiveOutput(err))
+        try process.run()
+        return (process, output, errors)
+    }
+
     /// Runs a scripted subcommand and returns its status, stdout and stderr.
     static func script(_ arguments: [String], user: String, port: Int, configHome: String, stdin: String? = nil) async throws -> (Int32, String, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments + ["--server", "127.0.0.1:\(port)", "--user", user, "--register"]
-        process.environment = [
-            "PARLEY_PASSWORD": "password-of-\(user)", "XDG_CONFIG_HOME": configHome, "HOME": configHome + "/home",
-            "TZ": "UTC", "LANG": "C.UTF-8",
-        ]
+        process.environment = environment(user: user, configHome: configHome)
         let (out, err, input) = (Pipe(), Pipe(), Pipe())
         process.standardOutput = out
         process.standardError = err

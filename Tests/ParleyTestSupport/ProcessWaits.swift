@@ -85,3 +85,32 @@ public func readLine(from handle: FileHandle, timeout: Duration) throws -> Strin
         line.append(byte)
     }
 }
+
+/// What a long-running process has written so far, read as it comes on a
+/// thread of its own, so that a test can wait for a line while the
+/// process goes on.
+public final class LiveOutput: Sendable {
+    private let read = Mutex(Data())
+
+    public init(_ pipe: Pipe) {
+        Thread.detachNewThread { [self] in
+            while true {
+                let chunk = pipe.fileHandleForReading.availableData
+                if chunk.isEmpty { return }
+                read.withLock { $0.append(chunk) }
+            }
+        }
+    }
+
+    public var text: String { String(decoding: read.withLock { $0 }, as: UTF8.self) }
+    public var lines: [String] { text.split(separator: "\n").map(String.init) }
+
+    /// Waits until what was written satisfies `predicate`.
+    public func wait(for description: String, timeout: Duration = .seconds(60), until predicate: (LiveOutput) -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !predicate(self) {
+            guard ContinuousClock.now < deadline else { throw TimedOut(waitingFor: "\(description); output so far: \(text)") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+}
