@@ -171,6 +171,13 @@ public final class ParleyConnection: Sendable {
         return (messages, more)
     }
 
+    /// Messages you may read that hold every word of `query.text`, newest
+    /// first; ask again with `beforeID` the last hit's id for older ones.
+    public func search(_ query: SearchQuery) async throws -> SearchPage {
+        guard case .search(let page) = try await request(.search(query)) else { throw unexpected("search") }
+        return page
+    }
+
     /// Moves the account's read position in `conversation` forward to
     /// message `id`; every session of the account hears a `read` event.
     public func markRead(_ conversation: ConversationID, through id: Int64) async throws {

@@ -77,6 +77,14 @@ public enum DomainError: Error, Hashable, Sendable {
     case fileOffsetOutside(offset: Int64, size: Int64)
 
     case historyPageSize(asked: Int, max: Int)
+    /// A search with no words in it.
+    case searchEmpty
+    case searchTooLong(characters: Int, max: Int)
+    case searchTooManyWords(max: Int)
+    /// Control characters in a search.
+    case searchInvalid
+    /// A search page of `asked` hits, not between 1 and `max`.
+    case searchPageSize(asked: Int, max: Int)
 
     /// The storage is full: nothing was saved; reading still works.
     case storageFull
@@ -140,6 +148,7 @@ public enum DomainError: Error, Hashable, Sendable {
         case .fileNotFound: .fileNotFound
         case .fileOffsetOutside: .fileBadOffset
         case .historyPageSize: .historyInvalid
+        case .searchEmpty, .searchTooLong, .searchTooManyWords, .searchInvalid, .searchPageSize: .searchInvalid
         case .storageFull: .storageFull
         case .storageUnavailable: .storageUnavailable
         case .sessionReplaced: .sessionReplaced

@@ -67,6 +67,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let transferOverflow = ErrorCode(rawValue: "transfer.overflow")
 
     public static let historyInvalid = ErrorCode(rawValue: "history.invalid")
+    /// A search without words, too long, or asking for too many hits.
+    public static let searchInvalid = ErrorCode(rawValue: "search.invalid")
 
     public static let frameTooLarge = ErrorCode(rawValue: "frame.too_large")
     public static let frameMalformed = ErrorCode(rawValue: "frame.malformed")

@@ -274,6 +274,13 @@ public protocol ChatStore: Sendable {
     /// (never past its newest message, never back); the new position, or
     /// nil when it did not move.
     func markRead(_ user: StoredUser, in conversation: StoredConversation, through id: Int64) async throws -> Int64?
+    /// Messages `user` may read holding every one of `words` (in any case),
+    /// newest first, named as the user names their conversations; at most
+    /// `limit`, of `search.conversation` only if given, from `sender` only
+    /// if given.
+    func search(
+        _ words: [String], _ search: SearchQuery, for user: StoredUser, in conversation: StoredConversation?, from sender: StoredUser?
+    ) async throws -> [ChatMessage]
 
     // MARK: Files
 

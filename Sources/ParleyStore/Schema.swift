@@ -176,6 +176,26 @@ enum Schema {
                 t.primaryKey(["userId", "conversationId"])
             }
         }
+        migrator.registerMigration("v11: search") { db in
+            // Trigrams find any run of three characters, so words of every
+            // script match, CJK included (which has no spaces to split
+            // words on). The index holds no copy of the text (content is
+            // the message table); the triggers keep it in step.
+            try db.execute(sql: """
+                CREATE VIRTUAL TABLE messageSearch USING fts5(body, content = 'message', content_rowid = 'id', tokenize = 'trigram');
+                INSERT INTO messageSearch (messageSearch) VALUES ('rebuild');
+                CREATE TRIGGER message_searchable_in AFTER INSERT ON message BEGIN
+                    INSERT INTO messageSearch (rowid, body) VALUES (NEW.id, NEW.body);
+                END;
+                CREATE TRIGGER message_searchable_out AFTER DELETE ON message BEGIN
+                    INSERT INTO messageSearch (messageSearch, rowid, body) VALUES ('delete', OLD.id, OLD.body);
+                END;
+                CREATE TRIGGER message_searchable_changed AFTER UPDATE OF body ON message BEGIN
+                    INSERT INTO messageSearch (messageSearch, rowid, body) VALUES ('delete', OLD.id, OLD.body);
+                    INSERT INTO messageSearch (rowid, body) VALUES (NEW.id, NEW.body);
+                END;
+                """)
+        }
         return migrator
     }
 }

@@ -71,6 +71,9 @@ enum FuzzInput {
         case .register(let name, let password), .logIn(let name, let password, _, _):
             _ = try? NameRules.validate(name)
             _ = try? PasswordRules.validate(password)
+        case .search(let query):
+            _ = try? SearchRules.words(of: query.text)
+            _ = SearchRules.snippet(of: query.text, matching: [query.from ?? "a"])
         case .send(_, let text):
             _ = try? MessageRules.validate(text, within: ServerLimits().messageBudget)
         case .setTopic(_, let topic):

@@ -93,6 +93,7 @@ import Testing
         try await check(.send(conversation: .lobby, text: String(repeating: "x", count: 101)), .messageTooLong)
         try await check(.send(conversation: .lobby, text: "\u{1B}[2J"), .messageInvalid)
         try await check(.history(conversation: .lobby, page: .latest(limit: 0)), .historyInvalid)
+        try await check(.search(SearchQuery(" \n ")), .searchInvalid)
 
         let bobs = ConversationID(rawValue: "bobs")
         try await check(.send(conversation: ConversationID(rawValue: "nowhere"), text: "hi"), .roomNotFound)

@@ -204,6 +204,12 @@ public final class FaultyStore: ChatStore {
         return try await base.markAwayReceived(by: user, through: id, at: time)
     }
 
+    public func search(
+        _ words: [String], _ search: SearchQuery, for user: StoredUser, in conversation: StoredConversation?, from sender: StoredUser?
+    ) async throws -> [ChatMessage] {
+        try await base.search(words, search, for: user, in: conversation, from: sender)
+    }
+
     public func markRead(_ user: StoredUser, in conversation: StoredConversation, through id: Int64) async throws -> Int64? {
         return try await base.markRead(user, in: conversation, through: id)
     }

@@ -195,3 +195,59 @@ extension ServerLimits: Codable {
         try container.encode(maxReplyBytes, forKey: "max_reply_bytes")
     }
 }
+
+extension SnippetPart: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: WireKey.self)
+        self.init(
+            try container.decode(String.self, forKey: "text"),
+            isMatch: try container.decodeIfPresent(Bool.self, forKey: "match") ?? false
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireKey.self)
+        try container.encode(text, forKey: "text")
+        if isMatch { try container.encode(true, forKey: "match") }
+    }
+}
+
+extension SearchHit: Codable {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: WireKey.self)
+        self.init(
+            message: try container.decode(ChatMessage.self, forKey: "message"),
+            snippet: try container.decode([SnippetPart].self, forKey: "snippet")
+        )
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: WireKey.self)
+        try container.encode(message, forKey: "message")
+        try container.encode(snippet, forKey: "snippet")
+    }
+}
+
+extension SearchQuery {
+    init(from container: KeyedDecodingContainer<WireKey>) throws {
+        self.init(
+            try container.decode(String.self, forKey: "text"),
+            conversation: try container.decodeIfPresent(ConversationID.self, forKey: "conversation"),
+            from: try container.decodeIfPresent(String.self, forKey: "from"),
+            since: try container.decodeIfPresent(Int64.self, forKey: "since"),
+            until: try container.decodeIfPresent(Int64.self, forKey: "until"),
+            beforeID: try container.decodeIfPresent(Int64.self, forKey: "before_id"),
+            limit: try container.decodeIfPresent(Int.self, forKey: "limit") ?? SearchRules.defaultPage
+        )
+    }
+
+    func encode(into container: inout KeyedEncodingContainer<WireKey>) throws {
+        try container.encode(text, forKey: "text")
+        try container.encodeIfPresent(conversation, forKey: "conversation")
+        try container.encodeIfPresent(from, forKey: "from")
+        try container.encodeIfPresent(since, forKey: "since")
+        try container.encodeIfPresent(until, forKey: "until")
+        try container.encodeIfPresent(beforeID, forKey: "before_id")
+        try container.encode(limit, forKey: "limit")
+    }
+}

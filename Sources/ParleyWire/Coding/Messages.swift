@@ -50,6 +50,8 @@ public enum Request: Hashable, Sendable {
     /// The user has read `conversation` up to message `through`; every
     /// session of the user hears it as a `read` event.
     case markRead(conversation: ConversationID, through: Int64)
+    /// Messages the user may read that hold every word of the text.
+    case search(SearchQuery)
     case history(conversation: ConversationID, page: HistoryPage)
     case friendRequest(name: String)
     case friendAccept(name: String)
@@ -89,6 +91,8 @@ public enum Reply: Hashable, Sendable {
     case welcome(Welcome)
     case sent(ChatMessage)
     case history(HistorySlice)
+    /// Hits of a `search`, newest first.
+    case search(SearchPage)
     case friends(FriendList)
     /// A room just created or joined.
     case room(RoomSnapshot)

@@ -64,6 +64,11 @@ extension Reply {
                 messages: try container.decode([ChatMessage].self, forKey: "messages"),
                 hasMore: try container.decode(Bool.self, forKey: "has_more")
             ))
+        case "search":
+            self = .search(SearchPage(
+                hits: try container.decode([SearchHit].self, forKey: "hits"),
+                more: try container.decode(Bool.self, forKey: "more")
+            ))
         case "friends":
             self = .friends(try FriendList(from: container))
         case "room":
@@ -121,6 +126,10 @@ extension Reply {
             try container.encode(slice.conversation, forKey: "conversation")
             try container.encode(slice.messages, forKey: "messages")
             try container.encode(slice.hasMore, forKey: "has_more")
+        case .search(let page):
+            try container.encode("search", forKey: "type")
+            try container.encode(page.hits, forKey: "hits")
+            try container.encode(page.more, forKey: "more")
         case .friends(let list):
             try container.encode("friends", forKey: "type")
             try list.encode(into: &container)

@@ -101,6 +101,32 @@ public struct ChatService: Sendable {
         return nil
     }
 
+    /// Messages `user` may read that hold every word of the query, newest
+    /// first, each with the text around its first match.
+    public func search(_ query: SearchQuery, for user: StoredUser) async throws -> SearchPage {
+        let words = try SearchRules.words(of: query.text)
+        guard (1...limits.historyPageMax).contains(query.limit) else {
+            throw DomainError.searchPageSize(asked: query.limit, max: limits.historyPageMax)
+        }
+        let nothing = SearchPage(hits: [], more: false)
+        var room: StoredConversation?
+        if let conversation = query.conversation {
+            guard let readable = try await readable(conversation, for: user) else { return nothing }
+            room = readable
+        }
+        var sender: StoredUser?
+        if let from = query.from {
+            guard let found = try await store.user(nameKey: NameRules.key(for: from)) else { return nothing }
+            sender = found
+        }
+        var asked = query
+        asked.limit += 1
+        let found = try await store.search(words, asked, for: user, in: room, from: sender)
+        let (kept, cut) = limits.replyBudget.first(Array(found.prefix(query.limit)), cost: ReplyBudget.cost(of:))
+        let hits = kept.map { SearchHit(message: $0, snippet: SearchRules.snippet(of: $0.text, matching: words)) }
+        return SearchPage(hits: hits, more: found.count > query.limit || cut)
+    }
+
     /// Moves the user's read position in `conversation` forward; every
     /// session of the user hears where it now is.
     public func markRead(_ conversation: ConversationID, through id: Int64, by user: StoredUser) async throws {
