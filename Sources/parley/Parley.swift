@@ -11,7 +11,7 @@ struct Parley: AsyncParsableCommand {
             flags win. The password is typed in the login form, or taken from PARLEY_PASSWORD.
             """,
         version: "parley \(ProtocolConstants.release) (protocol \(ProtocolConstants.version))",
-        subcommands: [Chat.self, Send.self, History.self, Watch.self, RoomsCommand.self, RoomCommand.self, FriendCommand.self, Upload.self, Download.self, Files.self, AccountCommand.self],
+        subcommands: [Chat.self, Send.self, History.self, Watch.self, Search.self, RoomsCommand.self, RoomCommand.self, FriendCommand.self, Upload.self, Download.self, Files.self, AccountCommand.self],
         defaultSubcommand: Chat.self
     )
 }

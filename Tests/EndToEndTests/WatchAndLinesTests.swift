@@ -127,4 +127,29 @@ import Testing
             """], captureOutput: true)
         #expect(status == 0 && completed.contains("watch"), "\(completed)")
     }
+
+    @Test func searchPrintsHitsNewestFirstAndPagesForAll() async throws {
+        let (server, port) = try ServerProcess.started(in: directory, limits: "rate_burst = 1000\nrate_per_second = 1000\nhistory_page_max = 10")
+        defer {
+            server.process.terminate()
+            _ = server.finish()
+        }
+        let writer = try await writer(port, server, register: true)
+        var sent: [ChatMessage] = []
+        for n in 1...25 { sent.append(try await writer.send(n % 2 == 0 ? "deploy number \(n)" : "chatter \(n)")) }
+        await writer.close()
+        func run(_ arguments: String...) async throws -> (Int32, [String], String) {
+            let (status, output, errors) = try await ParleyCommand.script(["search"] + arguments, user: "finder", port: port, configHome: config)
+            return (status, output.split(separator: "\n").map(String.init), errors)
+        }
+        let (status, lines, errors) = try await run("DEPLOY", "--limit", "3")
+        #expect(status == 0, "\(errors)")
+        #expect(lines.map { String($0.drop { $0 != "]" }.dropFirst(2)) } == ["lobby writer: deploy number 24", "lobby writer: deploy number 22", "lobby writer: deploy number 20"])
+        let (_, all, _) = try await run("deploy", "number", "--all", "--json")
+        let ids = try all.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])["id"] as? Int64 }
+        #expect(ids == sent.filter { $0.text.hasPrefix("deploy") }.map(\.id).reversed(), "12 hits over two pages of 10")
+        #expect(try await run("deploy", "--from", "nobody").1.isEmpty)
+        let (refused, _, refusal) = try await run("deploy", "--to", "dev")
+        #expect(refused == 1 && refusal.contains("cannot search:"), "\(refusal)")
+    }
 }
