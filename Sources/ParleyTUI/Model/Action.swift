@@ -25,6 +25,11 @@ public enum Action: Sendable {
     case roomsListed([RoomInfo], show: Bool)
     /// A conversation's files, for the picker.
     case filesListed(ConversationID, [FileInfo])
+    /// Hits for `text`; `appended`: a further page of the same search.
+    case searchAnswered(String, SearchPage, appended: Bool)
+    case searchFailed(String, reason: String)
+    /// The history around message `around` of a conversation, for a jump.
+    case aroundLoaded(ConversationID, around: Int64, [ChatMessage], hasOlder: Bool)
     case transferProgress(id: Int, TransferReading)
     /// A transfer ended; `sentence` says how, `failed` whether it did not work.
     case transferEnded(id: Int, sentence: String, failed: Bool)
@@ -77,6 +82,10 @@ public enum Effect: Hashable, Sendable {
     case download(id: Int, FileInfo)
     case cancelTransfer(id: Int)
     case listFiles(ConversationID)
+    /// Hits for the words of `text`, older than `before` when given.
+    case search(String, before: Int64?)
+    /// The history on both sides of a message.
+    case loadAround(ConversationID, message: Int64)
     case completePath(String)
     case loadTheme(String)
     case bell

@@ -57,6 +57,8 @@ public struct ConversationLog: Hashable, Sendable {
     /// The newest message when you last left this conversation: the line
     /// "new since you left" goes after it.
     public var readMarker: Int64?
+    /// A message to draw highlighted: the search hit jumped to.
+    public var highlight: Int64?
     /// A room's topic and members; empty for private chats.
     public var topic = ""
     /// Anyone in the room may change its topic, not only its creator.
@@ -133,6 +135,8 @@ public enum Popup: Hashable, Sendable {
     case rooms
     /// The download picker (`/files`): typing filters, Enter downloads.
     case files
+    /// Search (`/search`, Ctrl+F): typing refines, Enter jumps to a hit.
+    case search
 }
 
 /// An upload or download under way.
@@ -210,6 +214,10 @@ public struct AppState: Sendable {
     /// Esc on the transfer bar asks before cancelling this one.
     public var confirmingCancel: Int?
     public var picker: FilePicker?
+    /// The search pop-up's query and hits, kept while it is closed.
+    public var search: SearchPanel?
+    /// Showing a conversation around a search hit.
+    public var jump: SearchJump?
     /// Private chats, in the order they were opened.
     public var privateChats: [ConversationLog] = []
     /// The private chat whose pop-up is on screen and takes the keys; nil:

@@ -21,6 +21,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
     case nextConversation = "next-conversation", previousConversation = "previous-conversation"
     case nextUnread = "next-unread"
     case files
+    case search
     case redraw, suspend
     case nextField = "next-field"
     case toggleRegister = "toggle-register"
@@ -60,6 +61,7 @@ public enum Command: String, CaseIterable, Hashable, Sendable {
         case .previousConversation: "previous conversation"
         case .nextUnread: "next conversation with something unread, mentions first"
         case .files: "the files of this conversation: type to filter, Enter downloads"
+        case .search: "search every conversation: type words, Enter shows the message in place, Esc goes back"
         case .redraw: "redraw the whole screen"
         case .suspend: "suspend Parley (the shell's fg brings it back)"
         case .quit: "quit"
@@ -95,7 +97,7 @@ public struct Keymap: Sendable {
         .up: .recallPrevious, .down: .recallNext, .tab: .complete,
         .pageUp: .pageUp, .pageDown: .pageDown, .ctrlHome: .scrollTop, .ctrlEnd: .scrollBottom,
         .function(1): .help, .escape: .closePopup,
-        .function(2): .focusFriends, .function(3): .nextChat, .function(4): .closeChat, .function(5): .files,
+        .function(2): .focusFriends, .function(3): .nextChat, .function(4): .closeChat, .function(5): .files, .ctrl("f"): .search,
         .ctrl("c"): .quit, .ctrl("d"): .quitIfEmpty, .ctrl("l"): .redraw, .ctrl("z"): .suspend,
         .ctrl("r"): .toggleRegister, .ctrl("t"): .takeOver, .backTab: .nextField,
     ])

@@ -152,6 +152,8 @@ func sortedMembers(_ members: [Member]) -> [Member] {
 /// pop-up. The conversation left behind remembers where you stopped reading.
 func show(_ state: inout AppState, _ id: ConversationID) {
     let leaving = state.current.id
+    // Leaving the view around a search hit puts the conversation back.
+    if let jump = state.jump, jump.target == leaving, id != leaving { endJump(&state) }
     if leaving != id {
         var log = state.current
         log.readMarker = log.newestID

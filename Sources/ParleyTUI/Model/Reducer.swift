@@ -85,6 +85,12 @@ private func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect]
         joinedRoom(&state, snapshot)
     case .left(let id):
         leftRoom(&state, id)
+    case .searchAnswered(let text, let page, let appended):
+        searchAnswered(&state, text, page, appended: appended)
+    case .searchFailed(let text, let reason):
+        searchFailed(&state, text, reason)
+    case .aroundLoaded(let conversation, let id, let messages, let hasOlder):
+        showAround(&state, conversation, message: id, messages, hasOlder: hasOlder)
     case .filesListed(let conversation, let files):
         showFiles(&state, conversation, files)
     case .transferProgress, .transferEnded:
@@ -227,6 +233,9 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
     if state.popup == .files {
         return reducePickerKey(&state, key)
     }
+    if state.popup == .search {
+        return reduceSearchKey(&state, key)
+    }
     if state.popup == .password, var form = state.passwordForm {
         let effects = reducePasswordKey(&form, key, state: &state)
         if state.popup == .password { state.passwordForm = form }
@@ -296,12 +305,15 @@ private func reduceChatKey(_ state: inout AppState, _ key: Key) -> [Effect] {
         state.popup = .help
         state.helpScroll = 0
     case .closePopup:
-        if state.activeChat != nil {
+        if returnFromJump(&state) {
+            break
+        } else if state.activeChat != nil {
             show(&state, state.room)
         } else if !offerCancel(&state) {
             state.status = nil
         }
     case .files: return openFilePicker(&state)
+    case .search: return openSearch(&state)
     case .focusFriends:
         state.friendsFocused = true
         state.friendSelection = min(state.friendSelection, max(0, friendRows(state).count - 1))
@@ -523,7 +535,7 @@ private func lineRefused(_ state: inout AppState, _ id: Int, reason: String) {
 }
 
 public enum SlashCommand: String, CaseIterable, Sendable {
-    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, block, unblock, msg, upload, files, passwd
+    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, block, unblock, msg, upload, files, search, passwd
 
     public var usage: String {
         switch self {
@@ -545,6 +557,7 @@ public enum SlashCommand: String, CaseIterable, Sendable {
         case .msg: "/msg NAME TEXT — a private message (opens the chat)"
         case .upload: "/upload PATH — share a file here (Tab completes the path, ~ is home)"
         case .files: "/files — this conversation's files: type to filter, Enter downloads"
+        case .search: "/search [WORDS] — find messages in all your conversations: Enter shows one in place, Esc goes back"
         case .passwd: "/passwd — change your password (your other devices must log in again)"
         }
     }
@@ -584,6 +597,9 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
     case .files:
         _ = state.currentInput.take()
         return openFilePicker(&state)
+    case .search:
+        _ = state.currentInput.take()
+        return openSearch(&state, argument)
     case .passwd:
         _ = state.currentInput.take()
         state.popup = .password
@@ -722,7 +738,7 @@ private func reduceLoginKey(_ form: inout LoginForm, _ key: Key, state: inout Ap
 }
 
 /// What a key does to one field of a form: moving, deleting, typing.
-private func editField(_ field: inout LineEditor, _ command: Command?, _ key: Key) {
+func editField(_ field: inout LineEditor, _ command: Command?, _ key: Key) {
     switch command {
     case .cursorLeft?: field.moveLeft()
     case .cursorRight?: field.moveRight()

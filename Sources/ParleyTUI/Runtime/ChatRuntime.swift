@@ -30,6 +30,9 @@ public final class ChatRuntime: Sendable {
     /// Read positions not yet told to the server: in a busy room every
     /// message moves the position, and one request a second is enough.
     private let unsentReads = Mutex<[ConversationID: Int64]>([:])
+    /// The newest search typed: one asked while the person types on is
+    /// dropped before it is sent.
+    private let latestSearch = Mutex(0)
 
     public init(address: ServerAddress, options: ParleyConnection.Options, inbox: ActionInbox, downloadDirectory: String) {
         self.address = address
@@ -94,6 +97,33 @@ public final class ChatRuntime: Sendable {
                 } else {
                     inbox.post(.olderLoaded(HistorySlice(conversation: conversation, messages: [], hasMore: true)))
                 }
+            }
+        case .search(let text, let before):
+            let generation = latestSearch.withLock { latest in
+                latest += 1
+                return latest
+            }
+            Task {
+                // A pause in typing, unless it is the next page of the same search.
+                if before == nil { try? await Task.sleep(for: .milliseconds(200)) }
+                guard latestSearch.withLock({ $0 == generation }) || before != nil else { return }
+                guard let connection = session.withLock({ $0.connection }) else {
+                    inbox.post(.searchFailed(text, reason: "Not connected; search again once reconnected."))
+                    return
+                }
+                do {
+                    let page = try await connection.search(SearchQuery(text, beforeID: before))
+                    inbox.post(.searchAnswered(text, page, appended: before != nil))
+                } catch {
+                    inbox.post(.searchFailed(text, reason: "\(error)"))
+                }
+            }
+        case .loadAround(let conversation, let id):
+            command { connection in
+                let page = connection.serverHello.limits.historyPageMax
+                let older = try await connection.history(of: conversation, page: .before(id: id + 1, limit: min(page, 100)))
+                let newer = try await connection.history(of: conversation, page: .after(id: id, limit: min(page, 100)))
+                return .aroundLoaded(conversation, around: id, older.messages + newer.messages, hasOlder: older.hasMore)
             }
         case .markRead(let conversation, let through):
             let first = unsentReads.withLock { unsent in

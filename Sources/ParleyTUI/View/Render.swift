@@ -33,6 +33,9 @@ public func render(_ state: AppState, on screen: Screen) {
         } else if state.popup == .files, let picker = state.picker {
             renderInput(inputLayout, layout, on: screen)
             renderFilePicker(picker, state: state, on: screen)
+        } else if state.popup == .search, let panel = state.search {
+            renderInput(inputLayout, layout, on: screen)
+            renderSearch(panel, state: state, on: screen)
         } else if let index = state.activeIndex {
             renderInput(inputLayout, layout, on: screen)
             renderChatPopup(state.privateChats[index], state: state, on: screen)
@@ -231,7 +234,11 @@ private func renderLog(_ log: ConversationLog, state: AppState, top: Int, rows: 
             let label = "── new since you left "
             lines.insert((TextWidth.truncate(label + String(repeating: "─", count: width), width: width), .hint, 0), at: 0)
         }
-        lines.insert(contentsOf: ParleyTUI.lines(of: entry, state: state, width: width), at: 0)
+        var drawn = ParleyTUI.lines(of: entry, state: state, width: width)
+        if let highlight = log.highlight, entry.messageID == highlight {
+            drawn = drawn.map { ($0.text, .highlight, $0.stampWidth) }
+        }
+        lines.insert(contentsOf: drawn, at: 0)
         if lines.count >= rows && !log.showsOldest { break }
     }
     let visible = log.showsOldest ? lines.prefix(rows) : lines.suffix(rows)
@@ -351,6 +358,22 @@ private func renderFilePicker(_ picker: FilePicker, state: AppState, on screen: 
     let empty = picker.files.isEmpty ? "(no files here yet: /upload PATH)" : "(no name contains \"\(picker.filter)\")"
     drawList(title: "Files in \(picker.conversation)", header: ["Filter: " + picker.filter + "▏"], rows: rows, empty: empty,
              selection: picker.selection, hint: "↑↓ PgUp PgDn move · type to filter · Enter download · Esc close", on: screen)
+}
+
+/// Search: what was typed, then the hits, newest first, each as its date,
+/// conversation and sender and the text around the match, «marked».
+private func renderSearch(_ panel: SearchPanel, state: AppState, on screen: Screen) {
+    let rows = panel.hits.map { hit in
+        let message = hit.message
+        let snippet = hit.snippet.map { $0.isMatch ? "«" + $0.text + "»" : $0.text }.joined()
+        return MessageFormat.dateTime(message.time, in: state.timeZone) + " " + message.conversation.rawValue + " "
+            + message.sender + ": " + MessageFormat.visible(snippet)
+    }
+    let count = panel.hits.isEmpty ? "" : "\(panel.hits.count)\(panel.more ? "+" : "") found"
+    let header = ["Find: " + panel.query.text + "▏", panel.error ?? count]
+    let empty = panel.asked == nil ? "(type words to find; every one must be in the message)" : "(nothing found)"
+    drawList(title: "Search your conversations", header: header, rows: rows, empty: empty, selection: panel.selection,
+             hint: "type to refine · ↑↓ move · Enter show it in place · Esc close", on: screen)
 }
 
 /// The input text cut into screen rows, and where the cursor falls.
