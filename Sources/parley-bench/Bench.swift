@@ -13,7 +13,7 @@ struct Bench: AsyncParsableCommand {
             those settings. --runs N repeats a scenario, each run on a fresh server, and reports the median,
             the lowest and the highest of every figure.
             """,
-        subcommands: [Fanout.self, Private.self, Connections.self, History.self, Files.self, Reconnect.self]
+        subcommands: [Fanout.self, Private.self, Connections.self, History.self, Search.self, Files.self, Reconnect.self]
     )
 }
 

@@ -27,16 +27,15 @@ struct History: Scenario {
         try await account.channel.close()
         server.kill()
 
-        let fillStart = ContinuousClock.now
-        try fill(database: server.directory! + "/data/parley.sqlite")
-        let fillSeconds = (ContinuousClock.now - fillStart).seconds
+        let fillSeconds = try StoredLobby.fill(server.directory! + "/data/parley.sqlite", messages: messages, sender: "reader")
         try server.restart()
         let reader = try await BenchConnection.open(at: server.endpoint, name: "reader", group: group)
 
-        let latest = try await time(requests, on: reader) { _ in "\"limit\":50" }
+        let history = "\"type\":\"history\",\"conversation\":\"lobby\","
+        let latest = try await StoredLobby.time(requests, on: reader) { _ in history + "\"limit\":50" }
         var generator = SystemRandomNumberGenerator()
-        let pages = try await time(requests, on: reader) { _ in
-            "\"limit\":50,\"before\":\(Int.random(in: 51...messages, using: &generator))"
+        let pages = try await StoredLobby.time(requests, on: reader) { _ in
+            history + "\"limit\":50,\"before\":\(Int.random(in: 51...messages, using: &generator))"
         }
         try? await reader.channel.close()
         try? await group.shutdownGracefully()
@@ -44,35 +43,6 @@ struct History: Scenario {
                       before50: LatencySummary(pages)), settings: server.settings)
     }
 
-    /// Messages straight into the database, in one transaction: the bench
-    /// measures reading history, not posting it.
-    private func fill(database path: String) throws {
-        let queue = try DatabaseQueue(path: path)
-        try queue.write { db in
-            let lobby = try Int64.fetchOne(db, sql: "SELECT id FROM conversation WHERE nameKey = 'lobby'")!
-            let sender = try Int64.fetchOne(db, sql: "SELECT id FROM user WHERE nameKey = 'reader'")!
-            let insert = try db.makeStatement(sql: """
-                INSERT INTO message (conversationId, senderId, kind, body, createdAt) VALUES (?, ?, 'text', ?, ?)
-                """)
-            let start = Int64(Date().timeIntervalSince1970 * 1000) - Int64(messages)
-            for n in 0..<messages {
-                try insert.execute(arguments: [lobby, sender, "history message \(n), about as long as a line of chat", start + Int64(n)])
-            }
-        }
-    }
-
-    private func time(
-        _ count: Int, on connection: BenchConnection, _ page: @escaping (Int) -> String
-    ) async throws -> Histogram<UInt64> {
-        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
-        for n in 0..<count {
-            let body = "\"type\":\"history\",\"conversation\":\"lobby\"," + page(n)
-            let start = ContinuousClock.now
-            try await connection.channel.eventLoop.flatSubmit { connection.client.value.request(body) }.get()
-            _ = histogram.record(UInt64((ContinuousClock.now - start).seconds * 1e9))
-        }
-        return histogram
-    }
 }
 
 struct HistoryReport: Report {
@@ -86,5 +56,53 @@ struct HistoryReport: Report {
         [("filled in", "\(f(fillSeconds, 1)) s")]
             + latest50.rows.map { ($0.0.replacingOccurrences(of: "latency", with: "latest 50"), $0.1) }
             + before50.rows.map { ($0.0.replacingOccurrences(of: "latency", with: "50 before an id"), $0.1) }
+    }
+}
+
+/// A lobby of many messages written straight into the database, and the
+/// round trips of requests against it: what the history and search
+/// scenarios share.
+enum StoredLobby {
+    /// Every `rareEvery`-th message holds the rare word; every other one
+    /// the common word.
+    static let commonWord = "deploy", rareWord = "zanzibar", rareEvery = 100_000
+
+    static func body(_ n: Int) -> String {
+        let topic = n % rareEvery == rareEvery / 2 ? rareWord : n % 2 == 0 ? commonWord : "lunch"
+        return "message \(n) about the \(topic), about as long as a line of chat"
+    }
+
+    /// Messages from `sender` in one transaction (the bench measures
+    /// reading, not posting); returns the seconds it took.
+    static func fill(_ path: String, messages: Int, sender name: String) throws -> Double {
+        let start = ContinuousClock.now
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            let lobby = try Int64.fetchOne(db, sql: "SELECT id FROM conversation WHERE nameKey = 'lobby'")!
+            let sender = try Int64.fetchOne(db, sql: "SELECT id FROM user WHERE nameKey = ?", arguments: [name])!
+            let insert = try db.makeStatement(sql: """
+                INSERT INTO message (conversationId, senderId, kind, body, createdAt) VALUES (?, ?, 'text', ?, ?)
+                """)
+            let first = Int64(Date().timeIntervalSince1970 * 1000) - Int64(messages)
+            for n in 0..<messages {
+                try insert.execute(arguments: [lobby, sender, body(n), first + Int64(n)])
+            }
+        }
+        try queue.close()
+        return (ContinuousClock.now - start).seconds
+    }
+
+    /// `count` requests one after another; the round trip of each.
+    static func time(
+        _ count: Int, on connection: BenchConnection, _ request: @escaping (Int) -> String
+    ) async throws -> Histogram<UInt64> {
+        var histogram = Histogram<UInt64>(highestTrackableValue: 60_000_000_000, numberOfSignificantValueDigits: .three)
+        for n in 0..<count {
+            let body = request(n)
+            let start = ContinuousClock.now
+            try await connection.channel.eventLoop.flatSubmit { connection.client.value.request(body) }.get()
+            _ = histogram.record(UInt64((ContinuousClock.now - start).seconds * 1e9))
+        }
+        return histogram
     }
 }

@@ -138,6 +138,16 @@ import Testing
         #expect((report["before50"] as? [String: Any])?["count"] as? Int == 15)
     }
 
+    /// The bench checks the hits themselves, so a fast wrong answer fails it.
+    @Test func searchTimesBothWordsAndItsHitsAreRight() async throws {
+        let report = try await bench(["search", "--messages", "60000", "--requests", "5"])
+        #expect(report["messages"] as? Int == 60000)
+        #expect(report["rare_hits"] as? Int == 1, "one in 100,000, the first the 50,000th")
+        for key in ["common", "rare", "absent"] {
+            #expect(((report[key] as? [String: Any])?["count"] as? Int ?? 0) > 0, "\(key)")
+        }
+    }
+
     @Test func filesMovesTheWholeFileBothWays() async throws {
         let report = try await bench(["files", "--mebibytes", "3"])
         #expect(report["bytes"] as? Int == 3 << 20)
