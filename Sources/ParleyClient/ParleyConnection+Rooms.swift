@@ -11,6 +11,11 @@ extension ParleyConnection {
         try await expectRoom(.join(name: name))
     }
 
+    /// A room you are in, as joining it shows it.
+    public func room(_ name: String) async throws -> RoomSnapshot {
+        try await expectRoom(.room(name: name))
+    }
+
     public func leave(_ name: String) async throws {
         try await expectDone(.leave(name: name))
     }

@@ -168,3 +168,32 @@ import Testing
         await server.finish()
     }
 }
+
+/// Rooms joined or left in one session reach the account's others.
+@Suite struct RoomsAcrossSessionsTests {
+    @Test func aRoomJoinedOrLeftElsewhereIsHeardAndCanBeShown() async throws {
+        let server = try await TestServer.start()
+        let bob = try await server.user("bob")
+        _ = try await bob.connection.createRoom("dev")
+        let laptop = try await server.user("alice")
+        let connection = try await server.connect()
+        let phone = TestUser(connection: connection, welcome: try await connection.logIn(name: "alice", password: "correct horse"))
+        let dev = ConversationID(rawValue: "dev")
+
+        _ = try await laptop.connection.join("dev")
+        try await phone.log.first("the join on the phone") { event in
+            if case .joined(dev, "alice", true) = event { true } else { nil }
+        }
+        let shown = try await phone.connection.room("dev")
+        #expect(shown.name == dev && shown.members.contains(Member(name: "alice", online: true)))
+        let said = try await bob.connection.send("in dev", to: dev)
+        try await phone.log.wait(for: "dev's message on the phone") { $0.messages.contains { $0.id == said.id } }
+
+        try await laptop.connection.leave("dev")
+        try await phone.log.first("the leave on the phone") { event in
+            if case .left(dev, "alice", _, false) = event { true } else { nil }
+        }
+        #expect(await rejectionCode { _ = try await phone.connection.room("dev") } == .roomNotMember)
+        await server.finish()
+    }
+}

@@ -228,3 +228,21 @@ import Testing
         #expect(state.current.entries.last?.kind == .system("301 of 1201 members online in dev, too many to name"))
     }
 }
+
+/// A room joined or left in another session of the account.
+@Suite struct RoomsElsewhereTests {
+    @Test func aRoomJoinedElsewhereIsFetchedAndListedWithoutTakingTheKeys() {
+        var state = Fixture.chat()
+        #expect(reduce(&state, .event(.joined(conversation: Fixture.dev, user: "alice", newMember: true))) == [.fetchRoom(Fixture.dev)])
+        _ = reduce(&state, .roomFetched(RoomSnapshot(name: Fixture.dev, members: Fixture.lobbyMembers)))
+        #expect(state.rooms.map(\.id) == [.lobby, Fixture.dev])
+        #expect(state.current.id == .lobby, "the lobby keeps the keys")
+        // Someone else joining a room you are not in is not yours to fetch.
+        #expect(reduce(&state, .event(.joined(conversation: Fixture.ops, user: "bob", newMember: true))).isEmpty)
+
+        _ = reduce(&state, .key(.alt("2")))
+        _ = reduce(&state, .event(.left(conversation: Fixture.dev, user: "alice", reason: "left the room", stillMember: false)))
+        #expect(state.rooms.map(\.id) == [.lobby])
+        #expect(state.current.id == .lobby)
+    }
+}

@@ -208,16 +208,20 @@ public final class Hub: Sendable {
         hand(event, to: sinks)
     }
 
-    /// An online user joined `room`; its other online members hear it.
+    /// A user joined `room`; its members hear it, every session of the
+    /// user's too (one elsewhere learns of the room so).
     public func join(_ room: StoredConversation, key: String, name: String) {
         state.withLock { $0.join(key, room) }
-        publish(.joined(conversation: room.conversation, user: name, newMember: true), in: room.id, excluding: key)
+        publish(.joined(conversation: room.conversation, user: name, newMember: true), in: room.id)
     }
 
-    /// An online user left `room`; its remaining online members hear it.
+    /// A user left `room`; its remaining members hear it, and every
+    /// session of the user.
     public func leave(_ room: StoredConversation, key: String, name: String) {
         state.withLock { $0.leave(key, room) }
-        publish(.left(conversation: room.conversation, user: name, reason: .leftRoom, stillMember: false), in: room.id)
+        let left = ChatEvent.left(conversation: room.conversation, user: name, reason: .leftRoom, stillMember: false)
+        publish(left, in: room.id)
+        deliver(left, to: [key])
     }
 
     /// The room called `roomKey` if the user `key`, with a session here,

@@ -21,6 +21,8 @@ public enum Action: Sendable {
     /// A room created or joined.
     case joined(RoomSnapshot)
     case left(ConversationID)
+    /// A room joined in another session of the account.
+    case roomFetched(RoomSnapshot)
     /// The server's room list; `show` opens the pop-up.
     case roomsListed([RoomInfo], show: Bool)
     /// A conversation's files, for the picker.
@@ -86,6 +88,8 @@ public enum Effect: Hashable, Sendable {
     case search(String, before: Int64?)
     /// The history on both sides of a message.
     case loadAround(ConversationID, message: Int64)
+    /// A room the account joined elsewhere, to list here too.
+    case fetchRoom(ConversationID)
     case completePath(String)
     case loadTheme(String)
     case bell

@@ -67,6 +67,14 @@ func inBarOrder(_ rooms: [ConversationLog]) -> [ConversationLog] {
 
 /// A room just created or joined: into the list in its place, and on screen.
 func joinedRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
+    addRoom(&state, snapshot)
+    show(&state, snapshot.name)
+    state.status = StatusMessage(text: "You are in \(snapshot.name); Alt+1 is the lobby, /part leaves.", kind: .hint)
+}
+
+/// A room into the list in its place (what it shows merged, if listed
+/// already), without taking the keys: joined here or in another session.
+func addRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
     if let index = state.roomIndex(snapshot.name) {
         var log = state.rooms[index]
         log.adopt(snapshot)
@@ -79,8 +87,6 @@ func joinedRoom(_ state: inout AppState, _ snapshot: RoomSnapshot) {
     if let index = state.directory.firstIndex(where: { $0.name == snapshot.name }) {
         state.directory[index].joined = true
     }
-    show(&state, snapshot.name)
-    state.status = StatusMessage(text: "You are in \(snapshot.name); Alt+1 is the lobby, /part leaves.", kind: .hint)
 }
 
 /// A room you left: gone from the list; the lobby takes its place on screen.

@@ -85,6 +85,8 @@ private func reduceAction(_ state: inout AppState, _ action: Action) -> [Effect]
         joinedRoom(&state, snapshot)
     case .left(let id):
         leftRoom(&state, id)
+    case .roomFetched(let snapshot):
+        addRoom(&state, snapshot)
     case .searchAnswered(let text, let page, let appended):
         searchAnswered(&state, text, page, appended: appended)
     case .searchFailed(let text, let reason):
@@ -163,6 +165,11 @@ private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
         return receivePrivate(&state, message, away: false)
     case .message(let message):
         return receiveRoomMessage(&state, message) ? [.bell] : []
+    case .joined(let room, let user, true) where user == state.me && state.roomIndex(room) == nil:
+        // Joined in another session of the account: list it here too.
+        return [.fetchRoom(room)]
+    case .left(let room, let user, _, false) where user == state.me:
+        leftRoom(&state, room)
     case .joined, .left, .topic:
         reduceRoomEvent(&state, event)
     case .closing(let error):

@@ -118,6 +118,8 @@ public final class ChatRuntime: Sendable {
                     inbox.post(.searchFailed(text, reason: "\(error)"))
                 }
             }
+        case .fetchRoom(let room):
+            command { connection in .roomFetched(try await connection.room(room.rawValue)) }
         case .loadAround(let conversation, let id):
             command { connection in
                 let page = connection.serverHello.limits.historyPageMax

@@ -14,7 +14,7 @@ extension ClientMessage: Codable {
                 ))
             case "pong":
                 self = .pong
-            case "register", "login", "resume", "logout", "password_change", "logout_all", "account_delete", "send", "away_received", "mark_read", "search", "history", "friend_request", "friend_accept", "friend_decline",
+            case "register", "login", "resume", "logout", "password_change", "logout_all", "account_delete", "send", "away_received", "mark_read", "search", "room", "history", "friend_request", "friend_accept", "friend_decline",
                  "friend_remove", "block", "unblock", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
                  "upload", "download", "upload_cancel", "files":
                 guard let id else {
@@ -88,6 +88,7 @@ extension Request {
             )
         case "away_received": self = .awayReceived(through: try container.decode(Int64.self, forKey: "through"))
         case "search": self = .search(try SearchQuery(from: container))
+        case "room": self = .room(name: try container.decode(String.self, forKey: "name"))
         case "mark_read":
             self = .markRead(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
@@ -170,6 +171,9 @@ extension Request {
         case .awayReceived(let through):
             try container.encode("away_received", forKey: "type")
             try container.encode(through, forKey: "through")
+        case .room(let name):
+            try container.encode("room", forKey: "type")
+            try container.encode(name, forKey: "name")
         case .search(let query):
             try container.encode("search", forKey: "type")
             try query.encode(into: &container)

@@ -63,6 +63,9 @@ public enum Request: Hashable, Sendable {
     case friends
     case createRoom(name: String, topic: String, openTopic: Bool)
     case join(name: String)
+    /// A room the user is in, as `join` shows it (for a session that heard
+    /// the user joined it elsewhere).
+    case room(name: String)
     case leave(name: String)
     /// Every room, a page at a time: the lobby first, then by name, from
     /// after the room named `after`.

@@ -26,6 +26,8 @@ struct RequestRouter: Sendable {
             return .away(next.messages, more: next.more)
         case .history(let conversation, let page):
             return .history(try await services.chat.history(of: conversation, for: user, page: page))
+        case .room(let name):
+            return .room(try await services.rooms.view(name, by: user))
         case .search(let query):
             return .search(try await services.chat.search(query, for: user))
         case .markRead(let conversation, let through):

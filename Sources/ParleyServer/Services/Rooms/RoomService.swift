@@ -52,6 +52,12 @@ public struct RoomService: Sendable {
         return try await snapshot(of: room)
     }
 
+    /// A room the user is in, as joining it shows it: for a session that
+    /// heard the user joined it elsewhere.
+    public func view(_ name: String, by user: StoredUser) async throws -> RoomSnapshot {
+        try await snapshot(of: try await membership(ConversationID(rawValue: name), of: user))
+    }
+
     public func leave(_ name: String, by user: StoredUser) async throws {
         let room = try await existing(name)
         guard room.conversation != .lobby else {
