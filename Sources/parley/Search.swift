@@ -24,45 +24,22 @@ struct Search: AsyncParsableCommand {
     @Option(help: "Only messages from NAME.")
     var from: String?
 
-    @Option(help: "Only messages sent at or after DATE.")
-    var since: String?
-
-    @Option(help: "Only messages sent at or before DATE.")
-    var until: String?
-
-    @Option(help: "How many hits, newest first (default 20).")
-    var limit: Int?
-
-    @Flag(help: "Every hit, however many.")
-    var all = false
-
-    @Flag(help: "One JSON object per message per line, as history --json prints them.")
-    var json = false
-
-    func validate() throws {
-        if all && limit != nil { throw ValidationError("--all and --limit ask for different things: give one.") }
-        if let limit, limit < 1 { throw ValidationError("--limit must be 1 or more (or use --all).") }
-        for (flag, text) in [("--since", since), ("--until", until)] {
-            if let text, MessageFormat.parseDate(text, in: .current) == nil {
-                throw ValidationError("\(flag) \"\(text)\" is not a date: write 2026-11-30, \"2026-11-30 17:45\" or 2026-11-30T17:45:00Z.")
-            }
-        }
-    }
+    @OptionGroup var selection: SelectionOptions
 
     func run() async throws {
         var query = SearchQuery(
             words.joined(separator: " "), conversation: conversation.map(ConversationID.init(rawValue:)), from: from,
-            since: since.flatMap { MessageFormat.parseDate($0, in: .current) },
-            until: until.flatMap { MessageFormat.parseDate($0, in: .current) }
+            since: selection.since, until: selection.until
         )
         try await account.withConnection(failure: "cannot search: ") { connection, _ in
-            var left = all ? Int.max : (limit ?? SearchRules.defaultPage)
+            var left = selection.count(default: SearchRules.defaultPage) ?? Int.max
             let pageSize = connection.serverHello.limits.historyPageMax
             while left > 0 {
                 query.limit = min(left, pageSize)
                 let page = try await connection.search(query)
                 for hit in page.hits {
-                    print(json ? MessageFormat.jsonLine(hit.message) : MessageFormat.historyLine(hit.message, in: .current, naming: true))
+                    let message = hit.message
+                    print(selection.json ? MessageFormat.jsonLine(message) : MessageFormat.historyLine(message, in: .current, naming: true))
                 }
                 left -= page.hits.count
                 guard page.more, let last = page.hits.last else { break }
