@@ -36,5 +36,18 @@ import Testing
         #expect(try await search(store, "東京", for: ann) == ["東京で会いましょう"], "a word of two characters too")
         #expect(try await search(store, "50%", for: ann).isEmpty, "% is a character, not a wildcard")
         try store.close()
+
+        // A message changed or deleted (a room removed when idle) is found as it now is.
+        let again = try DatabaseQueue(path: path)
+        try await again.write { db in
+            try db.execute(sql: "UPDATE message SET body = 'rewritten later' WHERE body LIKE 'written%'")
+            try db.execute(sql: "DELETE FROM message WHERE body LIKE '東京%'")
+        }
+        try again.close()
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await search(reopened, "existed", for: ann).isEmpty)
+        #expect(try await search(reopened, "REWRITTEN", for: ann) == ["rewritten later"])
+        #expect(try await search(reopened, "会いまし", for: ann).isEmpty)
+        try reopened.close()
     }
 }
