@@ -20,6 +20,13 @@ public struct WatchCursor: Sendable {
         (id.directPeer != nil ? "@" : "") + NameRules.key(for: id.directPeer ?? id.rawValue)
     }
 
+    /// The rooms asked for that the user is not in, as the welcome shows
+    /// them (in any case: `Lobby` is the lobby).
+    public func roomsMissing(from welcome: Welcome) -> [String] {
+        let mine = Set(welcome.rooms.map { Self.key($0.name) })
+        return (only ?? []).filter { !$0.hasPrefix("@") && !mine.contains($0) }.sorted()
+    }
+
     public func watches(_ conversation: ConversationID) -> Bool {
         only?.contains(Self.key(conversation)) ?? true
     }

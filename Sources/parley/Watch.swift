@@ -43,12 +43,10 @@ struct Watch: AsyncParsableCommand {
             }
             failures = 0
             token = welcome.token
-            let unwatched = conversations.map(ConversationID.init(rawValue:)).filter { id in
-                !welcome.rooms.contains { $0.name == id } && id.directPeer == nil
-            }
+            let unwatched = cursor.roomsMissing(from: welcome)
             guard unwatched.isEmpty else {
                 await connection.close()
-                throw CleanExit.failure("not watching: you are not in \(unwatched.map(\.rawValue).joined(separator: ", ")); join first")
+                throw CleanExit.failure("not watching: you are not in \(unwatched.joined(separator: ", ")); join first")
             }
             do {
                 let catchUp = cursor.connected(welcome)

@@ -48,5 +48,8 @@ import Testing
         #expect(accepted(&cursor, [message(2), message(3, in: dev), message(4, in: .direct("bob"))]) == [2, 4])
         let plan = cursor.connected(welcome(lobbyUpTo: 9))
         #expect(Set(plan.map(\.conversation.rawValue)) == ["lobby", "@bob"])
+        #expect(cursor.roomsMissing(from: welcome(lobbyUpTo: 9)).isEmpty, "Lobby is the lobby")
+        let elsewhere = WatchCursor(only: [ConversationID(rawValue: "Ops"), .direct("bob"), dev])
+        #expect(elsewhere.roomsMissing(from: welcome(lobbyUpTo: 9)) == ["ops"])
     }
 }
