@@ -164,9 +164,9 @@ public final class Hub: Sendable {
                 announcePresence(.joined(conversation: room.conversation, user: name, newMember: false), in: room.id, excluding: key)
             }
         }
-        if quiet && outcome.wasOnline && !outcome.replaced.isEmpty, let user = state.withLock({ $0.users[key] }) {
+        if quiet && outcome.wasOnline && !outcome.replaced.isEmpty {
             // A quiet session took over every interactive one: the user is gone.
-            announceDeparture(of: user, reason: .replaced)
+            announceDeparture(of: name, from: rooms, reason: .replaced)
         }
         return .attached(cameOnline: cameOnline)
     }
@@ -190,13 +190,13 @@ public final class Hub: Sendable {
             return wasOnline && !user.online ? user : nil
         }
         guard let gone else { return false }
-        announceDeparture(of: gone, reason: reason)
+        announceDeparture(of: gone.name, from: Array(gone.rooms.values), reason: reason)
         return true
     }
 
-    private func announceDeparture(of user: User, reason: Departure) {
-        for room in user.rooms.values {
-            announcePresence(.left(conversation: room.conversation, user: user.name, reason: reason, stillMember: true), in: room.id)
+    private func announceDeparture(of name: String, from rooms: [StoredConversation], reason: Departure) {
+        for room in rooms {
+            announcePresence(.left(conversation: room.conversation, user: name, reason: reason, stillMember: true), in: room.id)
         }
     }
 
