@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "ParleyWire", targets: ["ParleyWire"]),
         .library(name: "ParleyStore", targets: ["ParleyStore"]),
         .library(name: "ParleyTLS", targets: ["ParleyTLS"]),
+        .library(name: "ParleyIRC", targets: ["ParleyIRC"]),
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
         .library(name: "ParleyClient", targets: ["ParleyClient"]),
         .library(name: "ParleyTUI", targets: ["ParleyTUI"]),
@@ -38,6 +39,8 @@ let package = Package(
             name: "ParleyWire",
             dependencies: ["ParleyDomain", .product(name: "NIOCore", package: "swift-nio")]
         ),
+        // The IRC door's wire format: lines, tags, numerics, events in IRC's words.
+        .target(name: "ParleyIRC", dependencies: ["ParleyDomain"]),
         // Certificates and their fingerprints, the server's identity and the
         // client's trust in it: what both ends of TLS share.
         .target(
@@ -62,6 +65,7 @@ let package = Package(
             dependencies: [
                 "ParleyDomain",
                 "ParleyWire",
+                "ParleyIRC",
                 "ParleyStore",
                 "ParleyTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -96,6 +100,7 @@ let package = Package(
             dependencies: [
                 "ParleyDomain",
                 "ParleyWire",
+                "ParleyIRC",
                 "ParleyServer",
                 "CLibFuzzer",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -164,6 +169,7 @@ let package = Package(
         ),
         .testTarget(name: "ParleyDomainTests", dependencies: ["ParleyDomain"]),
         .testTarget(name: "ParleyWireTests", dependencies: ["ParleyDomain", "ParleyWire"]),
+        .testTarget(name: "ParleyIRCTests", dependencies: ["ParleyDomain", "ParleyIRC"]),
         .testTarget(
             name: "ParleyStoreTests",
             dependencies: ["ParleyStore", .product(name: "GRDB", package: "GRDB.swift")]

@@ -4,6 +4,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 import ParleyDomain
+import ParleyIRC
 import ParleyWire
 import ParleyStore
 import ParleyTLS
@@ -20,6 +21,9 @@ public final class ParleyServer: Sendable {
     /// The bound address; with port 0, the port the system chose.
     public let localAddress: SocketAddress
     public var port: Int { localAddress.port ?? configuration.port }
+    /// The IRC door's bound address, when it is open.
+    public let ircLocalAddress: SocketAddress?
+    public var ircPort: Int? { ircLocalAddress?.port }
 
     private let group: MultiThreadedEventLoopGroup
     private let hashingPool: NIOThreadPool
@@ -35,7 +39,7 @@ public final class ParleyServer: Sendable {
     private let sweeper = Mutex<RepeatedTask?>(nil)
 
     private init(
-        configuration: ServerConfiguration, localAddress: SocketAddress, group: MultiThreadedEventLoopGroup,
+        configuration: ServerConfiguration, localAddress: SocketAddress, ircLocalAddress: SocketAddress?, group: MultiThreadedEventLoopGroup,
         hashingPool: NIOThreadPool, fileIO: NIOThreadPool, store: any ChatStore, services: SessionServices,
         quiesce: ServerQuiescingHelper, tls: ServerTLS?, logger: Logger
     ) {
@@ -44,6 +48,7 @@ public final class ParleyServer: Sendable {
         self.fileIO = fileIO
         self.configuration = configuration
         self.localAddress = localAddress
+        self.ircLocalAddress = ircLocalAddress
         self.group = group
         self.hashingPool = hashingPool
         self.store = store
@@ -170,19 +175,45 @@ public final class ParleyServer: Sendable {
             loginTimeout: .nanoseconds(Int64(configuration.loginTimeoutSeconds * 1e9)),
             logger: logger
         )
-        let listening: (channel: any Channel, quiesce: ServerQuiescingHelper)
+        let irc = configuration.ircEnabled
+            ? IRCDoor(
+                services: services, serverName: configuration.ircServerName, motd: configuration.ircMotd,
+                robotName: robot?.user.name, maxMalformedInARow: configuration.maxMalformedInARow
+            )
+            : nil
+        let quiesce = ServerQuiescingHelper(group: group)
+        let listening: (parley: any Channel, irc: (any Channel)?)
         do {
-            listening = try await listen(configuration, group: group, services: services, tls: tls)
+            let parley = try await listen(configuration, port: configuration.port, group: group, quiesce: quiesce) { channel in
+                if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler()) }
+                try addSession(to: channel, configuration: configuration, services: services)
+            }
+            var ircChannel: (any Channel)?
+            if let irc {
+                do {
+                    ircChannel = try await listen(configuration, port: configuration.ircPort, group: group, quiesce: quiesce) { channel in
+                        if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler()) }
+                        try addIRCSession(to: channel, configuration: configuration, door: irc)
+                    }
+                } catch {
+                    try? await parley.close()
+                    throw IRCBindFailure(error: error)
+                }
+            }
+            listening = (parley, ircChannel)
         } catch {
             try? await hashingPool.shutdownGracefully()
             try? await fileIO.shutdownGracefully()
             try? await group.shutdownGracefully()
             try? store.close()
-            throw ServerStartError(message: bindFailure(configuration, error))
+            if let failure = error as? IRCBindFailure {
+                throw ServerStartError(message: bindFailure(configuration, port: configuration.ircPort, setting: "irc_port (--irc-port)", failure.error))
+            }
+            throw ServerStartError(message: bindFailure(configuration, port: configuration.port, setting: "--port", error))
         }
         let server = ParleyServer(
-            configuration: configuration, localAddress: listening.channel.localAddress!, group: group,
-            hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: listening.quiesce, tls: tls,
+            configuration: configuration, localAddress: listening.parley.localAddress!, ircLocalAddress: listening.irc?.localAddress,
+            group: group, hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: quiesce, tls: tls,
             logger: logger
         )
         if configuration.roomIdleDays > 0 {
@@ -200,10 +231,16 @@ public final class ParleyServer: Sendable {
         return server
     }
 
+    private struct IRCBindFailure: Error {
+        let error: any Error
+    }
+
+    /// Binds `port`, whose accepted connections `initialize` makes sessions
+    /// of; `quiesce` closes them all at shutdown.
     private static func listen(
-        _ configuration: ServerConfiguration, group: MultiThreadedEventLoopGroup, services: SessionServices, tls: ServerTLS?
-    ) async throws -> (channel: any Channel, quiesce: ServerQuiescingHelper) {
-        let quiesce = ServerQuiescingHelper(group: group)
+        _ configuration: ServerConfiguration, port: Int, group: MultiThreadedEventLoopGroup, quiesce: ServerQuiescingHelper,
+        initialize: @escaping @Sendable (any Channel) throws -> Void
+    ) async throws -> any Channel {
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -218,15 +255,32 @@ public final class ParleyServer: Sendable {
                 value: .init(low: configuration.maxOutboundBytes / 2, high: configuration.maxOutboundBytes)
             )
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let tls {
-                        try channel.pipeline.syncOperations.addHandler(tls.handler())
-                    }
-                    try addSession(to: channel, configuration: configuration, services: services)
-                }
+                channel.eventLoop.makeCompletedFuture { try initialize(channel) }
             }
-        let channel = try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
-        return (channel, quiesce)
+        return try await bootstrap.bind(host: configuration.host, port: port).get()
+    }
+
+    /// An IRC connection's handlers: the same caps, heartbeat and gathered
+    /// writes as the Parley door, lines instead of frames, and its session.
+    private static func addIRCSession(to channel: any Channel, configuration: ServerConfiguration, door: IRCDoor) throws {
+        let services = door.services
+        let heartbeatPeriod = TimeAmount.nanoseconds(
+            Int64(configuration.limits.heartbeatTimeoutSeconds * 1e9) / Int64(HeartbeatHandler.periodsPerTimeout)
+        )
+        try channel.pipeline.syncOperations.addHandlers([
+            ConnectionCapHandler(counter: services.connections, refusalTimeout: services.helloTimeout) { admission in
+                let reason = admission == .serverFull
+                    ? "The server holds as many connections as it takes (\(configuration.maxConnections)); try again later"
+                    : "Too many connections from your address (at most \(configuration.maxConnectionsPerAddress)); close one and try again"
+                return ByteBuffer(string: IRCMessage("ERROR", ["Closing link: \(reason)"]).line)
+            },
+            IdleStateHandler(readTimeout: heartbeatPeriod),
+            HeartbeatHandler(ping: ByteBuffer(string: IRCMessage("PING", [door.serverName]).line)),
+            ByteToMessageHandler(IRCLineDecoder(maxLineBytes: IRCMessage.maxClientTagBytes + IRCMessage.maxBytes)),
+            WriteGatherer(coalescers: services.coalescers),
+            ReadGate(),
+            IRCSessionHandler(door: door),
+        ])
     }
 
     /// A Parley connection's handlers, each with one job: heartbeat,
@@ -248,7 +302,7 @@ public final class ParleyServer: Sendable {
                 return WireCodec.encode(ServerMessage.event(.closing(error)))
             },
             IdleStateHandler(readTimeout: heartbeatPeriod),
-            HeartbeatHandler(),
+            HeartbeatHandler(ping: WireCodec.encode(ServerMessage.event(.ping))),
             ByteToMessageHandler(FrameDecoder(limit: frameLimit)),
             // Before the gate, so that the gathered writes of a fan-out do
             // not cross it.
@@ -356,14 +410,14 @@ public final class ParleyServer: Sendable {
         }
     }
 
-    private static func bindFailure(_ configuration: ServerConfiguration, _ error: any Error) -> String {
-        let address = "\(configuration.host):\(configuration.port)"
+    private static func bindFailure(_ configuration: ServerConfiguration, port: Int, setting: String, _ error: any Error) -> String {
+        let address = "\(configuration.host):\(port)"
         if let io = error as? IOError {
             switch io.errnoCode {
             case EADDRINUSE:
-                return "cannot listen on \(address): address already in use — is another parley-server running? Choose another --port."
+                return "cannot listen on \(address): address already in use — is another parley-server running? Choose another \(setting)."
             case EACCES:
-                return "cannot listen on \(address): permission denied — ports below 1024 need privileges; choose another --port."
+                return "cannot listen on \(address): permission denied — ports below 1024 need privileges; choose another \(setting)."
             case EADDRNOTAVAIL:
                 return "cannot listen on \(address): no such address on this machine — check --host."
             default:

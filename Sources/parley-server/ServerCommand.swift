@@ -67,6 +67,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one (default 7070).")
     var port: Int?
 
+    @Option(name: .customLong("irc-port"), help: "Port of the IRC door; 0 picks a free one (default 6697).")
+    var ircPort: Int?
+
     @OptionGroup var settings: SettingsOptions
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
@@ -76,6 +79,7 @@ struct Serve: AsyncParsableCommand {
         var (configuration, fileLevel) = settings.load()
         if let host { configuration.host = host }
         if let port { configuration.port = port }
+        if let ircPort { configuration.ircPort = ircPort }
         let level = logLevel ?? fileLevel ?? "info"
         guard let logLevel = Logger.Level(rawValue: level) else {
             ServerCommand.fail("unknown log level \"\(level)\": use trace, debug, info, notice, warning, error or critical")
@@ -97,8 +101,9 @@ struct Serve: AsyncParsableCommand {
             ServerCommand.fail("\(error)")
         }
         let security = server.fingerprint.map { "TLS, certificate \($0)" } ?? "plaintext, no TLS"
+        let irc = server.ircPort.map { "; IRC on \(configuration.host):\($0)" } ?? ""
         FileHandle.standardOutput.write(Data(
-            "parley-server listening on \(configuration.host):\(server.port) (\(security); data in \(configuration.dataDirectory))\n".utf8
+            "parley-server listening on \(configuration.host):\(server.port) (\(security); data in \(configuration.dataDirectory))\(irc)\n".utf8
         ))
 
         for await signal in signals.stream {

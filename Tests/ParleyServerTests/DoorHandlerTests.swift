@@ -175,7 +175,7 @@ private final class ReadCounter: ChannelOutboundHandler {
     @Test func theHeartbeatPingsAfterEachSilentPeriodAndGivesUpAfterThree() throws {
         let catcher = EventCatcher()
         let channel = EmbeddedChannel()
-        try channel.pipeline.syncOperations.addHandlers([HeartbeatHandler(), catcher])
+        try channel.pipeline.syncOperations.addHandlers([HeartbeatHandler(ping: WireCodec.encode(ServerMessage.event(.ping))), catcher])
         let silence = IdleStateHandler.IdleStateEvent.read
         channel.pipeline.fireUserInboundEventTriggered(silence)
         guard case .event(.ping) = try decoded(#require(try channel.readOutbound(as: ByteBuffer.self))) else {

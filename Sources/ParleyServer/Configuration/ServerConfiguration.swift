@@ -16,6 +16,20 @@ public struct ServerConfiguration: Sendable {
     public var tlsKeyPath: String?
     public var allowPlaintextOnNetwork = false
     public var limits = ServerLimits()
+    /// The IRC door: irssi, WeeChat and other IRC clients log in to their
+    /// Parley accounts on `ircPort` (0 picks a free one), with the same TLS
+    /// settings as the Parley port.
+    public var ircEnabled = true
+    public var ircPort = 6697
+    /// How the server names itself to IRC clients; it must hold a dot, so
+    /// that no nick can be mistaken for it.
+    public var ircServerName = "irc.parley"
+    /// The IRC door's message of the day, line by line.
+    public var ircMotd = [
+        "Welcome to Parley through its IRC door.",
+        "Your nick is your Parley account; channels are Parley's rooms, #lobby first.",
+        "\"/msg parley help\" does what IRC has no command for: friends, files, rooms with a topic.",
+    ]
     /// Bytes queued for one slow reader before its connection is closed.
     public var maxOutboundBytes = 4 * 1024 * 1024
     public var passwordCost = PasswordHasher.Cost.interactive
@@ -92,6 +106,13 @@ public struct ServerConfiguration: Sendable {
             if !ok { throw ConfigurationError(message: "\(setting) \(rule)") }
         }
         try require((0...65535).contains(port), "port", "must be from 0 to 65535")
+        try require((0...65535).contains(ircPort), "irc_port", "must be from 0 to 65535")
+        try require(!ircEnabled || ircPort == 0 || ircPort != port, "irc_port", "must differ from port (\(port))")
+        try require(
+            ircServerName.contains(".") && !ircServerName.contains(" ") && !ircServerName.isEmpty, "irc_server_name",
+            "must hold a dot and no spaces (irc.example.org), so that no nick can be taken for it"
+        )
+        try require(ircMotd.allSatisfy { !$0.contains("\n") && !$0.contains("\r") }, "irc_motd", "holds lines without line breaks")
         try require(
             (tlsCertificatePath == nil) == (tlsKeyPath == nil), "tls_certificate and tls_key", "must be given together"
         )

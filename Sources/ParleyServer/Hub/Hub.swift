@@ -63,6 +63,8 @@ public final class Hub: Sendable {
         var sessions: [Session]
         /// The user's rooms by name key, so that posting needs no lookup.
         var rooms: [String: StoredConversation] = [:]
+        /// Why the user is away, while they say so; gone with their last session.
+        var away: String?
 
         /// Online, as others see it: some session has a person behind it.
         var online: Bool { sessions.contains { !$0.quiet } }
@@ -238,6 +240,21 @@ public final class Hub: Sendable {
     /// Online as people see it: some interactive session is logged in.
     public func isOnline(key: String) -> Bool {
         state.withLock { $0.users[key]?.online == true }
+    }
+
+    /// The name of a user with a session here, as they spell it.
+    public func name(of key: String) -> String? {
+        state.withLock { $0.users[key]?.name }
+    }
+
+    /// Marks a user with a session here as away with `text`, or back with nil.
+    public func setAway(_ text: String?, key: String, name: String) {
+        state.withLock { $0.users[key]?.away = text }
+    }
+
+    /// Why the user is away; nil when not away (or not here).
+    public func awayText(of key: String) -> String? {
+        state.withLock { $0.users[key]?.away }
     }
 
     /// How many sessions the user has, interactive and quiet.

@@ -16,11 +16,21 @@ struct TokenBucket {
 
     /// Takes a token if one is there.
     mutating func take(now: NIODeadline = .now()) -> Bool {
-        let elapsed = Double((now - refilledAt).nanoseconds) / 1e9
-        tokens = min(capacity, tokens + elapsed * ratePerSecond)
-        refilledAt = now
+        refill(now)
         guard tokens >= 1 else { return false }
         tokens -= 1
         return true
+    }
+
+    /// How long until a token is there.
+    mutating func wait(now: NIODeadline = .now()) -> TimeAmount {
+        refill(now)
+        return tokens >= 1 ? .zero : .nanoseconds(Int64((1 - tokens) / ratePerSecond * 1e9) + 1)
+    }
+
+    private mutating func refill(_ now: NIODeadline) {
+        let elapsed = Double((now - refilledAt).nanoseconds) / 1e9
+        tokens = min(capacity, tokens + elapsed * ratePerSecond)
+        refilledAt = now
     }
 }

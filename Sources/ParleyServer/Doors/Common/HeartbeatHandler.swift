@@ -1,6 +1,4 @@
 import NIOCore
-import ParleyDomain
-import ParleyWire
 
 /// Sent up the pipeline when a peer has been silent for the whole timeout.
 struct HeartbeatTimedOut {}
@@ -14,8 +12,13 @@ final class HeartbeatHandler: ChannelInboundHandler {
     typealias OutboundOut = ByteBuffer
 
     static let periodsPerTimeout = 3
-    private static let ping = WireCodec.encode(ServerMessage.event(.ping))
+    /// The door's ping.
+    private let ping: ByteBuffer
     private var silentPeriods = 0
+
+    init(ping: ByteBuffer) {
+        self.ping = ping
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         silentPeriods = 0
@@ -31,7 +34,7 @@ final class HeartbeatHandler: ChannelInboundHandler {
         if silentPeriods >= Self.periodsPerTimeout {
             context.fireUserInboundEventTriggered(HeartbeatTimedOut())
         } else {
-            context.writeAndFlush(wrapOutboundOut(Self.ping), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(ping), promise: nil)
         }
     }
 }

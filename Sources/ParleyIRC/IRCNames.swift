@@ -1,0 +1,30 @@
+import ParleyDomain
+
+/// How Parley's names look at the IRC door: a room is a channel (`#dev`),
+/// a user a nick with a hostmask that shows no address.
+public enum IRCNames {
+    /// The host part of every user's mask: addresses stay private.
+    public static let host = "parley"
+
+    public static func channel(_ conversation: ConversationID) -> String {
+        "#" + conversation.rawValue
+    }
+
+    /// The room a channel names; nil for a target that is not a channel.
+    public static func room(_ channel: String) -> ConversationID? {
+        guard channel.hasPrefix("#"), channel.count > 1 else { return nil }
+        return ConversationID(rawValue: String(channel.dropFirst()))
+    }
+
+    /// A Parley name as a nick: names never hold spaces, but what is left
+    /// of a deleted account does.
+    public static func nick(_ name: String) -> String {
+        name.contains(" ") ? String(name.map { $0 == " " ? "_" : $0 }) : name
+    }
+
+    /// `nick!user@host`, where the user part is the account's name.
+    public static func mask(_ name: String) -> String {
+        let nick = nick(name)
+        return "\(nick)!\(nick)@\(host)"
+    }
+}
