@@ -159,7 +159,7 @@ let package = Package(
         .target(
             name: "ParleyTestSupport",
             dependencies: [
-                "ParleyServer", "ParleyClient", "ParleyDomain", "ParleyWire", "ParleyStore", "ParleyTLS",
+                "ParleyServer", "ParleyClient", "ParleyDomain", "ParleyWire", "ParleyStore", "ParleyTLS", "ParleyIRC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "ParleyServerTests",
             dependencies: [
-                "ParleyServer", "ParleyClient", "ParleyTestSupport", "ParleyTLS", "parley-server",
+                "ParleyServer", "ParleyClient", "ParleyTestSupport", "ParleyTLS", "ParleyIRC", "parley-server",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),

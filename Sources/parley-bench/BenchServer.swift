@@ -16,6 +16,8 @@ struct Endpoint: Sendable {
 final class BenchServer: @unchecked Sendable {
     let host: String
     private(set) var port: Int
+    /// The IRC door's port: 0 picks one the first time, which restarts keep.
+    private(set) var ircPort: Int?
     /// Whether the server speaks TLS (`--plaintext` turns it off), and the
     /// certificate a started one printed.
     let tls: Bool
@@ -127,7 +129,9 @@ final class BenchServer: @unchecked Sendable {
         guard let binary, let directory, let config else { throw BenchError("only a server the bench started can be started") }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--port", "\(port)", "--data-dir", directory + "/data", "--config", config, "--log-level", "error"]
+        process.arguments = [
+            "--port", "\(port)", "--irc-port", "\(ircPort ?? 0)", "--data-dir", directory + "/data", "--config", config, "--log-level", "error",
+        ]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -141,6 +145,9 @@ final class BenchServer: @unchecked Sendable {
             throw BenchError("parley-server did not start: \(line)")
         }
         port = bound
+        if let irc = line.range(of: #"IRC on [^ ]+:[0-9]+"#, options: .regularExpression) {
+            ircPort = line[irc].split(separator: ":").last.flatMap { Int($0) }
+        }
         fingerprint = CertificateFingerprint(foundIn: line)
         self.process = process
     }

@@ -31,9 +31,15 @@ public final class ServerProcess: @unchecked Sendable {
         return options
     }
 
+    /// Serving takes `--irc-port 0` unless told otherwise: servers that
+    /// tests run side by side must not all want 6697.
+    /// The IRC door's port, read from the listening line.
+    public private(set) var ircPort: Int?
+
     public init(_ arguments: [String]) throws {
         process.executableURL = Self.binary
-        process.arguments = arguments
+        let serving = arguments.first?.hasPrefix("-") ?? true
+        process.arguments = serving && !arguments.contains("--irc-port") ? arguments + ["--irc-port", "0"] : arguments
         process.standardOutput = stdout
         process.standardError = stderr
         errors = PipeReader(stderr)
@@ -46,6 +52,9 @@ public final class ServerProcess: @unchecked Sendable {
         let text = try readLine(from: stdout.fileHandleForReading, timeout: timeout)
         guard let range = text.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) else { return nil }
         fingerprint = CertificateFingerprint(foundIn: text)
+        if let irc = text.range(of: #"IRC on 127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+            ircPort = Int(text[irc].split(separator: ":").last!)
+        }
         return Int(text[range].split(separator: ":").last!)
     }
 

@@ -14,12 +14,15 @@ public final class TestServer: Sendable {
     public let server: ParleyServer
     public let dataDirectory: String
     public var port: Int { server.port }
+    /// The IRC door's port.
+    public var ircPort: Int { server.ircPort! }
 
     /// A cheaper scrypt than production so that suites with dozens of
     /// logins stay quick; the hasher's own tests use the real cost.
     public static func configuration(dataDirectory: String) -> ServerConfiguration {
         var configuration = ServerConfiguration(dataDirectory: dataDirectory)
         configuration.port = 0
+        configuration.ircPort = 0
         configuration.passwordCost = .init(logN: 10, blockSize: 8, parallelism: 1)
         configuration.eventLoopThreads = 2
         // Every test client comes from 127.0.0.1; the caps have tests of their own.

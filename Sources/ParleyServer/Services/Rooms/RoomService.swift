@@ -55,7 +55,9 @@ public struct RoomService: Sendable {
     /// A room the user is in, as joining it shows it: for a session that
     /// heard the user joined it elsewhere.
     public func view(_ name: String, by user: StoredUser) async throws -> RoomSnapshot {
-        try await snapshot(of: try await membership(ConversationID(rawValue: name), of: user))
+        let room = try await membership(ConversationID(rawValue: name), of: user)
+        // The hub's copy of the room may be older than the last topic change.
+        return try await snapshot(of: try await store.room(nameKey: NameRules.key(for: room.name)) ?? room)
     }
 
     public func leave(_ name: String, by user: StoredUser) async throws {

@@ -1,0 +1,361 @@
+import Foundation
+import ParleyClient
+import ParleyDomain
+import ParleyIRC
+import ParleyServer
+import ParleyTestSupport
+import ParleyWire
+import Testing
+
+/// The IRC door over loopback, with TLS: every command and the numerics
+/// that answer it, and Parley users on the other door.
+@Suite struct IRCDoorTests {
+    func withServer(_ adjust: @escaping (inout ServerConfiguration) -> Void = { _ in }, _ body: (TestServer) async throws -> Void) async throws {
+        let server = try await TestServer.start { adjust(&$0) }
+        do {
+            try await body(server)
+        } catch {
+            await server.finish()
+            throw error
+        }
+        await server.finish()
+    }
+
+    @Test func registersWithSASLAndGetsTheWelcomeBurstWithParleysLimits() async throws {
+        try await withServer { server in
+            _ = try await server.user("alice")
+            let irc = try await IRCClient.connect(port: server.ircPort)
+            try await irc.send("CAP LS 302")
+            let ls = try await irc.next("CAP")
+            for capability in ["sasl=PLAIN", "server-time", "message-tags", "echo-message", "batch", "away-notify", "account-tag", "draft/chathistory"] {
+                #expect(ls.parameters.last?.split(separator: " ").contains(Substring(capability)) == true, "\(capability)")
+            }
+            try await irc.send("NICK alice")
+            try await irc.send("USER alice 0 * :Alice")
+            try await irc.send("CAP REQ :sasl")
+            try await irc.send("AUTHENTICATE PLAIN")
+            _ = try await irc.next("AUTHENTICATE")
+            try await irc.send("AUTHENTICATE " + Data("alice\0alice\0correct horse".utf8).base64EncodedString())
+            #expect(try await irc.next("900").parameters[2] == "alice")
+            _ = try await irc.next("903")
+            try await irc.send("CAP END")
+            #expect(try await irc.next("001").parameters == ["alice", "Welcome to Parley, alice"])
+            for numeric in ["002", "003", "004"] { _ = try await irc.next(numeric) }
+            let isupport = try await irc.lines(until: "the last 005") { $0.command == "375" }.filter { $0.command == "005" }
+                .flatMap { $0.parameters.dropFirst().dropLast() }
+            for token in ["NICKLEN=32", "CHANNELLEN=33", "TOPICLEN=300", "parley.chat/MESSAGELEN=4000", "CHATHISTORY=200", "UTF8ONLY"] {
+                #expect(isupport.contains(token), "\(token) in \(isupport)")
+            }
+            _ = try await irc.next("376")
+            // Every room of the account is joined, with its names.
+            #expect(try await irc.next("JOIN").parameters == ["#lobby"])
+            let names = try await irc.next("353")
+            #expect(names.parameters[2] == "#lobby")
+            #expect(Set(names.parameters[3].split(separator: " ")) == ["alice", "robot"])
+            _ = try await irc.next("366")
+        }
+    }
+
+    @Test func aWrongPasswordOrNoneIsRefusedAndTheConnectionClosed() async throws {
+        try await withServer { server in
+            _ = try await server.user("alice")
+            let wrong = try await IRCClient.connect(port: server.ircPort)
+            try await wrong.send("CAP REQ :sasl")
+            try await wrong.send("AUTHENTICATE PLAIN")
+            _ = try await wrong.next("AUTHENTICATE")
+            try await wrong.send("AUTHENTICATE " + Data("alice\0alice\0not it".utf8).base64EncodedString())
+            #expect(try await wrong.next("904").parameters.last?.contains("Wrong name or password") == true)
+
+            let none = try await IRCClient.connect(port: server.ircPort)
+            try await none.send("NICK alice")
+            try await none.send("USER alice 0 * :Alice")
+            _ = try await none.next("464")
+            #expect(try await none.next("ERROR").parameters.first?.contains("SASL") == true)
+            try await none.waitUntilClosed()
+
+            let badPass = try await IRCClient.connect(port: server.ircPort)
+            try await badPass.send("PASS nope-nope")
+            try await badPass.send("NICK alice")
+            try await badPass.send("USER alice 0 * :Alice")
+            _ = try await badPass.next("464")
+            try await badPass.waitUntilClosed()
+        }
+    }
+
+    @Test func passLogsInAndTheNickIsTheAccountsName() async throws {
+        try await withServer { server in
+            _ = try await server.user("Alice")
+            let irc = try await IRCClient.connect(port: server.ircPort)
+            try await irc.send("PASS :alice:correct horse")
+            try await irc.send("NICK someone_else")
+            try await irc.send("USER a 0 * :A")
+            #expect(try await irc.next("001").parameters.first == "Alice")
+            _ = try await irc.next("376")
+            try await irc.send("NICK other")
+            #expect(try await irc.next("432").parameters.last?.contains("Alice") == true)
+        }
+    }
+
+    @Test func beforeRegistrationOnlyRegistrationCommandsAndPingAreTaken() async throws {
+        try await withServer { server in
+            let irc = try await IRCClient.connect(port: server.ircPort)
+            try await irc.send("JOIN #lobby")
+            _ = try await irc.next("451")
+            try await irc.send("PING :abc")
+            #expect(try await irc.next("PONG").parameters.last == "abc")
+            try await irc.send("QUIT :bye")
+            _ = try await irc.next("ERROR")
+            try await irc.waitUntilClosed()
+        }
+    }
+
+    @Test func aConnectionThatDoesNotRegisterInTimeIsClosed() async throws {
+        try await withServer({ $0.loginTimeoutSeconds = 0.5; $0.helloTimeoutSeconds = 0.5 }) { server in
+            let irc = try await IRCClient.connect(port: server.ircPort)
+            try await irc.send("NICK slow")
+            #expect(try await irc.next("ERROR").parameters.first?.contains("Registration timed out") == true)
+            try await irc.waitUntilClosed()
+        }
+    }
+
+    @Test func messagesCrossBothDoorsInTheSameRoom() async throws {
+        try await withServer { server in
+            let bob = try await server.user("bob")
+            _ = try await server.user("alice")
+            let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice", capabilities: ["server-time", "message-tags", "account-tag"])
+            // Bob, on the Parley door, hears alice come online from IRC.
+            _ = try await bob.log.first("alice joined") { if case .joined(_, "alice", _) = $0 { true } else { nil } }
+            try await irc.send("PRIVMSG #lobby :hello from irssi")
+            let heard = try await bob.log.first("alice's message") { if case .message(let m) = $0, m.sender == "alice" { m } else { nil } }
+            #expect(heard.text == "hello from irssi")
+            #expect(heard.conversation == .lobby)
+
+            _ = try await bob.connection.send("hello from parley", to: .lobby)
+            let line = try await irc.next("bob's PRIVMSG") { $0.command == "PRIVMSG" && $0.source?.hasPrefix("bob!") == true }
+            #expect(line.parameters == ["#lobby", "hello from parley"])
+            #expect(line.tag("account") == "bob")
+            #expect(line.tag("msgid").flatMap(MessageID.id) != nil)
+            #expect(line.tag("time").flatMap(IRCTime.millis) != nil)
+            // Stored like any other message.
+            let history = try await bob.connection.wholeHistory(of: .lobby)
+            #expect(history.map(\.text).contains("hello from irssi"))
+        }
+    }
+
+    @Test func withoutEchoMessageOwnMessagesAreNotWrittenBackWithItTheyAre() async throws {
+        try await withServer { server in
+            _ = try await server.user("alice")
+            _ = try await server.user("carol")
+            let plain = try await IRCClient.logIn(port: server.ircPort, name: "alice")
+            let echo = try await IRCClient.logIn(port: server.ircPort, name: "carol", capabilities: ["echo-message"])
+            try await plain.send("PRIVMSG #lobby :one")
+            try await echo.send("PRIVMSG #lobby :two")
+            #expect(try await echo.next("carol's echo") { $0.command == "PRIVMSG" && $0.parameters.last == "two" }.source?.hasPrefix("carol!") == true)
+            _ = try await plain.next("carol's message") { $0.command == "PRIVMSG" && $0.parameters.last == "two" }
+            try await plain.send("PING :after")
+            _ = try await plain.next("PONG")
+            #expect(!plain.lines.contains { $0.command == "PRIVMSG" && $0.parameters.last == "one" })
+        }
+    }
+
+    @Test func aLongOrMultiLineParleyMessageArrivesAsSeveralLinesThatFit() async throws {
+        try await withServer { server in
+            let bob = try await server.user("bob")
+            _ = try await server.user("alice")
+            let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice")
+            let long = (1...150).map { "word\($0)" }.joined(separator: " ")
+            _ = try await bob.connection.send("first line\n" + long, to: .lobby)
+            let first = try await irc.next("first line") { $0.command == "PRIVMSG" && $0.source?.hasPrefix("bob!") == true }
+            #expect(first.parameters.last == "first line")
+            var pieces: [String] = []
+            while pieces.joined(separator: " ") != long {
+                let next = try await irc.next("a piece") { $0.command == "PRIVMSG" && $0.source?.hasPrefix("bob!") == true }
+                #expect(next.line.utf8.count <= 512)
+                pieces.append(next.parameters.last!)
+            }
+            #expect(pieces.count >= 3)
+        }
+    }
+
+    @Test func privateMessagesGoToFriendsAndOthersGetTheNumericThatSaysWhy() async throws {
+        try await withServer { server in
+            let (alice, bob) = try await server.friends("alice", "bob")
+            _ = try await server.user("carol")
+            _ = alice
+            let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice")
+            try await irc.send("PRIVMSG bob :psst")
+            let heard = try await bob.log.first("a private message") { if case .message(let m) = $0, m.text == "psst" { m } else { nil } }
+            #expect(heard.conversation == .direct("alice"))
+            _ = try await bob.connection.send("psst back", to: .direct("alice"))
+            let back = try await irc.next("bob's reply") { $0.command == "PRIVMSG" && $0.parameters.last == "psst back" }
+            #expect(back.parameters.first == "alice")
+            #expect(back.source == "bob!bob@parley")
+
+            try await irc.send("PRIVMSG carol :hi")
+            #expect(try await irc.next("531").parameters[1] == "carol")
+            try await irc.send("PRIVMSG nobody_here :hi")
+            #expect(try await irc.next("401").parameters[1] == "nobody_here")
+            try await irc.send("PRIVMSG #nosuchroom :hi")
+            _ = try await irc.next("403")
+            try await irc.send("PRIVMSG")
+            _ = try await irc.next("411")
+            try await irc.send("PRIVMSG #lobby :")
+            _ = try await irc.next("412")
+            // NOTICE is never answered with an error.
+            try await irc.send("NOTICE carol :hi")
+            try await irc.send("PING :x")
+            _ = try await irc.next("PONG")
+            #expect(irc.lines.filter { $0.command == "531" }.count == 1)
+        }
+    }
+
+    @Test func joinPartTopicNamesWhoWhoisListAndMode() async throws {
+        try await withServer { server in
+            let bob = try await server.user("bob")
+            _ = try await server.user("alice")
+            let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice")
+            // JOIN makes a room that does not exist.
+            try await irc.send("JOIN #dev")
+            #expect(try await irc.next("JOIN").parameters == ["#dev"])
+            #expect(try await irc.next("353").parameters.last == "alice robot")
+            _ = try await irc.next("366")
+            try await irc.send("JOIN lobby")
+            #expect(try await irc.next("403").parameters[1] == "lobby")
+            try await irc.send("TOPIC #dev :all about dev")
+            #expect(try await irc.next("TOPIC").parameters == ["#dev", "all about dev"])
+            try await irc.send("TOPIC #dev")
+            #expect(try await irc.next("332").parameters == ["alice", "#dev", "all about dev"])
+            // Bob joins on the Parley door: alice sees the JOIN; bob may not set the topic.
+            _ = try await bob.connection.join("dev")
+            #expect(try await irc.next("bob's JOIN") { $0.command == "JOIN" && $0.source?.hasPrefix("bob!") == true }.parameters == ["#dev"])
+            try await irc.send("NAMES #dev")
+            #expect(Set(try await irc.next("353").parameters.last!.split(separator: " ")) == ["alice", "bob", "robot"])
+            _ = try await irc.next("366")
+            try await irc.send("WHO #dev")
+            let who = try await irc.lines(until: "315") { $0.command == "315" }.filter { $0.command == "352" }
+            #expect(Set(who.map { $0.parameters[5] }) == ["alice", "bob"])
+            try await irc.send("WHOIS bob")
+            let whois = try await irc.lines(until: "318") { $0.command == "318" }
+            #expect(whois.contains { $0.command == "311" && $0.parameters[1] == "bob" })
+            #expect(whois.contains { $0.command == "319" && $0.parameters.last == "#dev #lobby" })
+            #expect(whois.contains { $0.command == "330" && $0.parameters[2] == "bob" })
+            try await irc.send("WHOIS nobody")
+            _ = try await irc.next("401")
+            _ = try await irc.next("318")
+            try await irc.send("LIST")
+            let list = try await irc.lines(until: "323") { $0.command == "323" }.filter { $0.command == "322" }
+            #expect(list.map { $0.parameters[1] } == ["#lobby", "#dev"])
+            #expect(list.last?.parameters == ["alice", "#dev", "2", "all about dev"])
+            try await irc.send("MODE #dev")
+            #expect(try await irc.next("324").parameters == ["alice", "#dev", "+nt"])
+            try await irc.send("MODE #dev +o bob")
+            _ = try await irc.next("482")
+            try await irc.send("MODE alice")
+            _ = try await irc.next("221")
+
+            // Bob leaves on his door; alice leaves on hers; the lobby cannot be left.
+            try await bob.connection.leave("dev")
+            #expect(try await irc.next("bob's PART") { $0.command == "PART" }.source?.hasPrefix("bob!") == true)
+            try await irc.send("PART #dev")
+            #expect(try await irc.next("PART").source?.hasPrefix("alice!") == true)
+            try await irc.send("PART #dev")
+            _ = try await irc.next("442")
+            try await irc.send("PART #lobby")
+            #expect(try await irc.next("FAIL").parameters.prefix(2) == ["PART", "ROOM_CANNOT_LEAVE"])
+            try await irc.send("TOPIC #lobby :mine now")
+            _ = try await irc.next("482")
+        }
+    }
+
+    @Test func awayIsShownToOthersAndQuitIsHeardOnTheParleyDoor() async throws {
+        try await withServer { server in
+            let bob = try await server.user("bob")
+            // Alice has an account, but no session on the Parley door.
+            _ = try await server.connect().register(name: "alice", password: "correct horse")
+            let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice")
+            _ = try await bob.log.first("alice came") { if case .joined(_, "alice", _) = $0 { true } else { nil } }
+            let other = try await IRCClient.logIn(port: server.ircPort, name: "bob")
+            try await irc.send("AWAY :at lunch")
+            _ = try await irc.next("306")
+            try await other.send("PRIVMSG alice :are you there?")
+            #expect(try await other.next("301").parameters == ["bob", "alice", "at lunch"])
+            try await other.send("WHO alice")
+            #expect(try await other.next("352").parameters[6] == "G")
+            try await irc.send("AWAY")
+            _ = try await irc.next("305")
+            try await irc.send("QUIT :done")
+            _ = try await irc.next("ERROR")
+            await other.close()
+            _ = try await bob.log.first("alice left") { if case .left(_, "alice", _, true) = $0 { true } else { nil } }
+        }
+    }
+
+    @Test func chathistoryPagesBackThroughParleysHistory() async throws {
+        try await withServer { server in
+            let bob = try await server.user("bob")
+            _ = try await server.user("alice")
+            for index in 1...30 { _ = try await bob.connection.send("message \(index)", to: .lobby) }
+            let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice", capabilities: ["batch", "server-time", "message-tags", "draft/chathistory"])
+            try await irc.send("CHATHISTORY LATEST #lobby * 10")
+            var page = try await irc.lines(until: "the batch's end") { $0.command == "BATCH" && $0.parameters.first?.hasPrefix("-") == true }
+            #expect(page.first?.command == "BATCH" && page.first?.parameters.dropFirst() == ["chathistory", "#lobby"])
+            var messages = page.filter { $0.command == "PRIVMSG" }
+            #expect(messages.map { $0.parameters.last! } == (21...30).map { "message \($0)" })
+            #expect(messages.allSatisfy { $0.tag("batch") != nil && $0.tag("time") != nil })
+            var seen = messages.map { $0.parameters.last! }
+            while let oldest = messages.first?.tag("msgid") {
+                try await irc.send("CHATHISTORY BEFORE #lobby msgid=\(oldest) 10")
+                page = try await irc.lines(until: "the batch's end") { $0.command == "BATCH" && $0.parameters.first?.hasPrefix("-") == true }
+                messages = page.filter { $0.command == "PRIVMSG" }
+                seen = messages.map { $0.parameters.last! } + seen
+            }
+            #expect(seen == (1...30).map { "message \($0)" })
+            try await irc.send("CHATHISTORY BEFORE #lobby yesterday 10")
+            #expect(try await irc.next("FAIL").parameters.prefix(2) == ["CHATHISTORY", "INVALID_PARAMS"])
+            try await irc.send("CHATHISTORY LATEST #secret * 10")
+            #expect(try await irc.next("FAIL").parameters.prefix(2) == ["CHATHISTORY", "INVALID_TARGET"])
+        }
+    }
+
+    @Test func badInputGetsAnAnswerAndNeverTheConnectionsState() async throws {
+        try await withServer { server in
+            _ = try await server.user("alice")
+            let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice")
+            try await irc.send("PRIVMSG #lobby :" + String(repeating: "x", count: 600))
+            _ = try await irc.next("417")
+            try await irc.send(bytes: Array("PRIVMSG #lobby :".utf8) + [0xFF, 0xFE, 13, 10])
+            #expect(try await irc.next("FAIL").parameters.prefix(2) == ["*", "INVALID_UTF8"])
+            try await irc.send("FROBNICATE now")
+            #expect(try await irc.next("421").parameters[1] == "FROBNICATE")
+            try await irc.send("PRIV$MSG x")
+            _ = try await irc.next("421")
+            try await irc.send("USER again 0 * x")
+            _ = try await irc.next("462")
+            // Still fine.
+            try await irc.send("PING :alive")
+            #expect(try await irc.next("PONG").parameters.last == "alive")
+        }
+    }
+
+    @Test func theServiceNickDoesWhatIRCHasNoCommandFor() async throws {
+        try await withServer { server in
+            let bob = try await server.user("bob")
+            _ = try await server.user("alice")
+            let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice")
+            try await irc.send("PRIVMSG parley :help")
+            #expect(try await irc.next("NOTICE").source == "parley!parley@parley")
+            try await irc.send("PRIVMSG parley :friend add bob")
+            #expect(try await irc.next("the answer") { $0.command == "NOTICE" && $0.parameters.last == "Asked bob to be your friend." }.parameters.first == "alice")
+            _ = try await bob.log.first("alice's request") { if case .friendRequest(from: "alice") = $0 { true } else { nil } }
+            try await bob.connection.acceptFriend("alice")
+            _ = try await irc.next("friendship") { $0.command == "NOTICE" && $0.parameters.last?.contains("friends now") == true }
+            try await irc.send("PRIVMSG parley :create #plans Where we plan")
+            #expect(try await irc.next("JOIN").parameters == ["#plans"])
+            #expect(try await irc.next("332").parameters.last == "Where we plan")
+            try await irc.send("PRIVMSG parley :files #plans")
+            #expect(try await irc.next("NOTICE") { $0.parameters.last?.contains("Nothing was shared") == true }.parameters.first == "alice")
+            try await irc.send("PRIVMSG parley :dance")
+            #expect(try await irc.next("NOTICE") { $0.parameters.last?.contains("help") == true }.parameters.first == "alice")
+        }
+    }
+}
