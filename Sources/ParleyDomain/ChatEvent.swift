@@ -18,6 +18,8 @@ public enum ChatEvent: Hashable, Sendable {
     /// The user has read `conversation` up to message `through`, in one of
     /// their sessions: every session moves its marker there.
     case read(conversation: ConversationID, through: Int64)
+    /// `user` is away, saying `text`, or back (nil): heard in the user's rooms.
+    case away(user: String, text: String?)
 }
 
 /// Why someone is no longer present.

@@ -20,6 +20,8 @@ public enum IRCWords {
             return [IRCMessage(source: IRCNames.mask(user), "PART", [IRCNames.channel(conversation), "left"])]
         case .topic(let conversation, let topic, let by):
             return [IRCMessage(source: IRCNames.mask(by), "TOPIC", [IRCNames.channel(conversation), topic])]
+        case .away(let user, let text):
+            return [IRCMessage(source: IRCNames.mask(user), "AWAY", text.map { [$0] } ?? [])]
         default:
             return nil
         }

@@ -290,6 +290,40 @@ import Testing
         }
     }
 
+    @Test func awayNotifyTellsOnceAcrossSharedChannelsAndOnlyThoseWhoAsked() async throws {
+        try await withServer { server in
+            let bob = try await server.user("bob")
+            _ = try await server.connect().register(name: "alice", password: "correct horse")
+            _ = try await server.connect().register(name: "carol", password: "correct horse")
+            let alice = try await IRCClient.logIn(port: server.ircPort, name: "alice")
+            let carol = try await IRCClient.logIn(port: server.ircPort, name: "carol", capabilities: ["away-notify"])
+            let plain = try await IRCClient.logIn(port: server.ircPort, name: "carol")
+            // Two rooms shared: still one AWAY.
+            try await alice.send("JOIN #dev")
+            _ = try await alice.next("366")
+            try await carol.send("JOIN #dev")
+            _ = try await carol.next("366")
+            _ = try await plain.next("366")
+            try await alice.send("JOIN #dev")
+            try await alice.send("AWAY :at lunch")
+            _ = try await alice.next("306")
+            #expect(try await carol.next("AWAY").parameters == ["at lunch"])
+            let away = try await bob.log.first("away") { if case .away("alice", let text) = $0 { text } else { nil } }
+            #expect(away == "at lunch")
+            try await alice.send("AWAY")
+            _ = try await alice.next("305")
+            #expect(try await carol.next("AWAY").parameters.isEmpty)
+            try await carol.send("PING :x")
+            _ = try await carol.next("PONG")
+            #expect(carol.lines.filter { $0.command == "AWAY" }.count == 2)
+            try await plain.send("PING :y")
+            _ = try await plain.next("PONG")
+            #expect(!plain.lines.contains { $0.command == "AWAY" })
+            // A second JOIN of a channel already joined showed nothing new.
+            #expect(alice.lines.filter { $0.command == "JOIN" && $0.parameters == ["#dev"] && $0.source?.hasPrefix("alice!") == true }.count == 1)
+        }
+    }
+
     @Test func chathistoryPagesBackThroughParleysHistory() async throws {
         try await withServer { server in
             let bob = try await server.user("bob")

@@ -39,6 +39,8 @@ import Testing
         .event(.topic(conversation: ConversationID(rawValue: "dev"), topic: "builds", by: "alice")),
         .reply(id: 6, .room(RoomSnapshot(name: ConversationID(rawValue: "dev"), topic: "t", openTopic: true))),
         .reply(id: 3, .rooms([RoomInfo(name: ConversationID(rawValue: "dev"), topic: "", members: 2, online: 1, joined: true)], more: true)),
+        .event(.away(user: "bob", text: "at lunch")),
+        .event(.away(user: "bob", text: nil)),
         .event(.ping),
         .event(.closing(ProtocolError(.sessionReplaced, "You logged in elsewhere."))),
         .event(.error(ProtocolError(.frameMalformed, "Not JSON."))),

@@ -247,9 +247,18 @@ public final class Hub: Sendable {
         state.withLock { $0.users[key]?.name }
     }
 
-    /// Marks a user with a session here as away with `text`, or back with nil.
+    /// Marks a user with a session here as away with `text`, or back with
+    /// nil; everyone in the user's rooms hears it once, however many rooms
+    /// they share.
     public func setAway(_ text: String?, key: String, name: String) {
-        state.withLock { $0.users[key]?.away = text }
+        let sinks: [any SessionSink] = state.withLock { state in
+            guard state.users[key] != nil else { return [] }
+            state.users[key]!.away = text
+            var seen = Set<ObjectIdentifier>()
+            return state.users[key]!.rooms.values.flatMap { state.sinks(in: $0.id, excluding: nil) }
+                .filter { seen.insert(ObjectIdentifier($0)).inserted }
+        }
+        hand(.away(user: name, text: text), to: sinks)
     }
 
     /// Why the user is away; nil when not away (or not here).

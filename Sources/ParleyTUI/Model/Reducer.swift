@@ -182,6 +182,9 @@ private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
     case .ping, .uploadDone, .uploadFailed, .downloadFailed:
         // Transfers report to the runtime that started them.
         break
+    case .away:
+        // Set at the IRC door; this client has no /away to show it with yet.
+        break
     case .friendRequest, .friendAdded, .friendRemoved, .friendDeclined, .friendOnline, .friendOffline:
         return reduceFriendEvent(&state, event)
     }

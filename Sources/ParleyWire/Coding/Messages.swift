@@ -136,6 +136,8 @@ public enum Event: Hashable, Sendable {
     case friendOffline(name: String)
     /// Another session (or this one) read `conversation` up to `through`.
     case read(conversation: ConversationID, through: Int64)
+    /// `user` is away, saying `text`, or back (nil).
+    case away(user: String, text: String?)
     /// Asks for a `pong`; a client that stays silent is dropped.
     case ping
     /// The server is about to close this connection, and why.

@@ -204,6 +204,8 @@ extension Event {
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
                 through: try container.decode(Int64.self, forKey: "through")
             )
+        case "away":
+            self = .away(user: try container.decode(String.self, forKey: "user"), text: try container.decodeIfPresent(String.self, forKey: "text"))
         case "upload_done":
             self = .uploadDone(
                 transfer: try container.decode(UInt32.self, forKey: "transfer"),
@@ -262,6 +264,10 @@ extension Event {
             try container.encode("read", forKey: "type")
             try container.encode(conversation, forKey: "conversation")
             try container.encode(through, forKey: "through")
+        case .away(let user, let text):
+            try container.encode("away", forKey: "type")
+            try container.encode(user, forKey: "user")
+            try container.encodeIfPresent(text, forKey: "text")
         case .uploadDone(let transfer, let file):
             try container.encode("upload_done", forKey: "type")
             try container.encode(transfer, forKey: "transfer")

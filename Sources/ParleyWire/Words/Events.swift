@@ -17,6 +17,7 @@ extension Event {
         case .friendOnline(let name): self = .friendOnline(name: name)
         case .friendOffline(let name): self = .friendOffline(name: name)
         case .read(let conversation, let through): self = .read(conversation: conversation, through: through)
+        case .away(let user, let text): self = .away(user: user, text: text)
         }
     }
 }

@@ -56,7 +56,8 @@ extension IRCSessionHandler {
             }
             let key = NameRules.key(for: room.rawValue)
             if let present = services.hub.room(key, of: userKey) {
-                // Already a member: the client may have lost track of it.
+                // A member: nothing new, unless this connection was not shown it.
+                guard joinedChannels.insert(key).inserted else { continue }
                 send(IRCMessage(source: IRCNames.mask(nick), "JOIN", [IRCNames.channel(present.conversation)]))
                 roomState(present.conversation, topic: present.topic)
                 continue

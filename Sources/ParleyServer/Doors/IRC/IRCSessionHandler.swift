@@ -46,6 +46,9 @@ final class IRCSessionHandler: ChannelInboundHandler {
     /// Rooms this session asked to join, whose JOIN the hub echoes: the
     /// reply then brings the topic and names.
     var pendingJoins: Set<String> = []
+    /// The rooms (by key) this connection was shown a JOIN for: a JOIN of
+    /// one of them again is nothing new, as on any IRC server.
+    var joinedChannels: Set<String> = []
     /// Messages this session posted that the hub has not echoed yet: not
     /// written back unless the client asked for echo-message.
     var ownPosts: [(conversation: ConversationID, text: String)] = []
@@ -301,6 +304,7 @@ final class IRCSessionHandler: ChannelInboundHandler {
         }
         motd()
         for room in welcome.rooms {
+            joinedChannels.insert(NameRules.key(for: room.name.rawValue))
             send(IRCMessage(source: IRCNames.mask(nick), "JOIN", [IRCNames.channel(room.name)]))
             roomState(room.name, topic: room.topic)
         }
@@ -350,14 +354,16 @@ final class IRCSessionHandler: ChannelInboundHandler {
             if isOwnPost(message) { return }
             gatherer?.gather(event.bytes)
         case .joined(let conversation, let name, _):
-            if let name = name as String?, NameRules.key(for: name) == userKey {
+            if NameRules.key(for: name) == userKey {
                 gatherer?.gather(event.bytes)
+                joinedChannels.insert(NameRules.key(for: conversation.rawValue))
                 if pendingJoins.remove(NameRules.key(for: conversation.rawValue)) == nil { fetchRoomState(conversation) }
             } else {
                 quitsHeard.remove(NameRules.key(for: name))
                 gatherer?.gather(event.bytes)
             }
-        case .left(_, let name, _, let stillMember):
+        case .left(let conversation, let name, _, let stillMember):
+            if !stillMember, NameRules.key(for: name) == userKey { joinedChannels.remove(NameRules.key(for: conversation.rawValue)) }
             if stillMember {
                 // One QUIT per departure, however many channels are shared.
                 guard quitsHeard.insert(NameRules.key(for: name)).inserted else { return }
@@ -366,6 +372,8 @@ final class IRCSessionHandler: ChannelInboundHandler {
             gatherer?.gather(event.bytes)
         case .topic:
             gatherer?.gather(event.bytes)
+        case .away:
+            if capabilities.contains(.awayNotify) { gatherer?.gather(event.bytes) }
         case .friendRequest(let from):
             serviceNotice("\(from) asks to be your friend: \"/msg parley friend accept \(from)\" (or decline).")
         case .friendAdded(let friend):
