@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Fuzzes with libFuzzer, half the time each:
+# Fuzzes with libFuzzer, a share of the time each:
 #   frames: the frame parser and both message decoders (fuzz/corpus)
 #   session: a real session, its services and a store (fuzz/session-corpus,
 #            with the dictionary fuzz/session.dict)
-#   scripts/fuzz.sh [SECONDS] [frames|session|both]   (default 60, both)
+#   irc: the IRC door's line parser and serializer (fuzz/irc-corpus, with
+#        the dictionary fuzz/irc.dict)
+#   scripts/fuzz.sh [SECONDS] [frames|session|irc|all]   (default 60, all)
 # Builds parley-fuzz with -sanitize=fuzzer,address into .build/fuzz, then
 # runs it from the seed corpus; new interesting inputs go to
 # .build/fuzz/corpus and .build/fuzz/session-corpus. A crash leaves its
@@ -14,19 +16,25 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
-which=${2:-both}
+which=${2:-all}
 swift build --product parley-fuzz --scratch-path .build/fuzz -c release \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -use-ld=lld
 binary=$(swift build --product parley-fuzz --scratch-path .build/fuzz -c release --show-bin-path)/parley-fuzz
 share=$seconds
-[ "$which" = both ] && share=$(( (seconds + 1) / 2 ))
-if [ "$which" = frames ] || [ "$which" = both ]; then
+[ "$which" = all ] && share=$(( (seconds + 2) / 3 ))
+if [ "$which" = frames ] || [ "$which" = all ]; then
     echo "== fuzzing frames for ${share} s"
     mkdir -p .build/fuzz/corpus
     "$binary" -max_total_time="$share" -print_final_stats=1 -artifact_prefix=.build/fuzz/ \
         -rss_limit_mb=4096 .build/fuzz/corpus fuzz/corpus
 fi
-if [ "$which" = session ] || [ "$which" = both ]; then
+if [ "$which" = irc ] || [ "$which" = all ]; then
+    echo "== fuzzing IRC lines for ${share} s"
+    mkdir -p .build/fuzz/irc-corpus
+    PARLEY_FUZZ=irc "$binary" -max_total_time="$share" -print_final_stats=1 -artifact_prefix=.build/fuzz/irc- \
+        -rss_limit_mb=4096 -dict=fuzz/irc.dict .build/fuzz/irc-corpus fuzz/irc-corpus
+fi
+if [ "$which" = session ] || [ "$which" = all ]; then
     echo "== fuzzing a session for ${share} s"
     mkdir -p .build/fuzz/session-corpus
     # No leak checks here: the one server of the run and its thread pools

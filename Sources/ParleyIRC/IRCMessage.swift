@@ -95,6 +95,8 @@ extension IRCMessage {
     private static func parseTags(_ text: Substring) -> [Tag] {
         var tags: [Tag] = []
         for item in text.split(separator: ";", omittingEmptySubsequences: true) {
+            // A tag without a key is no tag (found by the fuzzer: it did not survive a round trip).
+            guard item.first != "=" else { continue }
             if let equals = item.firstIndex(of: "=") {
                 let value = unescape(item[item.index(after: equals)...])
                 tags.append(Tag(String(item[..<equals]), value.isEmpty ? nil : value))
@@ -109,54 +111,63 @@ extension IRCMessage {
     /// unknown escape is the character itself, a lone `\` at the end nothing.
     static func unescape(_ value: Substring) -> String {
         guard value.contains("\\") else { return String(value) }
-        var result = ""
+        // By scalars: "\r\n" is one Character, and so is a backslash with a
+        // combining mark after it.
+        var result = String.UnicodeScalarView()
         var escaping = false
-        for character in value {
+        for scalar in value.unicodeScalars {
             if escaping {
-                switch character {
+                switch scalar {
                 case ":": result.append(";")
                 case "s": result.append(" ")
                 case "r": result.append("\r")
                 case "n": result.append("\n")
-                default: result.append(character)
+                default: result.append(scalar)
                 }
                 escaping = false
-            } else if character == "\\" {
+            } else if scalar == "\\" {
                 escaping = true
             } else {
-                result.append(character)
+                result.append(scalar)
             }
         }
-        return result
+        return String(result)
     }
 
     static func escape(_ value: String) -> String {
-        guard value.contains(where: { $0 == ";" || $0 == " " || $0 == "\\" || $0 == "\r" || $0 == "\n" }) else { return value }
+        let special: Set<Unicode.Scalar> = [";", " ", "\\", "\r", "\n", "\0"]
+        guard value.unicodeScalars.contains(where: special.contains) else { return value }
         var result = ""
-        for character in value {
-            switch character {
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case ";": result += "\\:"
             case " ": result += "\\s"
             case "\\": result += "\\\\"
             case "\r": result += "\\r"
             case "\n": result += "\\n"
-            default: result.append(character)
+            // NUL has no escape; it never belongs in a line.
+            case "\0": result += "\\s"
+            default: result.unicodeScalars.append(scalar)
             }
         }
         return result
     }
 
     /// The line with its CR LF. The last parameter is written as trailing
-    /// (after `:`) when it must be; CR, LF and NUL inside a parameter become
-    /// spaces, so that nothing a user wrote can start a line of its own.
+    /// (after `:`) when it must be; CR, LF and NUL inside a parameter, the
+    /// source or a tag's key become spaces, so that nothing a user wrote can start a line
+    /// of its own.
     public var line: String {
         var text = ""
         if !tags.isEmpty {
             text += "@"
-            text += tags.map { tag in tag.value.map { "\(tag.key)=\(Self.escape($0))" } ?? tag.key }.joined(separator: ";")
+            text += tags.map { tag in
+                let key = Self.flattened(tag.key)
+                return tag.value.map { "\(key)=\(Self.escape($0))" } ?? key
+            }.joined(separator: ";")
             text += " "
         }
-        if let source { text += ":\(source) " }
+        if let source { text += ":\(Self.flattened(source)) " }
         text += command
         for (index, parameter) in parameters.enumerated() {
             let safe = Self.flattened(parameter)

@@ -23,6 +23,11 @@ struct TargetOptions: ParsableArguments {
     var server: String?
 }
 
+/// The door a scenario's clients come through.
+enum BenchDoor: String, ExpressibleByArgument, Sendable {
+    case parley, irc
+}
+
 /// TLS or not, shared by every scenario.
 struct TransportOptions: ParsableArguments {
     @Flag(help: "Speak plaintext: the started server runs with tls = false (a given --server must too).")

@@ -11,6 +11,10 @@ import ParleyWire
 /// pipeline per frame), speaks the protocol with hand-written JSON, answers
 /// pings, and reads only what it measures.
 ///
+/// At the IRC door (`door` irc) it speaks IRC lines instead: it registers
+/// with PASS, sends PRIVMSG, answers PING, and finds the same marks in the
+/// PRIVMSG lines it gets.
+///
 /// A bench message's text is `b STEP SENDER SEQ DUE` (then any padding):
 /// the measurement step, the sender's index, its sequence number within the
 /// step, and the time the schedule said it should go. Every receiver checks
@@ -31,6 +35,19 @@ final class BenchClient: ChannelInboundHandler {
     private static let userKey = Array("\"user\":\"".utf8)
     /// How most message events begin (the order of JSON keys varies).
     private static let messageEvent = Array("{\"type\":\"message\"".utf8)
+    private static let ircText = Array(" :b ".utf8)
+    private static let ircPing = Array("PING ".utf8)
+    private static let ircEndOfMotd = Array(" 376 ".utf8)
+    private static let ircRefusal = Array(" 464 ".utf8)
+
+    /// The door this connection speaks to.
+    let door: BenchDoor
+    /// Completed when the IRC door's welcome burst has ended.
+    private var registered: EventLoopPromise<Void>?
+
+    init(door: BenchDoor = .parley) {
+        self.door = door
+    }
 
     private let frames = FrameParser(maxFrameBytes: ProtocolConstants.defaultClientMaxFrameBytes)
     /// The start of a frame whose end has not arrived.
@@ -68,6 +85,16 @@ final class BenchClient: ChannelInboundHandler {
         return promise.futureResult
     }
 
+    /// Registers at the IRC door as `name`, with echo-message and
+    /// server-time as modern clients ask; completes at the end of the MOTD.
+    func registerIRC(name: String) -> EventLoopFuture<Void> {
+        let promise = context!.eventLoop.makePromise(of: Void.self)
+        registered = promise
+        let lines = ["CAP REQ :echo-message server-time", "PASS :\(name):bench-password", "NICK \(name)", "USER \(name) 0 * :\(name)", "CAP END"]
+        context?.writeAndFlush(wrapOutboundOut(ByteBuffer(string: lines.map { $0 + "\r\n" }.joined())), promise: nil)
+        return promise.futureResult
+    }
+
     func hello() {
         write("{\"type\":\"hello\",\"version\":\(ProtocolConstants.version),\"client\":\"parley-bench\"}")
     }
@@ -88,11 +115,16 @@ final class BenchClient: ChannelInboundHandler {
         let now = NIODeadline.now().uptimeNanoseconds
         var wrote = false
         while let due = schedule.nextDue, due <= now {
-            let id = nextID
-            nextID &+= 1
-            let json = "{\"type\":\"send\",\"id\":\(id),\"conversation\":\"\(schedule.conversation)\","
-                + "\"text\":\"b \(schedule.step) \(schedule.sender) \(schedule.progress.sent) \(due)\(schedule.padding)\"}"
-            context.write(wrapOutboundOut(Frame.encode(kind: .json, payload: Array(json.utf8))), promise: nil)
+            let text = "b \(schedule.step) \(schedule.sender) \(schedule.progress.sent) \(due)\(schedule.padding)"
+            switch door {
+            case .parley:
+                let id = nextID
+                nextID &+= 1
+                let json = "{\"type\":\"send\",\"id\":\(id),\"conversation\":\"\(schedule.conversation)\",\"text\":\"\(text)\"}"
+                context.write(wrapOutboundOut(Frame.encode(kind: .json, payload: Array(json.utf8))), promise: nil)
+            case .irc:
+                context.write(wrapOutboundOut(ByteBuffer(string: "PRIVMSG #\(schedule.conversation) :\(text)\r\n")), promise: nil)
+            }
             schedule.markSent(at: now, due: due)
             wrote = true
         }
@@ -115,6 +147,14 @@ final class BenchClient: ChannelInboundHandler {
             held.writeBuffer(&bytes)
             bytes = held
             unfinished = nil
+        }
+        if door == .irc {
+            while let newline = bytes.readableBytesView.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = bytes.readSlice(length: newline - bytes.readerIndex + 1)!
+                line.withUnsafeReadableBytes { handleLine($0, at: now, context: context) }
+            }
+            if bytes.readableBytes > 0 { unfinished = bytes }
+            return
         }
         do {
             while let frame = try frames.nextFrame(from: &bytes) {
@@ -152,6 +192,21 @@ final class BenchClient: ChannelInboundHandler {
         }
     }
 
+    private func handleLine(_ line: UnsafeRawBufferPointer, at now: UInt64, context: ChannelHandlerContext) {
+        if let text = line.end(of: Self.ircText) {
+            record(line, from: text, at: now)
+        } else if line.starts(with: Self.ircPing) {
+            let token = String(decoding: line[Self.ircPing.count...], as: UTF8.self)
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(string: "PONG " + token)), promise: nil)
+        } else if line.end(of: Self.ircEndOfMotd) != nil {
+            registered?.succeed()
+            registered = nil
+        } else if line.end(of: Self.ircRefusal) != nil || line.starts(with: Array("ERROR".utf8)) {
+            registered?.fail(BenchError("the IRC door refused: \(String(decoding: line, as: UTF8.self))"))
+            registered = nil
+        }
+    }
+
     /// Reads `STEP SENDER SEQ DUE` and checks it.
     private func record(_ bytes: UnsafeRawBufferPointer, from start: Int, at now: UInt64) {
         guard let receipts else { return }
@@ -168,6 +223,8 @@ final class BenchClient: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         for promise in waiting.values { promise.fail(BenchError("the server closed a bench connection")) }
         waiting = [:]
+        registered?.fail(BenchError("the server closed a bench connection"))
+        registered = nil
         sendTimer?.cancel()
     }
 
@@ -290,14 +347,27 @@ struct BenchConnection: Sendable {
     let channel: any Channel
     let client: NIOLoopBound<BenchClient>
 
-    /// `count` connections named PREFIX0, PREFIX1…, opened `inFlight` at a time.
+    /// `count` connections named PREFIX0, PREFIX1…, opened `inFlight` at a
+    /// time; with `irc`, each account is registered at `endpoint` and the
+    /// connection kept is to the IRC door.
     static func openMany(
-        _ count: Int, prefix: String = "bench", at endpoint: Endpoint, group: MultiThreadedEventLoopGroup, inFlight: Int = 50,
-        receiveBuffer: Int? = nil
+        _ count: Int, prefix: String = "bench", at endpoint: Endpoint, irc: Endpoint? = nil, group: MultiThreadedEventLoopGroup,
+        inFlight: Int = 50, receiveBuffer: Int? = nil
     ) async throws -> [BenchConnection] {
         try await concurrently(count, inFlight: inFlight) { n in
-            try await open(at: endpoint, name: "\(prefix)\(n)", group: group, receiveBuffer: receiveBuffer)
+            guard let irc else { return try await open(at: endpoint, name: "\(prefix)\(n)", group: group, receiveBuffer: receiveBuffer) }
+            let name = "\(prefix)\(n)"
+            try await open(at: endpoint, name: name, group: group).channel.close()
+            return try await openIRC(at: irc, name: name, group: group)
         }
+    }
+
+    /// Connects to the IRC door and registers as `name`, an account that exists.
+    static func openIRC(at endpoint: Endpoint, name: String, group: MultiThreadedEventLoopGroup) async throws -> BenchConnection {
+        let connection = try await connect(endpoint, door: .irc, group: group, receiveBuffer: nil)
+        let client = connection.client
+        try await connection.channel.eventLoop.flatSubmit { client.value.registerIRC(name: name) }.get()
+        return connection
     }
 
     /// Connects and logs in: with a `token`, by resuming; otherwise it
@@ -307,22 +377,7 @@ struct BenchConnection: Sendable {
     static func open(
         at endpoint: Endpoint, name: String, token: String? = nil, group: MultiThreadedEventLoopGroup, receiveBuffer: Int? = nil
     ) async throws -> BenchConnection {
-        var bootstrap = ClientBootstrap(group: group).channelOption(.socketOption(.tcp_nodelay), value: 1)
-        if let receiveBuffer { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer)) }
-        let channel = try await bootstrap
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if endpoint.tls {
-                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: benchTLS, serverHostname: nil))
-                    }
-                    try channel.pipeline.syncOperations.addHandler(BenchClient())
-                }
-            }
-            .connect(host: endpoint.host, port: endpoint.port).get()
-        let client = try await channel.eventLoop.submit {
-            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: BenchClient.self), eventLoop: channel.eventLoop)
-        }.get()
-        let connection = BenchConnection(channel: channel, client: client)
+        let connection = try await connect(endpoint, door: .parley, group: group, receiveBuffer: receiveBuffer)
         if let token {
             try await connection.request("\"type\":\"resume\",\"name\":\"\(name)\",\"token\":\"\(token)\",\"take_over\":true", hello: true)
             return connection
@@ -331,6 +386,27 @@ struct BenchConnection: Sendable {
         _ = try? await connection.request("\"type\":\"register\",\(credentials)", hello: true)
         try await connection.request("\"type\":\"login\",\(credentials)")
         return connection
+    }
+
+    private static func connect(
+        _ endpoint: Endpoint, door: BenchDoor, group: MultiThreadedEventLoopGroup, receiveBuffer: Int?
+    ) async throws -> BenchConnection {
+        var bootstrap = ClientBootstrap(group: group).channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if let receiveBuffer { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer)) }
+        let channel = try await bootstrap
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if endpoint.tls {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: benchTLS, serverHostname: nil))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(BenchClient(door: door))
+                }
+            }
+            .connect(host: endpoint.host, port: endpoint.port).get()
+        let client = try await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: BenchClient.self), eventLoop: channel.eventLoop)
+        }.get()
+        return BenchConnection(channel: channel, client: client)
     }
 
     /// Sends a request (after the hello, if asked) and waits for its reply.

@@ -99,6 +99,8 @@ final class BenchServer: @unchecked Sendable {
     }
 
     var endpoint: Endpoint { Endpoint(host: host, port: port, tls: tls) }
+    /// The IRC door of a started server.
+    var ircEndpoint: Endpoint? { ircPort.map { Endpoint(host: host, port: $0, tls: tls) } }
 
     /// Options for a ParleyClient connection: the started server's
     /// certificate only; for a given server, the user's known servers.

@@ -44,6 +44,9 @@ struct Fanout: Scenario {
     @Option(help: "Clients logged in, all in the lobby.")
     var clients = 500
 
+    @Option(help: "The door the clients come through: parley, or irc (the same workload as IRC lines; each client asks for echo-message and server-time).")
+    var door = BenchDoor.parley
+
     @Option(help: "How many of them send to the lobby (ignored with --rooms).")
     var senders = 20
 
@@ -72,6 +75,9 @@ struct Fanout: Scenario {
         guard clients >= 1, rooms > 0 || (1...clients).contains(senders) else { throw ValidationError("need 1 ≤ senders ≤ clients") }
         guard (0...clients).contains(rooms) else { throw ValidationError("need 0 ≤ rooms ≤ clients") }
         guard step > 1 else { throw ValidationError("--step must be more than 1") }
+        guard door == .parley || (rooms == 0 && slowReaders == 0 && target.server == nil) else {
+            throw ValidationError("--door irc runs the lobby shape on a server the bench starts (no --rooms, --slow-readers or --server)")
+        }
     }
 
     func measure() async throws -> Measured {
@@ -87,7 +93,9 @@ struct Fanout: Scenario {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: traffic.threads)
         defer { group.shutdownGracefully { _ in } }
         let loginStart = ContinuousClock.now
-        let connections = try await BenchConnection.openMany(clients, at: server.endpoint, group: group)
+        let connections = try await BenchConnection.openMany(
+            clients, at: server.endpoint, irc: door == .irc ? server.ircEndpoint : nil, group: group
+        )
         defer { for connection in connections { connection.channel.close(promise: nil) } }
         let loginSeconds = (ContinuousClock.now - loginStart).seconds
         let plan = rooms > 0 ? try await roomSenders(connections) : (0..<senders).map {
@@ -111,7 +119,7 @@ struct Fanout: Scenario {
             return Measured(report: MaxReport(shape: shape, steps: steps), settings: server.settings)
         }
         let figures = try await run.measure(step: 0, rate: traffic.rate, duration: traffic.duration, p99BoundMs: traffic.p99BoundMs)
-        var report = FanoutReport(scenario: rooms > 0 ? "fanout-rooms" : "fanout", shape: shape, clients: clients,
+        var report = FanoutReport(scenario: rooms > 0 ? "fanout-rooms" : door == .irc ? "fanout-irc" : "fanout", shape: shape, clients: clients,
                                   senders: plan.count, loginSeconds: loginSeconds, figures: figures)
         if slowReaders > 0 {
             report.slowReaders = SlowReaders(

@@ -1,13 +1,18 @@
 // `parley-fuzz FILE|DIRECTORY...` runs each input once (how a finding is
 // reproduced). Built with -DFUZZING and -sanitize=fuzzer (scripts/fuzz.sh),
 // it is a libFuzzer fuzzer that takes libFuzzer's flags instead. Either way
-// PARLEY_FUZZ=session feeds the inputs to a real session (SessionFuzz)
-// instead of the frame parser and decoders (FuzzInput).
+// PARLEY_FUZZ=session feeds the inputs to a real session (SessionFuzz), and
+// PARLEY_FUZZ=irc to the IRC door's line parser (IRCFuzz), instead of the
+// frame parser and decoders (FuzzInput).
 import Foundation
 
-let session = ProcessInfo.processInfo.environment["PARLEY_FUZZ"] == "session"
+let which = ProcessInfo.processInfo.environment["PARLEY_FUZZ"]
 func target(_ bytes: UnsafeRawBufferPointer) {
-    if session { SessionFuzz.run(bytes) } else { FuzzInput.run(bytes) }
+    switch which {
+    case "session": SessionFuzz.run(bytes)
+    case "irc": IRCFuzz.run(bytes)
+    default: FuzzInput.run(bytes)
+    }
 }
 
 #if FUZZING

@@ -65,6 +65,13 @@ import Testing
         #expect(settings["limits.max_outbound_bytes"] == nil, "the production default unless asked")
     }
 
+    @Test func theSameFanoutThroughTheIRCDoorChecksEveryDelivery() async throws {
+        let report = try await bench(["fanout", "--door", "irc", "--clients", "6", "--senders", "2", "--rate", "40", "--duration", "1"] + Self.anyLatency)
+        #expect(report["scenario"] as? String == "fanout-irc")
+        // Each client asked for echo-message: a sender hears its own, as on the Parley door.
+        try expectEveryDeliveryChecked(try #require(report["figures"] as? [String: Any]), sent: 40, audience: 6)
+    }
+
     @Test func slowReadersAreCountedOnlyWhenCutOffForBeingSlow() async throws {
         // 9.6 MB of 4 kB messages to readers that never read (a debug server
         // encrypting for the whole suite must get them past the kernel): past a 64 kB

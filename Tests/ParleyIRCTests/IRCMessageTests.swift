@@ -73,6 +73,18 @@ import Testing
         #expect(back.tag("k") == "a;b c\\")
     }
 
+    /// Found by the fuzzer: "\r\n" is one Character, which a loop over
+    /// Characters wrote unescaped, ending the line inside a tag.
+    @Test func aTagValueWithCRLFIsEscapedNotWrittenAsALineBreak() throws {
+        let message = IRCMessage(tags: [.init("k", "a\r\nQUIT")], "PING", ["x"])
+        #expect(message.line == "@k=a\\r\\nQUIT PING x\r\n")
+        #expect(try IRCMessage.parse(#"@k=a\r\n\x PING x"#).tag("k") == "a\r\nx")
+    }
+
+    @Test func aTagWithoutAKeyIsDropped() throws {
+        #expect(try IRCMessage.parse(#"@k=v;=\;=x PING x"#).tags == [.init("k", "v")])
+    }
+
     @Test func whatIsSerializedParsesBack() throws {
         let messages = [
             IRCMessage(tags: [.init("time", "2026-01-01T00:00:00.000Z")], source: "s", "PRIVMSG", ["#a", "é ü 漢字 🎉"]),

@@ -6,7 +6,8 @@ import Testing
 
 /// The committed fuzzing corpora run on every test run, so that an input
 /// that once crashed stays fixed: the frame corpus through the parser and
-/// decoders, the session corpus through a real session.
+/// decoders, the session corpus through a real session, the IRC corpus
+/// through the IRC door's line parser.
 @Suite(.serialized) struct FuzzCorpusTests {
     static let fuzz = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../fuzz").standardized
 
@@ -21,6 +22,12 @@ import Testing
         let inputs = try Self.inputs("corpus")
         #expect(inputs.count > 40)
         for input in inputs { input.bytes.withUnsafeBytes(FuzzInput.run) }
+    }
+
+    @Test func theIRCCorpusReplays() throws {
+        let inputs = try Self.inputs("irc-corpus")
+        #expect(inputs.count >= 10)
+        for input in inputs { input.bytes.withUnsafeBytes(IRCFuzz.run) }
     }
 
     @Test func theSessionCorpusReplaysThroughARealSession() async throws {
