@@ -371,6 +371,23 @@ import Testing
         }
     }
 
+    @Test func aFloodWaitsItsTurnNothingIsLostOrRefused() async throws {
+        try await withServer({ $0.limits.rateBurst = 3; $0.limits.ratePerSecond = 4 }) { server in
+            _ = try await server.user("alice")
+            let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice")
+            try await irc.send((1...20).map { "PING :p\($0)" }.joined(separator: "\r\n"))
+            _ = try await irc.next("the third PONG") { $0.command == "PONG" && $0.parameters.last == "p3" }
+            // Past the burst, lines wait their turn (20 at 4 a second take
+            // seconds), so the last is not answered yet…
+            #expect(!irc.lines.contains { $0.command == "PONG" && $0.parameters.last == "p20" })
+            _ = try await irc.next("the last PONG") { $0.command == "PONG" && $0.parameters.last == "p20" }
+            // …but every line is answered, in order, and none refused.
+            let pongs = irc.lines.filter { $0.command == "PONG" }.compactMap(\.parameters.last)
+            #expect(pongs == (1...20).map { "p\($0)" })
+            #expect(!irc.isClosed)
+        }
+    }
+
     @Test func theServiceNickDoesWhatIRCHasNoCommandFor() async throws {
         try await withServer { server in
             let bob = try await server.user("bob")

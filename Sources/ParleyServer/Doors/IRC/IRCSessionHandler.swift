@@ -29,7 +29,11 @@ final class IRCSessionHandler: ChannelInboundHandler {
     private var gatherer: WriteGatherer?
     private var outlet: IRCOutlet?
     /// The account, once registered.
-    private(set) var user: StoredUser?
+    private(set) var user: StoredUser? {
+        didSet { userKey = user.map { NameRules.key(for: $0.name) } }
+    }
+    /// The account's name key, kept: events compare with it on the hot path.
+    private(set) var userKey: String?
     /// The account SASL proved, until registration completes.
     private var saslUser: StoredUser?
     private var lines: [IRCMessage] = []
@@ -64,7 +68,6 @@ final class IRCSessionHandler: ChannelInboundHandler {
 
     var nick: String { user.map { IRCNames.nick($0.name) } ?? registration.target }
     var capabilities: Set<Capability> { registration.capabilities }
-    var userKey: String? { user.map { NameRules.key(for: $0.name) } }
     var profile: TagProfile { TagProfile(capabilities) }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -388,10 +391,12 @@ final class IRCSessionHandler: ChannelInboundHandler {
     }
 
     /// A message this session posted: written back only with echo-message.
+    /// On every delivery, so the cheap tests come first: the hub names the
+    /// sender as the account spells its name.
     private func isOwnPost(_ message: ChatMessage) -> Bool {
+        guard !ownPosts.isEmpty, message.sender == user?.name else { return false }
         let conversation = NameRules.key(for: message.conversation.rawValue)
-        guard NameRules.key(for: message.sender) == userKey,
-              let index = ownPosts.firstIndex(where: { NameRules.key(for: $0.conversation.rawValue) == conversation && $0.text == message.text })
+        guard let index = ownPosts.firstIndex(where: { NameRules.key(for: $0.conversation.rawValue) == conversation && $0.text == message.text })
         else { return false }
         ownPosts.remove(at: index)
         return !capabilities.contains(.echoMessage)
@@ -400,7 +405,7 @@ final class IRCSessionHandler: ChannelInboundHandler {
     /// A private message, named after its recipient: a line of its own per recipient.
     private func writeDirect(_ message: ChatMessage) {
         guard let peer = message.conversation.directPeer else { return }
-        let target = NameRules.key(for: message.sender) == userKey ? IRCNames.nick(peer) : nick
+        let target = message.sender == user?.name ? IRCNames.nick(peer) : nick
         for line in IRCWords.messageLines(message, target: target, profile: profile) { gather(line) }
     }
 
