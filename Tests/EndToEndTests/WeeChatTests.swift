@@ -130,7 +130,7 @@ import Testing
             #expect(log.contains("bob\tmessage 21") && !log.contains("bob\tmessage 20"))
             // Back a page from the oldest shown, by its msgid.
             try await weechat.type("/quote CHATHISTORY BEFORE #lobby msgid=\(ids[20]) 10", in: "irc.server.parley")
-            log = try await weechat.waitForLog("irc.parley.#lobby", containing: "bob\tmessage 11")
+            log = try await weechat.waitForLog("irc.parley.#lobby", containing: "bob\tmessage 20")
             let lines = log.split(separator: "\n").filter { $0.contains("bob\tmessage ") }.map { String($0.split(separator: "\t").last!) }
             #expect(lines == (21...30).map { "message \($0)" } + (11...20).map { "message \($0)" })
             #expect(!log.contains("bob\tmessage 10"))
