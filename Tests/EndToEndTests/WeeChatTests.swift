@@ -82,12 +82,26 @@ import Testing
         server.server.fingerprint!.description.dropFirst("SHA256:".count).split(separator: ":").joined().lowercased()
     }
 
-    @Test func weechatLogsInWithSASLJoinsTheLobbyAndTalksWithAParleyUser() async throws {
-        let server = try await TestServer.start()
-        let bob = try await server.user("bob")
+    /// Runs `body` with WeeChat logged in as alice (an account with no
+    /// session), and stops both whatever happens.
+    func withWeeChat(on server: TestServer, _ body: (WeeChat) async throws -> Void) async throws {
         _ = try await server.connect().register(name: "alice", password: "correct horse")
         let weechat = try WeeChat(ircPort: server.ircPort, fingerprint: Self.fingerprint(of: server), name: "alice", password: "correct horse")
         do {
+            try await body(weechat)
+        } catch {
+            await weechat.stop()
+            await server.finish()
+            throw error
+        }
+        await weechat.stop()
+        await server.finish()
+    }
+
+    @Test func weechatLogsInWithSASLJoinsTheLobbyAndTalksWithAParleyUser() async throws {
+        let server = try await TestServer.start()
+        let bob = try await server.user("bob")
+        try await withWeeChat(on: server) { weechat in
             try await weechat.waitForLog("irc.server.parley", containing: "SASL authentication successful")
             // The door joins alice to her rooms; bob, on the Parley door, sees her come.
             try await weechat.waitForLog("irc.parley.#lobby", containing: "Channel #lobby: 3 nicks")
@@ -106,13 +120,7 @@ import Testing
             _ = try await bob.log.first("alice's action") { if case .message(let m) = $0, m.text == "/me waves" { m } else { nil } }
             _ = try await bob.connection.send("/me waves back", to: .lobby)
             try await weechat.waitForLog("irc.parley.#lobby", containing: " *\tbob waves back")
-        } catch {
-            await weechat.stop()
-            await server.finish()
-            throw error
         }
-        await weechat.stop()
-        await server.finish()
     }
 
     @Test func weechatPagesBackThroughHistoryWithChathistory() async throws {
@@ -120,9 +128,7 @@ import Testing
         let bob = try await server.user("bob")
         for index in 1...30 { _ = try await bob.connection.send("message \(index)", to: .lobby) }
         let ids = try await bob.connection.wholeHistory(of: .lobby).map(\.id)
-        _ = try await server.connect().register(name: "alice", password: "correct horse")
-        let weechat = try WeeChat(ircPort: server.ircPort, fingerprint: Self.fingerprint(of: server), name: "alice", password: "correct horse")
-        do {
+        try await withWeeChat(on: server) { weechat in
             try await weechat.waitForLog("irc.parley.#lobby", containing: "Channel #lobby")
             #expect(!weechat.log("irc.parley.#lobby").contains("message 30"))
             try await weechat.type("/quote CHATHISTORY LATEST #lobby * 10", in: "irc.server.parley")
@@ -134,12 +140,6 @@ import Testing
             let lines = log.split(separator: "\n").filter { $0.contains("bob\tmessage ") }.map { String($0.split(separator: "\t").last!) }
             #expect(lines == (21...30).map { "message \($0)" } + (11...20).map { "message \($0)" })
             #expect(!log.contains("bob\tmessage 10"))
-        } catch {
-            await weechat.stop()
-            await server.finish()
-            throw error
         }
-        await weechat.stop()
-        await server.finish()
     }
 }

@@ -24,7 +24,7 @@ public final class IRCClient: Sendable {
                         let context = try NIOSSLContext(configuration: configuration)
                         try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil))
                     }
-                    try channel.pipeline.syncOperations.addHandler(LineInboxHandler(inbox: inbox))
+                    try channel.pipeline.syncOperations.addHandler(InboxHandler(inbox: inbox))
                 }
             }
             .connect(host: "127.0.0.1", port: port).get()
@@ -116,7 +116,7 @@ public final class IRCClient: Sendable {
     }
 }
 
-private final class LineInbox: Sendable {
+private final class LineInbox: ReceivingInbox {
     private struct State {
         var pending: [UInt8] = []
         var lines: [IRCMessage] = []
@@ -145,26 +145,5 @@ private final class LineInbox: Sendable {
 
     func markClosed() {
         state.withLock { $0.closed = true }
-    }
-}
-
-private final class LineInboxHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    let inbox: LineInbox
-
-    init(inbox: LineInbox) {
-        self.inbox = inbox
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        inbox.receive(unwrapInboundIn(data))
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        inbox.markClosed()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 }

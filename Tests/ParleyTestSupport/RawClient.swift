@@ -102,7 +102,7 @@ private let uncheckedTLS: NIOSSLContext = {
     return try! NIOSSLContext(configuration: configuration)
 }()
 
-private final class Inbox: Sendable {
+private final class Inbox: ReceivingInbox {
     private struct State {
         var buffer = ByteBuffer()
         var messages: [ServerMessage] = []
@@ -130,7 +130,14 @@ private final class Inbox: Sendable {
     }
 }
 
-private final class InboxHandler: ChannelInboundHandler {
+/// Where a test client's handler puts what it reads.
+protocol ReceivingInbox: Sendable {
+    func receive(_ bytes: ByteBuffer)
+    func markClosed()
+}
+
+/// Hands every read to its inbox, and says when the connection is gone.
+final class InboxHandler<Inbox: ReceivingInbox>: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     let inbox: Inbox
 

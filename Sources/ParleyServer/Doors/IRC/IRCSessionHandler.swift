@@ -11,7 +11,7 @@ import ParleyStore
 /// lag" does); while too many wait, the socket is not read. Lives on its
 /// channel's event loop; slow work runs in tasks whose results come back
 /// to the loop.
-final class IRCSessionHandler: ChannelInboundHandler {
+final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
     typealias InboundIn = IRCInput
     typealias OutboundOut = ByteBuffer
 
@@ -27,7 +27,7 @@ final class IRCSessionHandler: ChannelInboundHandler {
     private var registration = IRCRegistration()
     private(set) var context: ChannelHandlerContext?
     private var gatherer: WriteGatherer?
-    private var outlet: IRCOutlet?
+    private var outlet: SessionOutlet<IRCSessionHandler>?
     /// The account, once registered.
     private(set) var user: StoredUser? {
         didSet { userKey = user.map { NameRules.key(for: $0.name) } }
@@ -234,7 +234,7 @@ final class IRCSessionHandler: ChannelInboundHandler {
 
     private func logIn(_ login: IRCRegistration.Login) {
         guard let context else { return }
-        let outlet = IRCOutlet(handler: self, eventLoop: context.eventLoop, format: door.format(for: profile))
+        let outlet = SessionOutlet(self, eventLoop: context.eventLoop, format: door.format(for: profile))
         let (services, address, channel, proven) = (self.services, peerAddress, context.channel, saslUser)
         run({ () async throws -> Arrived in
             let user: StoredUser
@@ -284,7 +284,7 @@ final class IRCSessionHandler: ChannelInboundHandler {
         }
     }
 
-    private func detach(_ user: StoredUser, outlet: IRCOutlet, departure: Departure) {
+    private func detach(_ user: StoredUser, outlet: SessionOutlet<IRCSessionHandler>, departure: Departure) {
         let wentOffline = services.hub.detach(outlet, key: NameRules.key(for: user.name), reason: departure)
         services.logger.info("left", metadata: ["user": "\(user.name)", "door": "irc"])
         if wentOffline {
@@ -352,7 +352,7 @@ final class IRCSessionHandler: ChannelInboundHandler {
         case .message(let message) where message.conversation.directPeer != nil:
             if isOwnPost(message) { return }
             writeDirect(message)
-            if event.waiting { markDelivered(message) }
+            if event.waiting { services.markDelivered(message) }
         case .message(let message):
             if isOwnPost(message) { return }
             gatherer?.gather(event.bytes)
@@ -407,17 +407,6 @@ final class IRCSessionHandler: ChannelInboundHandler {
         guard let peer = message.conversation.directPeer else { return }
         let target = message.sender == user?.name ? IRCNames.nick(peer) : nick
         for line in IRCWords.messageLines(message, target: target, profile: profile) { gather(line) }
-    }
-
-    private func markDelivered(_ message: ChatMessage) {
-        let (chat, logger) = (services.chat, services.logger)
-        Task {
-            do {
-                try await chat.markDelivered([message])
-            } catch {
-                logger.error("cannot mark a message delivered", metadata: ["error": "\(error)"])
-            }
-        }
     }
 
     func serviceNotice(_ text: String) {
@@ -504,7 +493,7 @@ final class IRCSessionHandler: ChannelInboundHandler {
     }
 
     /// Called by the outlet when the hub ends the session.
-    func close(because error: DomainError) {
+    func end(because error: DomainError) {
         close(IRCDoorWords.sentence(error), leaving: .replaced)
     }
 
@@ -521,26 +510,5 @@ final class IRCSessionHandler: ChannelInboundHandler {
         default:
             context.fireUserInboundEventTriggered(event)
         }
-    }
-}
-
-/// The hub's handle on one IRC session; the hub calls it on its loop.
-final class IRCOutlet: SessionSink {
-    let eventLoop: any EventLoop
-    let format: EventFormat
-    private let handler: NIOLoopBound<IRCSessionHandler>
-
-    init(handler: IRCSessionHandler, eventLoop: any EventLoop, format: EventFormat) {
-        self.eventLoop = eventLoop
-        self.format = format
-        self.handler = NIOLoopBound(handler, eventLoop: eventLoop)
-    }
-
-    func deliver(_ event: OutboundEvent) {
-        handler.value.deliver(event)
-    }
-
-    func close(because error: DomainError) {
-        eventLoop.execute { self.handler.value.close(because: error) }
     }
 }

@@ -11,7 +11,7 @@ import ParleyWire
 /// event loop; slow work runs in tasks whose results come back to the loop.
 /// Framing, decoding, rate limiting, holding back reads and gathering
 /// writes are the jobs of the handlers in front of it.
-final class SessionHandler: ChannelInboundHandler {
+final class SessionHandler: ChannelInboundHandler, OutletTarget {
     typealias InboundIn = ParleyInput
     typealias OutboundOut = ByteBuffer
 
@@ -19,7 +19,7 @@ final class SessionHandler: ChannelInboundHandler {
     private let router: RequestRouter
     private var machine = SessionStateMachine()
     private var context: ChannelHandlerContext?
-    private var outlet: SessionOutlet?
+    private var outlet: SessionOutlet<SessionHandler>?
     /// The resume token this session was given or logged in with, which
     /// `logout` revokes.
     private var token: String?
@@ -243,7 +243,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     private func logIn(_ login: SessionStateMachine.Login, id: UInt32) {
         guard let context else { return }
-        let outlet = SessionOutlet(handler: self, eventLoop: context.eventLoop, format: services.format)
+        let outlet = SessionOutlet<SessionHandler>(self, eventLoop: context.eventLoop, format: services.format)
         let services = self.services
         let address = peerAddress
         let channel = context.channel
@@ -291,7 +291,7 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
-    private func finishLogin(_ result: Result<Arrived, any Error>, outlet: SessionOutlet, id: UInt32) {
+    private func finishLogin(_ result: Result<Arrived, any Error>, outlet: SessionOutlet<SessionHandler>, id: UInt32) {
         switch result {
         case .failure(let error):
             if machine.loginFailed() { finish(id, .failure(error)) }
@@ -315,7 +315,7 @@ final class SessionHandler: ChannelInboundHandler {
         }
     }
 
-    private func detach(_ user: StoredUser, outlet: SessionOutlet, departure: Departure) {
+    private func detach(_ user: StoredUser, outlet: SessionOutlet<SessionHandler>, departure: Departure) {
         let wentOffline = services.hub.detach(outlet, key: NameRules.key(for: user.name), reason: departure)
         services.logger.info("left", metadata: ["user": "\(user.name)", "reason": "\(departure.words)"])
         if wentOffline {
@@ -333,22 +333,9 @@ final class SessionHandler: ChannelInboundHandler {
             gatherer?.gather(event.bytes)
         case .writeAndMarkDelivered:
             gatherer?.gather(event.bytes)
-            if case .message(let message) = event.event { markDelivered(message) }
+            if case .message(let message) = event.event { services.markDelivered(message) }
         case .none:
             break
-        }
-    }
-
-    /// A message stored as waiting reached this session live: it was
-    /// delivered like any message to someone online.
-    private func markDelivered(_ message: ChatMessage) {
-        let (chat, logger) = (services.chat, services.logger)
-        Task {
-            do {
-                try await chat.markDelivered([message])
-            } catch {
-                logger.error("cannot mark a message delivered", metadata: ["error": "\(error)"])
-            }
         }
     }
 
@@ -363,6 +350,11 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     // MARK: Ending
+
+    /// Called by the outlet when the hub ends the session (take-over elsewhere).
+    func end(because error: DomainError) {
+        close(because: ProtocolError(error), leaving: .replaced)
+    }
 
     /// Tells the peer why, then closes. A peer that does not take the last
     /// frame within a second is closed regardless.

@@ -28,4 +28,18 @@ struct SessionServices: Sendable {
     let helloTimeout: TimeAmount
     let loginTimeout: TimeAmount
     let logger: Logger
+
+    /// A message stored as waiting reached a session live: it was delivered
+    /// like any message to someone online. In the background: the session
+    /// has written it already.
+    func markDelivered(_ message: ChatMessage) {
+        let (chat, logger) = (self.chat, self.logger)
+        Task {
+            do {
+                try await chat.markDelivered([message])
+            } catch {
+                logger.error("cannot mark a message delivered", metadata: ["error": "\(error)"])
+            }
+        }
+    }
 }
