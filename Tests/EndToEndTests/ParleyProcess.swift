@@ -79,7 +79,11 @@ extension ServerProcess {
     /// `limits` are lines for the config file's `[limits]`.
     static func started(in directory: String, port: Int = 0, limits: String = "") throws -> (ServerProcess, Int) {
         let config = directory + "/server.toml"
-        try "[password_hash]\nlog_n = 10\n[limits]\n\(limits)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        // Deadlines for a machine whose two cores the whole suite shares:
+        // a first hello can wait seconds for the CPU (the deadlines have
+        // tests of their own).
+        let deadlines = limits.contains("hello_timeout_seconds") ? "" : "hello_timeout_seconds = 60\nlogin_timeout_seconds = 60\n"
+        try "[password_hash]\nlog_n = 10\n[limits]\n\(deadlines)\(limits)\n".write(toFile: config, atomically: true, encoding: .utf8)
         let server = try ServerProcess([
             "--port", "\(port)", "--data-dir", directory + "/data", "--config", config, "--log-level", "warning",
         ])

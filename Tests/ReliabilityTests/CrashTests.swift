@@ -18,6 +18,9 @@ import Testing
         let config = directory + "/parley.toml"
         try """
             [limits]
+            # The suite shares two cores: a first hello may wait for the CPU.
+            hello_timeout_seconds = 60
+            login_timeout_seconds = 60
             rate_burst = 100000
             rate_per_second = 100000
             [robot]

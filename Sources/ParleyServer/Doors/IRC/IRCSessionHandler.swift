@@ -90,7 +90,7 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
         loginDeadline?.cancel()
         loginDeadline = nil
         if let user, let outlet {
-            detach(user, outlet: outlet, departure: closing ? departure : .connectionLost)
+            services.detach(user, outlet: outlet, departure: closing ? departure : .connectionLost)
         }
         outlet = nil
         context.fireChannelInactive()
@@ -270,7 +270,7 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
                 }
             case .success(let arrived):
                 guard !self.closing else {
-                    self.detach(arrived.user, outlet: outlet, departure: .connectionLost)
+                    self.services.detach(arrived.user, outlet: outlet, departure: .connectionLost)
                     return
                 }
                 self.user = arrived.user
@@ -281,15 +281,6 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
                 self.welcome(arrived.welcome)
                 if arrived.cameOnline { services.friends.announce(arrived.user, online: true, to: arrived.friends) }
             }
-        }
-    }
-
-    private func detach(_ user: StoredUser, outlet: SessionOutlet<IRCSessionHandler>, departure: Departure) {
-        let wentOffline = services.hub.detach(outlet, key: NameRules.key(for: user.name), reason: departure)
-        services.logger.info("left", metadata: ["user": "\(user.name)", "door": "irc"])
-        if wentOffline {
-            let friends = services.friends
-            Task { try? await friends.announce(user, online: false) }
         }
     }
 

@@ -77,7 +77,7 @@ final class SessionHandler: ChannelInboundHandler, OutletTarget {
     func channelInactive(context: ChannelHandlerContext) {
         cancelDeadlines()
         if let (user, departure) = machine.channelClosed(), let outlet {
-            detach(user, outlet: outlet, departure: departure)
+            services.detach(user, outlet: outlet, departure: departure)
         }
         outlet = nil
         transfers?.closeAll()
@@ -298,7 +298,7 @@ final class SessionHandler: ChannelInboundHandler, OutletTarget {
         case .success(let arrived):
             switch machine.loginSucceeded(arrived.user, welcome: arrived.welcome) {
             case .detach(let user):
-                detach(user, outlet: outlet, departure: machine.departure)
+                services.detach(user, outlet: outlet, departure: machine.departure)
             case .welcome(let welcome, let events):
                 self.outlet = outlet
                 cancelDeadlines()
@@ -312,15 +312,6 @@ final class SessionHandler: ChannelInboundHandler, OutletTarget {
                 machine.requestFinished()
                 startRequests()
             }
-        }
-    }
-
-    private func detach(_ user: StoredUser, outlet: SessionOutlet<SessionHandler>, departure: Departure) {
-        let wentOffline = services.hub.detach(outlet, key: NameRules.key(for: user.name), reason: departure)
-        services.logger.info("left", metadata: ["user": "\(user.name)", "reason": "\(departure.words)"])
-        if wentOffline {
-            let friends = services.friends
-            Task { try? await friends.announce(user, online: false) }
         }
     }
 

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import ParleyDomain
+import ParleyStore
 import ParleyWire
 
 /// What every session of one server shares.
@@ -28,6 +29,17 @@ struct SessionServices: Sendable {
     let helloTimeout: TimeAmount
     let loginTimeout: TimeAmount
     let logger: Logger
+
+    /// Takes a session of `user` out of the hub; when that took the user
+    /// offline, friends hear so.
+    func detach(_ user: StoredUser, outlet: any SessionSink, departure: Departure) {
+        let wentOffline = hub.detach(outlet, key: NameRules.key(for: user.name), reason: departure)
+        logger.info("left", metadata: ["user": "\(user.name)", "reason": "\(departure.words)"])
+        if wentOffline {
+            let friends = self.friends
+            Task { try? await friends.announce(user, online: false) }
+        }
+    }
 
     /// A message stored as waiting reached a session live: it was delivered
     /// like any message to someone online. In the background: the session
