@@ -97,6 +97,8 @@ public enum IRCWords {
     /// strike-through, monospace, reverse, reset, and colours with their
     /// numbers (`\u{3}4,12`) or hex (`\u{4}FF0000`).
     static func withoutFormatting(_ text: Substring) -> String {
+        // Most text has no control characters at all: no copy for it.
+        guard text.unicodeScalars.contains(where: { $0.value < 0x20 }) else { return String(text) }
         var scalars = String.UnicodeScalarView()
         var iterator = Array(text.unicodeScalars)[...]
         while let scalar = iterator.popFirst() {

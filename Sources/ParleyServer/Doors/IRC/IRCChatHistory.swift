@@ -57,7 +57,7 @@ extension IRCSessionHandler {
             return messages
         }) { result in
             switch result {
-            case .success(let messages): self.writeHistory(messages.filter(keep), target: target, conversation: conversation)
+            case .success(let messages): self.writeHistory(messages.filter(keep), target: target)
             case .failure(let error as DomainError):
                 self.historyFail("INVALID_TARGET", [sub, target], IRCDoorWords.sentence(error))
             case .failure(let error): self.refuse(error, command: "CHATHISTORY", target: target)
@@ -75,7 +75,7 @@ extension IRCSessionHandler {
 
     /// The messages, oldest first, in a `chathistory` batch when the client
     /// takes batches.
-    private func writeHistory(_ messages: [ChatMessage], target: String, conversation: ConversationID) {
+    private func writeHistory(_ messages: [ChatMessage], target: String) {
         var reference: String?
         if capabilities.contains(.batch) {
             let id = nextBatch()
@@ -83,10 +83,7 @@ extension IRCSessionHandler {
             send(IRCMessage(source: door.serverName, "BATCH", ["+\(id)", "chathistory", target]))
         }
         for message in messages {
-            let to = conversation.directPeer == nil
-                ? IRCNames.channel(conversation)
-                : (NameRules.key(for: message.sender) == userKey ? IRCNames.nick(target) : nick)
-            for var line in IRCWords.messageLines(message, target: to, profile: profile.union(.time)) {
+            for var line in IRCWords.messageLines(message, target: self.target(of: message), profile: profile.union(.time)) {
                 if let reference { line.tags.insert(.init("batch", reference), at: 0) }
                 send(line)
             }

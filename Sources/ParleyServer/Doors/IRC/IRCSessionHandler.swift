@@ -395,9 +395,15 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
 
     /// A private message, named after its recipient: a line of its own per recipient.
     private func writeDirect(_ message: ChatMessage) {
-        guard let peer = message.conversation.directPeer else { return }
-        let target = message.sender == user?.name ? IRCNames.nick(peer) : nick
-        for line in IRCWords.messageLines(message, target: target, profile: profile) { gather(line) }
+        guard message.conversation.directPeer != nil else { return }
+        for line in IRCWords.messageLines(message, target: target(of: message), profile: profile) { gather(line) }
+    }
+
+    /// Where a message goes as this session sees it: its channel, or for a
+    /// private message the other person when this user sent it, else this user.
+    func target(of message: ChatMessage) -> String {
+        guard let peer = message.conversation.directPeer else { return IRCNames.channel(message.conversation) }
+        return message.sender == user?.name ? IRCNames.nick(peer) : nick
     }
 
     func serviceNotice(_ text: String) {
