@@ -7,12 +7,15 @@ public struct StoredUser: Hashable, Sendable {
     /// A self-describing salted slow hash (see `PasswordHasher` in the server).
     public let passwordHash: String
     public let createdAt: Int64
+    /// A guest: no account, no password, gone when it leaves.
+    public let isGuest: Bool
 
-    public init(id: Int64, name: String, passwordHash: String, createdAt: Int64) {
+    public init(id: Int64, name: String, passwordHash: String, createdAt: Int64, isGuest: Bool = false) {
         self.id = id
         self.name = name
         self.passwordHash = passwordHash
         self.createdAt = createdAt
+        self.isGuest = isGuest
     }
 }
 
@@ -26,13 +29,16 @@ public struct StoredConversation: Hashable, Sendable {
     /// Anyone in the room may change the topic, not only its creator.
     public var openTopic: Bool
     public var createdBy: Int64?
+    /// Guests may join (the lobby follows the server's `guests` setting instead).
+    public var allowGuests: Bool
 
-    public init(id: Int64, name: String, topic: String = "", openTopic: Bool = false, createdBy: Int64? = nil) {
+    public init(id: Int64, name: String, topic: String = "", openTopic: Bool = false, createdBy: Int64? = nil, allowGuests: Bool = false) {
         self.id = id
         self.name = name
         self.topic = topic
         self.openTopic = openTopic
         self.createdBy = createdBy
+        self.allowGuests = allowGuests
     }
 
     public var conversation: ConversationID { ConversationID(rawValue: name) }
@@ -168,6 +174,14 @@ public protocol ChatStore: Sendable {
     func user(nameKey: String) async throws -> StoredUser?
     /// A user whose name looks like one with this skeleton.
     func user(skeleton: String) async throws -> StoredUser?
+    /// A guest under `name` (no password logs in as it), a member of the
+    /// lobby; `StoreError.nameTaken` when the key is anyone's.
+    func createGuest(name: String, nameKey: String, skeleton: String, at time: Int64) async throws -> StoredUser
+    /// The guest left: its name is free again, while its messages keep
+    /// showing it; its memberships go.
+    func releaseGuest(_ guest: StoredUser) async throws
+    /// Whether guests may join the room.
+    func setAllowGuests(_ allow: Bool, in room: StoredConversation) async throws
     /// Gives users made before skeletons were kept theirs; returns how many.
     @discardableResult
     func fillSkeletons(_ skeleton: @Sendable (String) -> String) async throws -> Int

@@ -11,13 +11,15 @@ struct UserRecord: Codable, FetchableRecord, MutablePersistableRecord {
     var skeleton: String?
     var passwordHash: String
     var createdAt: Int64
+    /// Made at login without an account, gone when the guest leaves.
+    var isGuest = false
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
 
     var stored: StoredUser {
-        StoredUser(id: id!, name: name, passwordHash: passwordHash, createdAt: createdAt)
+        StoredUser(id: id!, name: name, passwordHash: passwordHash, createdAt: createdAt, isGuest: isGuest)
     }
 }
 

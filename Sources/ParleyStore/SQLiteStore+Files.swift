@@ -36,7 +36,7 @@ extension SQLiteStore {
 
     public func file(id: Int64) async throws -> StoredFile? {
         let request: SQLRequest<Row> = """
-            SELECT \(FileRow.columns), c.kind, c.name AS conversationName, c.topic, c.openTopic, c.createdBy, c.userA, c.userB
+            SELECT \(FileRow.columns), c.kind, c.name AS conversationName, c.topic, c.openTopic, c.createdBy, c.allowGuests, c.userA, c.userB
             FROM file f JOIN user u ON u.id = f.uploaderId JOIN conversation c ON c.id = f.conversationId
             WHERE f.id = \(id)
             """
@@ -45,7 +45,7 @@ extension SQLiteStore {
                 let name: String = row["conversationName"]
                 let place: StoredFile.Place = row["kind"] == "room"
                     ? .room(StoredConversation(id: row["conversationId"], name: name, topic: row["topic"] ?? "",
-                                       openTopic: row["openTopic"], createdBy: row["createdBy"]))
+                                       openTopic: row["openTopic"], createdBy: row["createdBy"], allowGuests: row["allowGuests"]))
                     : .direct(conversation: row["conversationId"], userA: row["userA"], userB: row["userB"])
                 return StoredFile(info: try FileRow(row: row).info(in: ConversationID(rawValue: name)), place: place)
             }

@@ -8,9 +8,10 @@ struct RoomRow: Decodable, FetchableRecord {
     var topic: String?
     var openTopic: Bool
     var createdBy: Int64?
+    var allowGuests: Bool
 
     var stored: StoredConversation {
-        StoredConversation(id: id, name: name, topic: topic ?? "", openTopic: openTopic, createdBy: createdBy)
+        StoredConversation(id: id, name: name, topic: topic ?? "", openTopic: openTopic, createdBy: createdBy, allowGuests: allowGuests)
     }
 }
 
@@ -21,7 +22,7 @@ extension SQLiteStore {
     public func room(nameKey: String) async throws -> StoredConversation? {
         try await pool.read { db in
             try RoomRow.fetchOne(db, sql: """
-                SELECT id, name, topic, openTopic, createdBy FROM conversation
+                SELECT id, name, topic, openTopic, createdBy, allowGuests FROM conversation
                 WHERE kind = 'room' AND nameKey = ?
                 """, arguments: [nameKey])?.stored
         }
@@ -97,7 +98,7 @@ extension SQLiteStore {
 
     public func rooms(of user: StoredUser) async throws -> [StoredConversation] {
         let request = SQLRequest<RoomRow>(literal: """
-            SELECT c.id, c.name, c.topic, c.openTopic, c.createdBy
+            SELECT c.id, c.name, c.topic, c.openTopic, c.createdBy, c.allowGuests
             FROM membership m JOIN conversation c ON c.id = m.conversationId
             WHERE m.userId = \(user.id)
             ORDER BY \(Self.roomOrder)
@@ -107,7 +108,7 @@ extension SQLiteStore {
 
     public func allRooms() async throws -> [RoomCount] {
         let request: SQLRequest<Row> = """
-            SELECT c.id, c.name, c.topic, c.openTopic, c.createdBy,
+            SELECT c.id, c.name, c.topic, c.openTopic, c.createdBy, c.allowGuests,
                    c.memberCount AS members
             FROM conversation c
             WHERE c.kind = 'room'
@@ -117,6 +118,12 @@ extension SQLiteStore {
             try request.fetchAll(db).map { row in
                 RoomCount(room: try RoomRow(row: row).stored, members: row["members"])
             }
+        }
+    }
+
+    public func setAllowGuests(_ allow: Bool, in room: StoredConversation) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE conversation SET allowGuests = ? WHERE id = ?", arguments: [allow, room.id])
         }
     }
 

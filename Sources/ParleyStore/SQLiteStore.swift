@@ -46,6 +46,35 @@ public final class SQLiteStore: ChatStore {
         }
     }
 
+    public func createGuest(name: String, nameKey: String, skeleton: String, at time: Int64) async throws -> StoredUser {
+        do {
+            return try await pool.write { db in
+                // "!" is no hash any password matches.
+                var record = UserRecord(name: name, nameKey: nameKey, skeleton: skeleton, passwordHash: "!", createdAt: time, isGuest: true)
+                try record.insert(db)
+                try db.execute(sql: """
+                    INSERT INTO membership (conversationId, userId, joinedAt)
+                    SELECT id, ?, ? FROM conversation WHERE kind = 'room' AND nameKey = 'lobby'
+                    """, arguments: [record.id, time])
+                return record.stored
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.nameTaken(name)
+        }
+    }
+
+    public func releaseGuest(_ guest: StoredUser) async throws {
+        try await pool.write { db in
+            // A key and a skeleton no name folds to: names hold no control characters.
+            let freed = "\u{1}guest \(guest.id)"
+            try db.execute(
+                sql: "UPDATE user SET nameKey = ?, skeleton = ? WHERE id = ? AND isGuest",
+                arguments: [freed, freed, guest.id]
+            )
+            try db.execute(sql: "DELETE FROM membership WHERE userId = ?", arguments: [guest.id])
+        }
+    }
+
     public func user(nameKey: String) async throws -> StoredUser? {
         try await pool.read { db in
             try UserRecord.filter(Column("nameKey") == nameKey).fetchOne(db)?.stored

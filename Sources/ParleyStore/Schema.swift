@@ -201,6 +201,19 @@ enum Schema {
                 END;
                 """)
         }
+        migrator.registerMigration("v12: guests") { db in
+            // A guest is a user row made at login without a password, kept
+            // while the guest is here; its messages keep its name after it
+            // leaves, while its key and skeleton are freed.
+            try db.alter(table: "user") { t in
+                t.add(column: "isGuest", .boolean).notNull().defaults(to: false)
+            }
+            // A room lets guests in only when its creator says so; the
+            // lobby follows the server's `guests` setting.
+            try db.alter(table: "conversation") { t in
+                t.add(column: "allowGuests", .boolean).notNull().defaults(to: false)
+            }
+        }
         return migrator
     }
 }

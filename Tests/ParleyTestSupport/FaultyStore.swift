@@ -36,6 +36,18 @@ public final class FaultyStore: ChatStore {
         return try await base.createUser(name: name, nameKey: nameKey, skeleton: skeleton, passwordHash: passwordHash, at: time)
     }
 
+    public func createGuest(name: String, nameKey: String, skeleton: String, at time: Int64) async throws -> StoredUser {
+        try await base.createGuest(name: name, nameKey: nameKey, skeleton: skeleton, at: time)
+    }
+
+    public func releaseGuest(_ guest: StoredUser) async throws {
+        try await base.releaseGuest(guest)
+    }
+
+    public func setAllowGuests(_ allow: Bool, in room: StoredConversation) async throws {
+        try await base.setAllowGuests(allow, in: room)
+    }
+
     public func user(nameKey: String) async throws -> StoredUser? {
         return try await base.user(nameKey: nameKey)
     }
