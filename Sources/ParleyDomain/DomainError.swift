@@ -94,6 +94,21 @@ public enum DomainError: Error, Hashable, Sendable {
     /// The user logged in elsewhere with take-over; this session ends.
     case sessionReplaced
 
+    /// Logging in without an account, on a server without guests.
+    case guestsOff
+    /// A guest asked for what only accounts have.
+    case notForGuests(GuestLimit)
+    /// A guest asked to join a room that does not let guests in.
+    case roomClosedToGuests(room: String)
+
+    /// What a guest may not have.
+    public enum GuestLimit: Hashable, Sendable {
+        case friends
+        case files
+        case privateMessages
+        case newRooms
+    }
+
     /// What about a name breaks the rules.
     public enum NameFault: Hashable, Sendable {
         case combiningMarkFirst
@@ -152,6 +167,9 @@ public enum DomainError: Error, Hashable, Sendable {
         case .storageFull: .storageFull
         case .storageUnavailable: .storageUnavailable
         case .sessionReplaced: .sessionReplaced
+        case .guestsOff: .guestOff
+        case .notForGuests: .guestNotAllowed
+        case .roomClosedToGuests: .roomClosedToGuests
         }
     }
 }

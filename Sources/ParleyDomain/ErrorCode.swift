@@ -88,6 +88,11 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let serverFull = ErrorCode(rawValue: "server.full")
 
     public static let sessionReplaced = ErrorCode(rawValue: "session.replaced")
+    /// Guests are off on this server (`guests = false`).
+    public static let guestOff = ErrorCode(rawValue: "guest.off")
+    /// Guests have no friends, files or private chats.
+    public static let guestNotAllowed = ErrorCode(rawValue: "guest.not_allowed")
+    public static let roomClosedToGuests = ErrorCode(rawValue: "room.closed_to_guests")
     /// The account this session was logged in to was deleted (by its owner).
     public static let accountDeleted = ErrorCode(rawValue: "account.deleted")
     public static let sessionTimedOut = ErrorCode(rawValue: "session.timed_out")

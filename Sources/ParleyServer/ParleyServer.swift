@@ -141,7 +141,7 @@ public final class ParleyServer: Sendable {
             ),
             registrations: WindowCounter(limit: configuration.registrationsPerAddressPerHour, windowSeconds: 3600),
             checks: FairQueue(maxRunning: System.coreCount),
-            unknownUserHash: unknownUserHash, logger: logger
+            unknownUserHash: unknownUserHash, logger: logger, guestsEnabled: configuration.guestsEnabled
         )
         let services = SessionServices(
             accounts: accounts,
@@ -178,7 +178,8 @@ public final class ParleyServer: Sendable {
         let irc = configuration.ircEnabled
             ? IRCDoor(
                 services: services, serverName: configuration.ircServerName, motd: configuration.ircMotd,
-                robotName: robot?.user.name, maxMalformedInARow: configuration.maxMalformedInARow
+                robotName: robot?.user.name, maxMalformedInARow: configuration.maxMalformedInARow,
+                guests: configuration.guestsEnabled
             )
             : nil
         let quiesce = ServerQuiescingHelper(group: group)

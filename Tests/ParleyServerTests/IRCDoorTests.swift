@@ -395,6 +395,54 @@ import Testing
         #expect(!irc.isClosed)
     }
 
+    @Test func withGuestsOnANickWithoutAnAccountComesInAsAGuestLimitedToTheLobby() async throws {
+        try await withServer({ $0.guestsEnabled = true }) { server in
+            let bob = try await server.user("bob")
+            _ = try await server.user("dev-owner").connection.createRoom("dev")
+            let guest = try await IRCClient.connect(port: server.ircPort)
+            // An account's name is taken: another nick tries again.
+            try await guest.send("NICK bob")
+            try await guest.send("USER v 0 * :Visitor")
+            #expect(try await guest.next("433").parameters[1] == "bob")
+            try await guest.send("NICK visitor")
+            #expect(try await guest.next("001").parameters.first == "visitor")
+            _ = try await guest.next("366")
+            try await guest.send("PRIVMSG #lobby :hello as a guest")
+            _ = try await bob.log.first("the guest's message") { if case .message(let m) = $0, m.sender == "visitor" { m } else { nil } }
+            // No rooms that keep guests out, no rooms of their own, no private chats.
+            try await guest.send("JOIN #dev")
+            #expect(try await guest.next("FAIL").parameters.prefix(2) == ["JOIN", "ROOM_CLOSED_TO_GUESTS"])
+            try await guest.send("JOIN #newroom")
+            #expect(try await guest.next("FAIL").parameters.prefix(2) == ["JOIN", "GUEST_NOT_ALLOWED"])
+            try await guest.send("PRIVMSG bob :psst")
+            #expect(try await guest.next("FAIL").parameters.prefix(2) == ["PRIVMSG", "GUEST_NOT_ALLOWED"])
+            // Gone when it leaves: the name is free for the next guest.
+            try await guest.send("QUIT")
+            try await guest.waitUntilClosed()
+            _ = try await bob.log.first("the guest left") { if case .left(_, "visitor", _, true) = $0 { true } else { nil } }
+            // (Its name is freed just after its departure is heard: a NICK
+            // that comes first hears 433 and tries again.)
+            let next = try await IRCClient.connect(port: server.ircPort)
+            try await next.send("USER v 0 * :Visitor")
+            var answer = ""
+            for _ in 0..<100 where answer != "001" {
+                try await next.send("NICK visitor")
+                answer = try await next.next("an answer to NICK") { $0.command == "001" || $0.command == "433" }.command
+            }
+            #expect(answer == "001")
+        }
+    }
+
+    @Test func withGuestsOffANickWithoutAnAccountIsRefused() async throws {
+        try await withServer { server in
+            let irc = try await IRCClient.connect(port: server.ircPort)
+            try await irc.send("NICK visitor")
+            try await irc.send("USER v 0 * :Visitor")
+            _ = try await irc.next("464")
+            try await irc.waitUntilClosed()
+        }
+    }
+
     @Test func theServiceNickDoesWhatIRCHasNoCommandFor() async throws {
         try await withServer { server in
             let bob = try await server.user("bob")

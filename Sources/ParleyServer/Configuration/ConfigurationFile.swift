@@ -35,6 +35,7 @@ public enum ConfigurationFile {
         try top.string("tls_certificate").map { config.tlsCertificatePath = $0 }
         try top.string("tls_key").map { config.tlsKeyPath = $0 }
         try top.bool("allow_plaintext_on_network").map { config.allowPlaintextOnNetwork = $0 }
+        try top.bool("guests").map { config.guestsEnabled = $0 }
         try top.bool("irc").map { config.ircEnabled = $0 }
         try top.int("irc_port").map { config.ircPort = $0 }
         try top.string("irc_server_name").map { config.ircServerName = $0 }

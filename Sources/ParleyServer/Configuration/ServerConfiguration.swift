@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var tlsKeyPath: String?
     public var allowPlaintextOnNetwork = false
     public var limits = ServerLimits()
+    /// People without an account may log in as guests under a name no
+    /// account has, limited to rooms that let guests in (the lobby when
+    /// this is on), with no friends, files or private chats.
+    public var guestsEnabled = false
     /// The IRC door: irssi, WeeChat and other IRC clients log in to their
     /// Parley accounts on `ircPort` (0 picks a free one), with the same TLS
     /// settings as the Parley port.

@@ -90,6 +90,20 @@ extension ProtocolError {
         case .storageFull: "The server's storage is full, so nothing was saved; reading still works. Tell its operator."
         case .storageUnavailable: "The server cannot write to its storage right now, so nothing was saved; reading still works. Tell its operator."
         case .sessionReplaced: "You logged in elsewhere; this session is closed."
+        case .guestsOff: "This server takes no guests: log in to an account, or register one."
+        case .notForGuests(let limit): "Guests have no \(limit.words); register an account to have them."
+        case .roomClosedToGuests(let room): "\(room) does not let guests in (its creator decides); register an account to join it."
+        }
+    }
+}
+
+extension DomainError.GuestLimit {
+    var words: String {
+        switch self {
+        case .friends: "friends"
+        case .files: "files"
+        case .privateMessages: "private messages"
+        case .newRooms: "rooms of their own"
         }
     }
 }

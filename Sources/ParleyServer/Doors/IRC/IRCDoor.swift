@@ -19,8 +19,11 @@ struct IRCDoor: Sendable {
     let formats: [EventFormat]
     /// Lines in a row that cannot be read before the connection is closed.
     let maxMalformedInARow: Int
+    /// Clients without SASL or PASS come in as guests.
+    let guests: Bool
 
-    init(services: SessionServices, serverName: String, motd: [String], robotName: String?, maxMalformedInARow: Int) {
+    init(services: SessionServices, serverName: String, motd: [String], robotName: String?, maxMalformedInARow: Int, guests: Bool) {
+        self.guests = guests
         self.services = services
         self.maxMalformedInARow = maxMalformedInARow
         self.serverName = serverName

@@ -26,6 +26,8 @@ struct IRCRegistration {
         /// SASL proved the account; `nick` is what the client asked for.
         case authenticated(account: String, nick: String)
         case password(name: String, password: String, nick: String)
+        /// No account: a guest under the nick (the server takes guests).
+        case guest(nick: String)
     }
 
     private enum SASL: Equatable {
@@ -42,6 +44,12 @@ struct IRCRegistration {
     private var password: String?
     private var sasl = SASL.idle
     private(set) var finished = false
+    /// `guests`: a client without SASL or PASS comes in as a guest.
+    let guests: Bool
+
+    init(guests: Bool = false) {
+        self.guests = guests
+    }
 
     /// SASL PLAIN payloads come in pieces of this many base64 bytes.
     static let saslPieceBytes = 400
@@ -195,6 +203,7 @@ struct IRCRegistration {
             }
             return [.logIn(.password(name: nick, password: password, nick: nick))]
         }
+        if guests { return [.logIn(.guest(nick: nick))] }
         return [
             .numeric(.passwordMismatch, ["Password required: log in to your Parley account with SASL PLAIN, or PASS"]),
             .close("A Parley account is needed: log in with SASL PLAIN (or PASS) as your account"),
@@ -205,5 +214,11 @@ struct IRCRegistration {
     /// again on this connection only by reconnecting.
     mutating func loginFailed() {
         finished = true
+    }
+
+    /// The guest's nick is taken (or not allowed): another NICK tries again.
+    mutating func guestNickRefused() {
+        finished = false
+        nick = nil
     }
 }

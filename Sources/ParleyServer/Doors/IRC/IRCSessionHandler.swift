@@ -24,7 +24,7 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
 
     let door: IRCDoor
     var services: SessionServices { door.services }
-    private var registration = IRCRegistration()
+    private var registration: IRCRegistration
     private(set) var context: ChannelHandlerContext?
     private var gatherer: WriteGatherer?
     private var outlet: SessionOutlet<IRCSessionHandler>?
@@ -63,6 +63,7 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
 
     init(door: IRCDoor) {
         self.door = door
+        registration = IRCRegistration(guests: door.guests)
         bucket = TokenBucket(capacity: door.services.limits.rateBurst, ratePerSecond: door.services.limits.ratePerSecond)
     }
 
@@ -242,6 +243,8 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
             case .authenticated: user = proven!
             case .password(let name, let password, _):
                 user = try await services.accounts.authenticate(name: name, password: password, from: address)
+            case .guest(let nick):
+                user = try await services.accounts.admitGuest(name: nick, from: address)
             }
             let key = NameRules.key(for: user.name)
             let rooms = try await services.rooms.rooms(of: user)
@@ -261,6 +264,17 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
         }) { result in
             switch result {
             case .failure(let error):
+                if case .guest(let nick) = login, let domain = error as? DomainError, domain.code == .nameTaken || domain.code == .nameReserved {
+                    // As any IRC server says of a nick in use: choose another.
+                    self.registration.guestNickRefused()
+                    self.numeric(.nicknameInUse, [nick, IRCDoorWords.sentence(domain)])
+                    return
+                }
+                if case .guest(let nick) = login, let domain = error as? DomainError, domain.code == .nameInvalid || domain.code == .nameTooLong {
+                    self.registration.guestNickRefused()
+                    self.numeric(.erroneousNickname, [nick, IRCDoorWords.sentence(domain)])
+                    return
+                }
                 self.registration.loginFailed()
                 if let domain = error as? DomainError, case .tooManySessions = domain {
                     self.close(IRCDoorWords.sentence(domain), leaving: .connectionLost)

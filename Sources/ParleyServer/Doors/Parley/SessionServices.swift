@@ -36,8 +36,19 @@ struct SessionServices: Sendable {
         let wentOffline = hub.detach(outlet, key: NameRules.key(for: user.name), reason: departure)
         logger.info("left", metadata: ["user": "\(user.name)", "reason": "\(departure.words)"])
         if wentOffline {
-            let friends = self.friends
-            Task { try? await friends.announce(user, online: false) }
+            let (friends, accounts, logger) = (self.friends, self.accounts, self.logger)
+            Task {
+                if user.isGuest {
+                    // Gone when it leaves: its name is free again, its messages stay.
+                    do {
+                        try await accounts.release(guest: user)
+                    } catch {
+                        logger.error("cannot release a guest's name", metadata: ["guest": "\(user.name)", "error": "\(error)"])
+                    }
+                } else {
+                    try? await friends.announce(user, online: false)
+                }
+            }
         }
     }
 

@@ -22,6 +22,8 @@ public struct AccountService: Sendable {
     /// What a login to a name nobody has is checked against.
     let unknownUserHash: String
     let logger: Logger
+    /// `guests`: people without an account may come in as guests.
+    var guestsEnabled = false
 
     /// A new account; at most `registrations.limit` an hour from one address.
     public func register(name: String, password: String, from address: String) async throws -> StoredUser {
@@ -46,6 +48,35 @@ public struct AccountService: Sendable {
             // Two registrations raced past the check above.
             throw Self.taken(name)
         }
+    }
+
+    /// A guest under `name`, for someone without an account: refused when
+    /// the server takes no guests, and under a name that is an account's,
+    /// looks like one, or is reserved. Guests count towards
+    /// `registrations_per_address_per_hour`.
+    public func admitGuest(name: String, from address: String) async throws -> StoredUser {
+        guard guestsEnabled else { throw DomainError.guestsOff }
+        let key = try NameRules.validate(name)
+        if try await store.user(nameKey: key) != nil {
+            throw Self.taken(name)
+        }
+        let skeleton = NameRules.skeleton(for: name)
+        if let lookalike = try await store.user(skeleton: skeleton) {
+            throw DomainError.nameConfusable(name: name, existing: lookalike.name)
+        }
+        guard registrations.take(address, now: Double(Timestamp.nowMillis()) / 1000) else {
+            throw DomainError.tooManyRegistrations(max: registrations.limit)
+        }
+        do {
+            return try await store.createGuest(name: name, nameKey: key, skeleton: skeleton, at: Timestamp.nowMillis())
+        } catch StoreError.nameTaken {
+            throw Self.taken(name)
+        }
+    }
+
+    /// The guest left for good: its name is free again.
+    public func release(guest: StoredUser) async throws {
+        try await store.releaseGuest(guest)
     }
 
     /// The account `name` if `password` is its own. A name nobody has is

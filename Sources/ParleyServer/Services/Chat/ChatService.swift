@@ -44,6 +44,7 @@ public struct ChatService: Sendable {
         guard let peer = conversation.directPeer else {
             return Destination(room: try await rooms.membership(conversation, of: user), peer: nil)
         }
+        guard !user.isGuest else { throw DomainError.notForGuests(.privateMessages) }
         let other = try await friend(peer, of: user)
         return Destination(room: try await store.directConversation(user, other), peer: other)
     }

@@ -22,6 +22,7 @@ public struct FileService: Sendable {
     /// Refuses at once what cannot be accepted: too large, a bad hash, a
     /// conversation the user may not post to.
     func startUpload(by user: StoredUser, to conversation: ConversationID, name: String, size: Int64, sha256: String) async throws -> Upload {
+        guard !user.isGuest else { throw DomainError.notForGuests(.files) }
         guard size >= 0 else { throw DomainError.fileSizeNegative }
         guard size <= limits.maxFileBytes else {
             throw DomainError.fileTooLarge(size: size, max: limits.maxFileBytes)

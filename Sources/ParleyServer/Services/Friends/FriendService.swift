@@ -30,6 +30,7 @@ public struct FriendService: Sendable {
     /// friends at once.
     public func request(from user: StoredUser, to name: String) async throws {
         let other = try await someoneElse(name, than: user)
+        guard !user.isGuest, !other.isGuest else { throw DomainError.notForGuests(.friends) }
         switch try await store.friendLink(user, other) {
         case .blocked(by: user.id):
             throw DomainError.blocking(name: other.name)

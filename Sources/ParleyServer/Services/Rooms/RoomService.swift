@@ -13,6 +13,7 @@ public struct RoomService: Sendable {
     let creations: WindowCounter
 
     public func create(_ name: String, topic: String, openTopic: Bool, by user: StoredUser) async throws -> RoomSnapshot {
+        guard !user.isGuest else { throw DomainError.notForGuests(.newRooms) }
         let key = try NameRules.validate(name)
         try TopicRules.validate(topic, within: limits.topicBudget)
         try await checkRoomCount(of: user)
@@ -42,6 +43,8 @@ public struct RoomService: Sendable {
 
     public func join(_ name: String, by user: StoredUser) async throws -> RoomSnapshot {
         let room = try await existing(name)
+        // A guest is in the lobby from the start, and joins only rooms that let guests in.
+        guard !user.isGuest || room.allowGuests else { throw DomainError.roomClosedToGuests(room: room.name) }
         try await checkRoomCount(of: user)
         guard try await store.join(user, to: room, at: Timestamp.nowMillis()) else {
             throw DomainError.alreadyMember(room: room.name)
