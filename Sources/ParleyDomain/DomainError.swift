@@ -100,6 +100,10 @@ public enum DomainError: Error, Hashable, Sendable {
     case notForGuests(GuestLimit)
     /// A guest asked to join a room that does not let guests in.
     case roomClosedToGuests(room: String)
+    /// Only a room's creator lets guests in or keeps them out.
+    case guestsForbidden(room: String)
+    /// The lobby lets guests in when the server does.
+    case guestsFollowServer
 
     /// What a guest may not have.
     public enum GuestLimit: Hashable, Sendable {
@@ -170,6 +174,8 @@ public enum DomainError: Error, Hashable, Sendable {
         case .guestsOff: .guestOff
         case .notForGuests: .guestNotAllowed
         case .roomClosedToGuests: .roomClosedToGuests
+        case .guestsForbidden: .roomGuestsForbidden
+        case .guestsFollowServer: .roomLobbyGuests
         }
     }
 }

@@ -93,6 +93,10 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
     /// Guests have no friends, files or private chats.
     public static let guestNotAllowed = ErrorCode(rawValue: "guest.not_allowed")
     public static let roomClosedToGuests = ErrorCode(rawValue: "room.closed_to_guests")
+    /// Only a room's creator decides whether guests may join it.
+    public static let roomGuestsForbidden = ErrorCode(rawValue: "room.guests_forbidden")
+    /// The lobby takes guests when the server does (`guests`).
+    public static let roomLobbyGuests = ErrorCode(rawValue: "room.lobby_guests")
     /// The account this session was logged in to was deleted (by its owner).
     public static let accountDeleted = ErrorCode(rawValue: "account.deleted")
     public static let sessionTimedOut = ErrorCode(rawValue: "session.timed_out")

@@ -433,6 +433,27 @@ import Testing
         }
     }
 
+    @Test func aRoomsCreatorLetsGuestsInThroughTheServiceNick() async throws {
+        try await withServer({ $0.guestsEnabled = true }) { server in
+            _ = try await server.user("owner").connection.createRoom("dev")
+            _ = try await server.user("other")
+            let owner = try await IRCClient.logIn(port: server.ircPort, name: "owner", rooms: 2)
+            let other = try await IRCClient.logIn(port: server.ircPort, name: "other")
+            try await other.send("PRIVMSG parley :guests #dev on")
+            #expect(try await other.next("NOTICE").parameters.last?.contains("Only the creator of dev") == true)
+            try await owner.send("PRIVMSG parley :guests #lobby off")
+            #expect(try await owner.next("NOTICE").parameters.last?.contains("The lobby takes guests when the server does") == true)
+            try await owner.send("PRIVMSG parley :guests #dev on")
+            #expect(try await owner.next("NOTICE").parameters.last == "Guests may join #dev now.")
+            let guest = try await IRCClient.connect(port: server.ircPort)
+            try await guest.send("NICK visitor")
+            try await guest.send("USER v 0 * :Visitor")
+            _ = try await guest.next("366")
+            try await guest.send("JOIN #dev")
+            #expect(try await guest.next("JOIN").parameters == ["#dev"])
+        }
+    }
+
     @Test func withGuestsOffANickWithoutAnAccountIsRefused() async throws {
         try await withServer { server in
             let irc = try await IRCClient.connect(port: server.ircPort)

@@ -92,6 +92,8 @@ extension ProtocolError {
         case .sessionReplaced: "You logged in elsewhere; this session is closed."
         case .guestsOff: "This server takes no guests: log in to an account, or register one."
         case .notForGuests(let limit): "Guests have no \(limit.words); register an account to have them."
+        case .guestsForbidden(let room): "Only the creator of \(room) decides whether guests may join it."
+        case .guestsFollowServer: "The lobby takes guests when the server does; its operator sets that (guests in the config)."
         case .roomClosedToGuests(let room): "\(room) does not let guests in (its creator decides); register an account to join it."
         }
     }

@@ -18,6 +18,7 @@ struct IRCServiceNick {
         "  block NAME | unblock NAME — no requests or private messages from NAME",
         "  create #ROOM [TOPIC] — a room whose topic only you may change (JOIN makes one without)",
         "  files #ROOM (or a friend's NICK) — what was shared there, and how to fetch it",
+        "  guests #ROOM on|off — whether guests may join a room you created",
         "  rooms — every room, as /list shows them",
     ]
 
@@ -34,6 +35,8 @@ struct IRCServiceNick {
         case ("block", _?), ("unblock", _?): block(verb, argument!)
         case ("create", _?): create(argument!, topic: words.dropFirst(2).joined(separator: " "))
         case ("files", _?): files(argument!)
+        case ("guests", _?) where words.count >= 3 && ["on", "off"].contains(words[2].lowercased()):
+            guests(argument!, allow: words[2].lowercased() == "on")
         case ("rooms", _): session.command(IRCMessage("LIST"))
         default: say(["I do not know \"\(text.prefix(60))\"; \"/msg parley help\" lists what I do."])
         }
@@ -109,6 +112,16 @@ struct IRCServiceNick {
             case .failure(let error): self.report(.failure(error))
             }
         }
+    }
+
+    private func guests(_ channel: String, allow: Bool) {
+        guard let user = session.user else { return }
+        guard let room = IRCNames.room(channel) else { return say(["Name the room as a channel: guests #\(channel) on|off"]) }
+        let rooms = session.services.rooms
+        session.run({ () async throws -> String in
+            try await rooms.setGuests(allow, in: room, by: user)
+            return allow ? "Guests may join \(channel) now." : "Guests may no longer join \(channel)."
+        }) { result in self.report(result) }
     }
 
     private func files(_ target: String) {

@@ -108,6 +108,15 @@ public struct RoomService: Sendable {
         hub.publish(.topic(conversation: room.conversation, topic: topic, by: user.name), in: room.id)
     }
 
+    /// Whether guests may join the room: its creator says. The lobby
+    /// follows the server's `guests` setting instead.
+    public func setGuests(_ allow: Bool, in conversation: ConversationID, by user: StoredUser) async throws {
+        guard conversation != .lobby else { throw DomainError.guestsFollowServer }
+        let room = try await existing(conversation.rawValue)
+        guard room.createdBy == user.id else { throw DomainError.guestsForbidden(room: room.name) }
+        try await store.setAllowGuests(allow, in: room)
+    }
+
     /// The room `conversation` names, which `user` must be in to read or post.
     func membership(_ conversation: ConversationID, of user: StoredUser) async throws -> StoredConversation {
         let key = NameRules.key(for: conversation.rawValue)
