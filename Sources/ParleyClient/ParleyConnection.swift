@@ -139,6 +139,12 @@ public final class ParleyConnection: Sendable {
         try await welcome(for: .resume(name: name, token: token, takeOver: takeOver, quiet: quiet))
     }
 
+    /// Logs in without an account, as a guest under `name`, on a server
+    /// that takes guests.
+    public func logInAsGuest(name: String) async throws -> Welcome {
+        try await welcome(for: .guest(name: name))
+    }
+
     /// Revokes this session's resume token.
     public func logout() async throws {
         _ = try await request(.logout)

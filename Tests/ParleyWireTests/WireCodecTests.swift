@@ -11,6 +11,7 @@ import Testing
         .pong,
         .request(id: 1, .register(name: "alice", password: "secret password")),
         .request(id: 2, .logIn(name: "alice", password: "secret password", takeOver: true)),
+        .request(id: 3, .guest(name: "visitor")),
         .request(id: 40, .changePassword(password: "secret password", newPassword: "another secret")),
         .request(id: 41, .logoutEverywhere),
         .request(id: 42, .deleteAccount(password: "secret password")),

@@ -14,7 +14,7 @@ extension ClientMessage: Codable {
                 ))
             case "pong":
                 self = .pong
-            case "register", "login", "resume", "logout", "password_change", "logout_all", "account_delete", "send", "away_received", "mark_read", "search", "room", "history", "friend_request", "friend_accept", "friend_decline",
+            case "register", "login", "resume", "guest", "logout", "password_change", "logout_all", "account_delete", "send", "away_received", "mark_read", "search", "room", "history", "friend_request", "friend_accept", "friend_decline",
                  "friend_remove", "block", "unblock", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
                  "upload", "download", "upload_cancel", "files":
                 guard let id else {
@@ -73,6 +73,7 @@ extension Request {
                 takeOver: try container.decodeIfPresent(Bool.self, forKey: "take_over") ?? false,
                 quiet: try container.decodeIfPresent(Bool.self, forKey: "quiet") ?? false
             )
+        case "guest": self = .guest(name: try container.decode(String.self, forKey: "name"))
         case "logout": self = .logout
         case "password_change":
             self = .changePassword(
@@ -155,6 +156,9 @@ extension Request {
             try container.encode(token, forKey: "token")
             try container.encode(takeOver, forKey: "take_over")
             if quiet { try container.encode(true, forKey: "quiet") }
+        case .guest(let name):
+            try container.encode("guest", forKey: "type")
+            try container.encode(name, forKey: "name")
         case .logout: try container.encode("logout", forKey: "type")
         case .changePassword(let password, let newPassword):
             try container.encode("password_change", forKey: "type")

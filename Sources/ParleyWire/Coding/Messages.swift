@@ -32,6 +32,8 @@ public enum Request: Hashable, Sendable {
     /// Logs in again with the token a password login's welcome gave: no
     /// slow password check, so a thousand clients can come back at once.
     case resume(name: String, token: String, takeOver: Bool, quiet: Bool = false)
+    /// Logs in without an account, as a guest under `name` (servers with `guests = true`).
+    case guest(name: String)
     /// Revokes the token this session logged in with or was given.
     case logout
     /// Sets a new password once `password` is checked; every resume token

@@ -59,7 +59,7 @@ struct RequestRouter: Sendable {
             try await services.rooms.setTopic(topic, of: conversation, by: user)
         case .files(let conversation):
             return .files(try await services.files.list(conversation, for: user))
-        case .register, .logIn, .resume, .logout, .changePassword, .logoutEverywhere, .deleteAccount, .upload, .download, .cancelUpload:
+        case .register, .logIn, .resume, .guest, .logout, .changePassword, .logoutEverywhere, .deleteAccount, .upload, .download, .cancelUpload:
             preconditionFailure("the session handles \(request) itself")
         }
         return .done

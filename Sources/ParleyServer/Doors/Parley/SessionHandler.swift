@@ -252,6 +252,7 @@ final class SessionHandler: ChannelInboundHandler, OutletTarget {
             let user = switch login.credentials {
             case .password(let password): try await services.accounts.authenticate(name: login.name, password: password, from: address)
             case .token(let token): try await services.accounts.resume(name: login.name, token: token)
+            case .guest: try await services.accounts.admitGuest(name: login.name, from: address)
             }
             let key = NameRules.key(for: user.name)
             let rooms = try await services.rooms.rooms(of: user)
@@ -276,6 +277,9 @@ final class SessionHandler: ChannelInboundHandler, OutletTarget {
                     }
                 case .token(let resumed):
                     token = resumed
+                case .guest:
+                    // A guest is gone when it leaves: nothing to resume.
+                    token = nil
                 }
                 let (welcome, friendships) = try await services.welcomes.welcome(
                     for: user, in: rooms, token: token, takingAway: !login.quiet

@@ -28,6 +28,8 @@ struct SessionStateMachine {
     enum Credentials: Sendable, Equatable {
         case password(String)
         case token(String)
+        /// No account: a guest under the name.
+        case guest
     }
 
     /// What a login asks for.
@@ -152,6 +154,8 @@ struct SessionStateMachine {
             return logIn(id, Login(name: name, credentials: .password(password), takeOver: takeOver, quiet: quiet))
         case .resume(let name, let token, let takeOver, let quiet):
             return logIn(id, Login(name: name, credentials: .token(token), takeOver: takeOver, quiet: quiet))
+        case .guest(let name):
+            return logIn(id, Login(name: name, credentials: .guest, takeOver: false, quiet: false))
         default:
             guard case .loggedIn(let user) = state else { return .refuse(id: id, .loginRequired) }
             // The client is leaving: however its socket ends now, it quit.
