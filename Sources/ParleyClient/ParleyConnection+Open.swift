@@ -33,4 +33,17 @@ extension ParleyConnection {
             throw error
         }
     }
+
+    /// Connects and joins as a guest under `name`.
+    public static func openAsGuest(
+        host: String, port: Int, name: String, options: Options = Options()
+    ) async throws -> (ParleyConnection, Welcome) {
+        let connection = try await connect(host: host, port: port, options: options)
+        do {
+            return (connection, try await connection.logInAsGuest(name: name))
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
 }

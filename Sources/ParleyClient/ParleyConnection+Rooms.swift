@@ -37,6 +37,11 @@ extension ParleyConnection {
         try await expectDone(.setTopic(conversation: room, topic: topic))
     }
 
+    /// Lets guests join `room`, or keeps them out; only its creator may.
+    public func setGuests(_ allow: Bool, in room: ConversationID) async throws {
+        try await expectDone(.setGuests(conversation: room, allow: allow))
+    }
+
     private func expectRoom(_ request: Request) async throws -> RoomSnapshot {
         guard case .room(let room) = try await self.request(request) else {
             throw ParleyClientError.incompatibleServer("expected a \"room\" reply")

@@ -3,8 +3,8 @@
 public enum ChatEvent: Hashable, Sendable {
     case message(ChatMessage)
     /// `user` is now present in a room: came online (`newMember` false) or
-    /// joined it.
-    case joined(conversation: ConversationID, user: String, newMember: Bool)
+    /// joined it; `guest` when the user is a guest.
+    case joined(conversation: ConversationID, user: String, newMember: Bool, guest: Bool = false)
     /// `user` is no longer present: went offline (`stillMember` true), or
     /// left the room.
     case left(conversation: ConversationID, user: String, reason: Departure, stillMember: Bool)

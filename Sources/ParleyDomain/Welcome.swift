@@ -2,9 +2,12 @@
 public struct Person: Hashable, Sendable {
     public var name: String
     public var online: Bool
-    public init(name: String, online: Bool) {
+    /// A guest: a name held only while its one session lasts, with no account behind it.
+    public var guest: Bool
+    public init(name: String, online: Bool, guest: Bool = false) {
         self.name = name
         self.online = online
+        self.guest = guest
     }
 }
 

@@ -3,8 +3,11 @@ import ParleyDomain
 /// How Parley's names look at the IRC door: a room is a channel (`#dev`),
 /// a user a nick with a hostmask that shows no address.
 public enum IRCNames {
-    /// The host part of every user's mask: addresses stay private.
+    /// The host part of an account's mask: addresses stay private.
     public static let host = "parley"
+    /// The host part of a guest's mask, which marks it as IRC marks users
+    /// without an account.
+    public static let guestHost = "guest"
 
     public static func channel(_ conversation: ConversationID) -> String {
         "#" + conversation.rawValue
@@ -22,9 +25,13 @@ public enum IRCNames {
         name.contains(" ") ? String(name.map { $0 == " " ? "_" : $0 }) : name
     }
 
+    public static func host(guest: Bool) -> String {
+        guest ? guestHost : host
+    }
+
     /// `nick!user@host`, where the user part is the account's name.
-    public static func mask(_ name: String) -> String {
+    public static func mask(_ name: String, guest: Bool = false) -> String {
         let nick = nick(name)
-        return "\(nick)!\(nick)@\(host)"
+        return "\(nick)!\(nick)@\(host(guest: guest))"
     }
 }

@@ -11,8 +11,8 @@ public enum IRCWords {
         switch event {
         case .message(let message) where message.conversation.directPeer == nil:
             return messageLines(message, target: IRCNames.channel(message.conversation), profile: profile)
-        case .joined(let conversation, let user, _):
-            return [IRCMessage(source: IRCNames.mask(user), "JOIN", [IRCNames.channel(conversation)])]
+        case .joined(let conversation, let user, _, let guest):
+            return [IRCMessage(source: IRCNames.mask(user, guest: guest), "JOIN", [IRCNames.channel(conversation)])]
         case .left(let conversation, let user, let reason, let stillMember):
             if stillMember {
                 return [IRCMessage(source: IRCNames.mask(user), "QUIT", [quitReason(reason)])]

@@ -17,6 +17,9 @@ struct Chat: AsyncParsableCommand {
     @Flag(help: "If the server cannot be reached at start, keep trying instead of giving up.")
     var wait = false
 
+    @Flag(help: "Join as a guest under --user's name, without an account (where the server lets guests in).")
+    var guest = false
+
     func run() async throws {
         let config = try account.loadConfig()
         let address = try account.address(config)
@@ -41,14 +44,16 @@ struct Chat: AsyncParsableCommand {
             size: Size(columns: 80, rows: 24), now: Timestamp.nowMillis(), keymap: try config.keymap()
         )
         state.popupOnMessage = config.popupOnMessage
-        if account.register, case .login(var form) = state.phase {
-            form.registering = true
+        if account.register || guest, case .login(var form) = state.phase {
+            form.registering = account.register
+            form.guest = guest
+            if guest { form.focus = .name }
             state.phase = .login(form)
         }
 
         // With PARLEY_PASSWORD there is no form: log in first, and say
         // plainly on stderr if that fails.
-        if let password = AccountOptions.environmentPassword, !user.isEmpty {
+        if !guest, let password = AccountOptions.environmentPassword, !user.isEmpty {
             let (welcome, limits) = try await logInBeforeStarting(runtime, user: user, password: password, address: address)
             // Its effects too: the room list, and telling the server the waiting messages are shown.
             for effect in reduce(&state, .loggedIn(welcome, limits: limits)) { runtime.perform(effect) }

@@ -105,7 +105,7 @@ import Testing
             try await weechat.waitForLog("irc.server.parley", containing: "SASL authentication successful")
             // The door joins alice to her rooms; bob, on the Parley door, sees her come.
             try await weechat.waitForLog("irc.parley.#lobby", containing: "Channel #lobby: 3 nicks")
-            _ = try await bob.log.first("alice came") { if case .joined(_, "alice", _) = $0 { true } else { nil } }
+            _ = try await bob.log.first("alice came") { if case .joined(_, "alice", _, _) = $0 { true } else { nil } }
 
             _ = try await bob.connection.send("hello weechat", to: .lobby)
             try await weechat.waitForLog("irc.parley.#lobby", containing: "bob\thello weechat")

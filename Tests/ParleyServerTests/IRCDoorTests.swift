@@ -127,7 +127,7 @@ import Testing
             _ = try await server.user("alice")
             let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice", capabilities: ["server-time", "message-tags", "account-tag"])
             // Bob, on the Parley door, hears alice come online from IRC.
-            _ = try await bob.log.first("alice joined") { if case .joined(_, "alice", _) = $0 { true } else { nil } }
+            _ = try await bob.log.first("alice joined") { if case .joined(_, "alice", _, _) = $0 { true } else { nil } }
             try await irc.send("PRIVMSG #lobby :hello from irssi")
             let heard = try await bob.log.first("alice's message") { if case .message(let m) = $0, m.sender == "alice" { m } else { nil } }
             #expect(heard.text == "hello from irssi")
@@ -276,7 +276,7 @@ import Testing
             // Alice has an account, but no session on the Parley door.
             _ = try await server.connect().register(name: "alice", password: "correct horse")
             let irc = try await IRCClient.logIn(port: server.ircPort, name: "alice")
-            _ = try await bob.log.first("alice came") { if case .joined(_, "alice", _) = $0 { true } else { nil } }
+            _ = try await bob.log.first("alice came") { if case .joined(_, "alice", _, _) = $0 { true } else { nil } }
             let other = try await IRCClient.logIn(port: server.ircPort, name: "bob")
             try await irc.send("AWAY :at lunch")
             _ = try await irc.next("306")

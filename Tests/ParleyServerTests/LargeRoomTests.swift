@@ -27,11 +27,11 @@ import Testing
         let server = try await TestServer.start { $0.limits.largeRoomMembers = 2 }
         let alice = try await server.user("alice")
         let bob = try await server.user("bob")
-        try await alice.log.first("bob is here") { if case .joined(.lobby, "bob", false) = $0 { true } else { nil } }
+        try await alice.log.first("bob is here") { if case .joined(.lobby, "bob", false, _) = $0 { true } else { nil } }
         _ = try await server.user("carol")
         try await bob.connection.send("after carol")
         try await alice.log.waitForMessages(1)
-        let heardCarol = alice.log.events.contains { if case .joined(_, "carol", _) = $0 { true } else { false } }
+        let heardCarol = alice.log.events.contains { if case .joined(_, "carol", _, _) = $0 { true } else { false } }
         #expect(!heardCarol, "three online is more than two: carol's arrival is not announced")
         await server.finish()
     }

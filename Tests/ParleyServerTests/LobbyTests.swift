@@ -67,7 +67,7 @@ import Testing
         let alice = try await server.user("alice")
         let bob = try await server.user("bob")
         #expect(bob.welcome.lobby?.members.filter(\.online).map(\.name) == ["alice", "bob", "robot"])
-        try await alice.log.first("bob joined") { if case .joined(.lobby, "bob", false) = $0 { true } else { nil } }
+        try await alice.log.first("bob joined") { if case .joined(.lobby, "bob", false, _) = $0 { true } else { nil } }
         await bob.connection.close()
         let reason = try await alice.log.first("bob left") { event in
             if case .left(.lobby, "bob", let reason, true) = event { reason } else { nil }

@@ -21,7 +21,7 @@ import Testing
         let joined = try await bob.connection.join("DEV")
         #expect(joined.name == dev, "the room keeps its own spelling")
         #expect(joined.members.map(\.name) == ["alice", "bob", "robot"])
-        try await alice.log.first("bob joined dev") { if case .joined(dev, "bob", true) = $0 { true } else { nil } }
+        try await alice.log.first("bob joined dev") { if case .joined(dev, "bob", true, _) = $0 { true } else { nil } }
 
         let rooms = try await bob.connection.rooms()
         #expect(rooms.map(\.name) == [.lobby, dev])
@@ -98,7 +98,7 @@ import Testing
         try await bob.log.wait(for: "both messages") { $0.messages.map(\.id).contains(marker.id) && $0.messages.map(\.id).contains(secret.id) }
         try await carol.log.wait(for: "the lobby message") { $0.messages.map(\.id).contains(marker.id) }
         #expect(!carol.log.messages.contains { $0.conversation == dev }, "carol is not in dev")
-        #expect(!carol.log.events.contains { if case .joined(dev, _, _) = $0 { true } else { false } })
+        #expect(!carol.log.events.contains { if case .joined(dev, _, _, _) = $0 { true } else { false } })
 
         try await alice.connection.setTopic("release on friday", of: dev)
         try await bob.log.first("the topic") { if case .topic(dev, "release on friday", "alice") = $0 { true } else { nil } }
@@ -143,7 +143,7 @@ import Testing
         #expect(room.history == Array(sent.suffix(50)))
         #expect(room.hasMore)
         #expect(room.members.filter(\.online).map(\.name) == ["alice", "bob", "robot"])
-        try await bob.log.first("alice back in dev") { if case .joined(dev, "alice", false) = $0 { true } else { nil } }
+        try await bob.log.first("alice back in dev") { if case .joined(dev, "alice", false, _) = $0 { true } else { nil } }
 
         let older = try await again.history(of: dev, page: .before(id: room.history[0].id, limit: 50))
         #expect(older.messages == Array(sent.prefix(10)))

@@ -16,7 +16,7 @@ import Testing
     }
 
     func arrivals(of name: String, in log: EventLog) -> Int {
-        log.events.count { if case .joined(_, let user, _) = $0 { user == name } else { false } }
+        log.events.count { if case .joined(_, let user, _, _) = $0 { user == name } else { false } }
     }
 
     func departures(of name: String, in log: EventLog) -> Int {
@@ -182,7 +182,7 @@ import Testing
 
         _ = try await laptop.connection.join("dev")
         try await phone.log.first("the join on the phone") { event in
-            if case .joined(dev, "alice", true) = event { true } else { nil }
+            if case .joined(dev, "alice", true, _) = event { true } else { nil }
         }
         let shown = try await phone.connection.room("dev")
         #expect(shown.name == dev && shown.members.contains(Member(name: "alice", online: true)))

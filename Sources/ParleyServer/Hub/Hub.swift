@@ -60,6 +60,8 @@ public final class Hub: Sendable {
     /// A user with at least one session, interactive or quiet.
     private struct User {
         let name: String
+        /// A guest's one session: marked as a guest wherever it is seen.
+        let guest: Bool
         var sessions: [Session]
         /// The user's rooms by name key, so that posting needs no lookup.
         var rooms: [String: StoredConversation] = [:]
@@ -139,11 +141,12 @@ public final class Hub: Sendable {
     /// every other session of the user is told why and closed. A user who
     /// stays online throughout never appears to leave or arrive.
     public func attach(
-        _ sink: any SessionSink, name: String, key: String, rooms: [StoredConversation], quiet: Bool, takeOver: Bool
+        _ sink: any SessionSink, name: String, key: String, guest: Bool = false,
+        rooms: [StoredConversation], quiet: Bool, takeOver: Bool
     ) -> AttachOutcome {
         let max = maxSessionsPerUser
         let outcome: (replaced: [any SessionSink], wasOnline: Bool, attached: Bool) = state.withLock { state in
-            var user = state.users[key] ?? User(name: name, sessions: [])
+            var user = state.users[key] ?? User(name: name, guest: guest, sessions: [])
             let wasOnline = user.online
             var replaced: [any SessionSink] = []
             if takeOver {
@@ -163,7 +166,9 @@ public final class Hub: Sendable {
         let cameOnline = !quiet && !outcome.wasOnline
         if cameOnline {
             for room in rooms {
-                announcePresence(.joined(conversation: room.conversation, user: name, newMember: false), in: room.id, excluding: key)
+                announcePresence(
+                    .joined(conversation: room.conversation, user: name, newMember: false, guest: guest), in: room.id, excluding: key
+                )
             }
         }
         if quiet && outcome.wasOnline && !outcome.replaced.isEmpty {
@@ -213,8 +218,11 @@ public final class Hub: Sendable {
     /// A user joined `room`; its members hear it, every session of the
     /// user's too (one elsewhere learns of the room so).
     public func join(_ room: StoredConversation, key: String, name: String) {
-        state.withLock { $0.join(key, room) }
-        publish(.joined(conversation: room.conversation, user: name, newMember: true), in: room.id)
+        let guest = state.withLock { state in
+            state.join(key, room)
+            return state.users[key]?.guest ?? false
+        }
+        publish(.joined(conversation: room.conversation, user: name, newMember: true, guest: guest), in: room.id)
     }
 
     /// A user left `room`; its remaining members hear it, and every
@@ -274,6 +282,20 @@ public final class Hub: Sendable {
     /// Names of the online members of a room.
     public func onlineNames(in room: Int64) -> [String] {
         state.withLock { state in state.onlineKeys(in: room).compactMap { state.users[$0]?.name } }
+    }
+
+    /// The online members of a room, guests marked.
+    public func onlineMembers(in room: Int64) -> [Member] {
+        state.withLock { state in
+            state.onlineKeys(in: room).compactMap { key in
+                state.users[key].map { Member(name: $0.name, online: true, guest: $0.guest) }
+            }
+        }
+    }
+
+    /// Whether the user with a session here is a guest.
+    public func isGuest(key: String) -> Bool {
+        state.withLock { $0.users[key]?.guest == true }
     }
 
     public func onlineCount(in room: Int64) -> Int {

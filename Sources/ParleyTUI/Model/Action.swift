@@ -61,6 +61,8 @@ public enum Action: Sendable {
 /// What the reducer asks the outside world to do.
 public enum Effect: Hashable, Sendable {
     case logIn(name: String, password: String, register: Bool, takeOver: Bool = false)
+    /// Joins as a guest under `name`: no account, no password.
+    case logInAsGuest(name: String)
     /// Sends outbox line `id`; lines leave one after another, in order.
     case send(id: Int, text: String, to: ConversationID)
     case changePassword(old: String, new: String)
@@ -80,6 +82,7 @@ public enum Effect: Hashable, Sendable {
     case leave(String)
     case listRooms(show: Bool)
     case setTopic(String, of: ConversationID)
+    case setGuests(Bool, in: ConversationID)
     case upload(id: Int, path: String, to: ConversationID)
     case download(id: Int, FileInfo)
     case cancelTransfer(id: Int)

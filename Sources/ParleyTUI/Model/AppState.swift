@@ -91,6 +91,8 @@ public struct LoginForm: Hashable, Sendable {
     public var password = LineEditor()
     public var confirm = LineEditor()
     public var registering = false
+    /// Joining as a guest: a name only, held while the session lasts.
+    public var guest = false
     public var focus = Field.name
     public var error: String?
     /// The last login was refused at the server's limit of sessions: the
@@ -103,7 +105,9 @@ public struct LoginForm: Hashable, Sendable {
         focus = name.isEmpty ? .name : .password
     }
 
-    public var fields: [Field] { registering ? [.name, .password, .confirm] : [.name, .password] }
+    public var fields: [Field] {
+        guest ? [.name] : registering ? [.name, .password, .confirm] : [.name, .password]
+    }
 }
 
 /// `/passwd`: the current password and the new one twice, all masked.

@@ -105,7 +105,7 @@ func leftRoom(_ state: inout AppState, _ id: ConversationID) {
 /// Presence and topics of the rooms you are in.
 func reduceRoomEvent(_ state: inout AppState, _ event: Event) {
     switch event {
-    case .joined(let room, let user, let newMember):
+    case .joined(let room, let user, let newMember, let guest):
         guard let index = state.roomIndex(room) else { return }
         if var crowd = state.rooms[index].crowd {
             crowd.online += 1
@@ -117,7 +117,7 @@ func reduceRoomEvent(_ state: inout AppState, _ event: Event) {
             return
         }
         state.rooms[index].members.removeAll { $0.name == user }
-        state.rooms[index].members.append(Member(name: user, online: true))
+        state.rooms[index].members.append(Member(name: user, online: true, guest: guest))
         state.rooms[index].members = sortedMembers(state.rooms[index].members)
         state.rooms[index].append(system: newMember ? "\(user) joined \(room)" : "\(user) is here", at: state.now)
     case .left(let room, let user, let reason, let stillMember):
@@ -131,8 +131,10 @@ func reduceRoomEvent(_ state: inout AppState, _ event: Event) {
             state.rooms[index].crowd = crowd
             return
         }
+        let wasGuest = state.rooms[index].members.contains { $0.name == user && $0.guest }
         state.rooms[index].members.removeAll { $0.name == user }
-        if stillMember {
+        // A guest is a member only while its session lasts.
+        if stillMember && !wasGuest {
             state.rooms[index].members.append(Member(name: user, online: false))
             state.rooms[index].members = sortedMembers(state.rooms[index].members)
         }
@@ -287,6 +289,21 @@ func runRoomCommand(_ state: inout AppState, _ command: SlashCommand, _ argument
             return []
         }
         return [.setTopic(argument, of: state.room)]
+    case .guests:
+        guard state.activeChat == nil else {
+            state.status = StatusMessage(text: "Guests are let into rooms; Esc goes back to \(state.room).", kind: .hint)
+            return []
+        }
+        let allow: Bool
+        switch argument.lowercased() {
+        case "on": allow = true
+        case "off": allow = false
+        default:
+            state.status = StatusMessage(text: "Usage: " + SlashCommand.guests.usage, kind: .hint)
+            return []
+        }
+        _ = state.currentInput.take()
+        return [.setGuests(allow, in: state.room)]
     default:
         return []
     }

@@ -165,7 +165,7 @@ private func reduceEvent(_ state: inout AppState, _ event: Event) -> [Effect] {
         return receivePrivate(&state, message, away: false)
     case .message(let message):
         return receiveRoomMessage(&state, message) ? [.bell] : []
-    case .joined(let room, let user, true) where user == state.me && state.roomIndex(room) == nil:
+    case .joined(let room, let user, true, _) where user == state.me && state.roomIndex(room) == nil:
         // Joined in another session of the account: list it here too.
         return [.fetchRoom(room)]
     case .left(let room, let user, _, false) where user == state.me:
@@ -545,7 +545,7 @@ private func lineRefused(_ state: inout AppState, _ id: Int, reason: String) {
 }
 
 public enum SlashCommand: String, CaseIterable, Sendable {
-    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, friend, friends, block, unblock, msg, upload, files, search, passwd
+    case help, quit, who, me, theme, clear, create, join, part, rooms, topic, guests, friend, friends, block, unblock, msg, upload, files, search, passwd
 
     public var usage: String {
         switch self {
@@ -560,6 +560,7 @@ public enum SlashCommand: String, CaseIterable, Sendable {
         case .part: "/part [NAME] — leave a room (this one without NAME)"
         case .rooms: "/rooms — every room: arrows move, Enter joins"
         case .topic: "/topic [TEXT] — show this room's topic, or set it"
+        case .guests: "/guests on|off — let guests into this room, or keep them out (its creator only)"
         case .friend: "/friend add|accept|decline|remove NAME — friends"
         case .block: "/block NAME — no friend requests or private messages from NAME (a friendship ends)"
         case .unblock: "/unblock NAME — take NAME's requests again"
@@ -600,7 +601,7 @@ private func runCommand(_ state: inout AppState) -> [Effect] {
             let here = state.conversation.members.filter(\.online).map(\.name)
             state.current.append(system: "online in \(state.room) (\(here.count)): " + here.joined(separator: ", "), at: state.now)
         }
-    case .create, .join, .part, .rooms, .topic:
+    case .create, .join, .part, .rooms, .topic, .guests:
         return runRoomCommand(&state, command, argument)
     case .upload:
         return startUpload(&state, argument)
@@ -727,7 +728,9 @@ private func reduceLoginKey(_ form: inout LoginForm, _ key: Key, state: inout Ap
     case .recallPrevious?:
         form.moveFocus(by: -1)
     case .toggleRegister?:
-        form.registering.toggle()
+        // From guest, Ctrl+R offers an account of one's own.
+        form.registering = form.guest || !form.registering
+        form.guest = false
         form.error = nil
         if form.registering {
             // The password is typed already: what is missing is the second one.
@@ -819,6 +822,17 @@ private func submitPassword(_ form: inout PasswordForm) -> [Effect] {
 
 private func submitLogin(_ form: inout LoginForm, takeOver: Bool = false) -> [Effect] {
     let name = form.name.text
+    if form.guest {
+        do {
+            try NameRules.validate(name)
+        } catch {
+            form.error = ProtocolError(error).message
+            return []
+        }
+        form.error = nil
+        form.busy = true
+        return [.logInAsGuest(name: name)]
+    }
     do {
         try NameRules.validate(name)
         try PasswordRules.validate(form.password.text)

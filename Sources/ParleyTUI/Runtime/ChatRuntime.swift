@@ -13,6 +13,8 @@ public final class ChatRuntime: Sendable {
         var password = ""
         /// Reconnects resume with it instead of the slow password check.
         var token: String?
+        /// A guest reconnects as a guest, under the same name if it is free.
+        var guest = false
         var generation = 0
     }
 
@@ -60,18 +62,21 @@ public final class ChatRuntime: Sendable {
         return (welcome, connection.serverHello.limits)
     }
 
+    /// Connects and joins as a guest under `name`.
+    public func logInAsGuest(name: String) async throws -> (Welcome, ServerLimits) {
+        let (connection, welcome) = try await ParleyConnection.openAsGuest(
+            host: address.host, port: address.port, name: name, options: options
+        )
+        adopt(connection, name: name, password: "", token: nil, guest: true)
+        return (welcome, connection.serverHello.limits)
+    }
+
     public func perform(_ effect: Effect) {
         switch effect {
         case .logIn(let name, let password, let register, let takeOver):
-            Task {
-                do {
-                    let (welcome, limits) = try await logIn(name: name, password: password, register: register, takeOver: takeOver)
-                    inbox.post(.loggedIn(welcome, limits: limits))
-                } catch {
-                    let atLimit = (error as? ParleyClientError)?.code == .authTooManySessions
-                    inbox.post(.loginFailed(address.sentence(for: error), canTakeOver: atLimit))
-                }
-            }
+            logInPosting { try await self.logIn(name: name, password: password, register: register, takeOver: takeOver) }
+        case .logInAsGuest(let name):
+            logInPosting { try await self.logInAsGuest(name: name) }
         case .send(let id, let text, let conversation):
             outbox.yield((id, text, conversation))
         case .changePassword(let old, let new):
@@ -167,6 +172,11 @@ public final class ChatRuntime: Sendable {
                 try await connection.setTopic(topic, of: room)
                 return nil
             }
+        case .setGuests(let allow, let room):
+            command { connection in
+                try await connection.setGuests(allow, in: room)
+                return .notice(allow ? "Guests may join \(room) now." : "Guests may no longer join \(room); those in it stay.")
+            }
         case .upload(let id, let path, let conversation):
             withConnection(failing: id) { self.transfers.upload(id, path: path, to: conversation, on: $0) }
         case .download(let id, let file):
@@ -192,6 +202,19 @@ public final class ChatRuntime: Sendable {
             return
         }
         start(connection)
+    }
+
+    /// Logs in from the form: the welcome, or why not, comes back as an action.
+    private func logInPosting(_ attempt: @escaping @Sendable () async throws -> (Welcome, ServerLimits)) {
+        Task {
+            do {
+                let (welcome, limits) = try await attempt()
+                inbox.post(.loggedIn(welcome, limits: limits))
+            } catch {
+                let atLimit = (error as? ParleyClientError)?.code == .authTooManySessions
+                inbox.post(.loginFailed(address.sentence(for: error), canTakeOver: atLimit))
+            }
+        }
     }
 
     /// Runs a request of a command; what it returns, or why it failed,
@@ -234,12 +257,13 @@ public final class ChatRuntime: Sendable {
         await goodbye.value
     }
 
-    private func adopt(_ connection: ParleyConnection, name: String, password: String, token: String?) {
+    private func adopt(_ connection: ParleyConnection, name: String, password: String, token: String?, guest: Bool = false) {
         let generation = session.withLock { session in
             session.connection = connection
             session.name = name
             session.password = password
             session.token = token
+            session.guest = guest
             session.generation += 1
             return session.generation
         }
@@ -285,12 +309,14 @@ public final class ChatRuntime: Sendable {
             try? await Task.sleep(for: .seconds(1))
         }
         inbox.post(.reconnectCountdown(attempt: attempt, inSeconds: 0))
-        let (name, password, token) = session.withLock { ($0.name, $0.password, $0.token) }
+        let (name, password, token, guest) = session.withLock { ($0.name, $0.password, $0.token, $0.guest) }
         do {
             // The old connection counts as a session until the server notices
             // it died; one more is within the limit, and taking over would
             // close the account's other devices.
-            let (welcome, limits) = try await logIn(name: name, password: password, token: token, register: false)
+            let (welcome, limits) = guest
+                ? try await logInAsGuest(name: name)
+                : try await logIn(name: name, password: password, token: token, register: false)
             inbox.post(.loggedIn(welcome, limits: limits))
             guard let connection = session.withLock({ $0.connection }) else { return }
             var missed: [ChatMessage] = []

@@ -283,7 +283,8 @@ private func renderUsers(_ state: AppState, _ layout: Layout, on screen: Screen)
         let role: Role = member.name == state.me ? .own
             : member.name == ProtocolConstants.robotName ? .robot
             : member.online ? .normal : .system
-        screen.write(TextWidth.truncate((member.online ? " ● " : " ○ ") + member.name, width: width),
+        let entry = member.guest ? " ◇ \(member.name) (guest)" : (member.online ? " ● " : " ○ ") + member.name
+        screen.write(TextWidth.truncate(entry, width: width),
                      row: layout.conversationTop + 1 + index, column: layout.usersColumn, role: role)
     }
     guard friendSpace > 0 else { return }
@@ -590,7 +591,8 @@ func drawBox(title: String, lines: [String], width fixed: Int? = nil, on screen:
 
 private func renderLogin(_ form: LoginForm, state: AppState, on screen: Screen) {
     let size = screen.size
-    let title = form.registering ? "Register a new account on \(state.server)" : "Log in to \(state.server)"
+    let title = form.guest ? "Join \(state.server) as a guest: your name is yours until you leave"
+        : form.registering ? "Register a new account on \(state.server)" : "Log in to \(state.server)"
     let width = min(size.columns - 4, 64)
     let left = (size.columns - width) / 2
     var row = max(1, size.rows / 2 - 6)
@@ -610,14 +612,16 @@ private func renderLogin(_ form: LoginForm, state: AppState, on screen: Screen) 
         row += 2
     }
     if form.busy {
-        screen.write(form.registering ? "Registering…" : "Logging in…", row: row, column: left, role: .hint)
+        screen.write(form.guest ? "Joining…" : form.registering ? "Registering…" : "Logging in…", row: row, column: left, role: .hint)
     } else if let error = form.error {
         for line in TextWidth.wrap(error, width: width).prefix(3) {
             screen.write(line, row: row, column: left, role: .error)
             row += 1
         }
     }
-    let hints = form.registering
+    let hints = form.guest
+        ? "Enter join as a guest · Ctrl+R register an account instead · Ctrl+C quit"
+        : form.registering
         ? "Enter register · Tab next field · Ctrl+R log in instead · Ctrl+C quit"
         : "Enter log in · Tab next field · Ctrl+R register a new account · Ctrl+C quit"
     screen.fill(row: size.rows - 1, role: .status)

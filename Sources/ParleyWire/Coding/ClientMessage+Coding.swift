@@ -15,7 +15,7 @@ extension ClientMessage: Codable {
             case "pong":
                 self = .pong
             case "register", "login", "resume", "guest", "logout", "password_change", "logout_all", "account_delete", "send", "away_received", "mark_read", "search", "room", "history", "friend_request", "friend_accept", "friend_decline",
-                 "friend_remove", "block", "unblock", "friends", "room_create", "room_join", "room_leave", "rooms", "topic",
+                 "friend_remove", "block", "unblock", "friends", "room_create", "room_join", "room_leave", "rooms", "topic", "room_guests",
                  "upload", "download", "upload_cancel", "files":
                 guard let id else {
                     throw WireDecodingFailure(
@@ -116,6 +116,11 @@ extension Request {
         case "room_join": self = .join(name: try container.decode(String.self, forKey: "name"))
         case "room_leave": self = .leave(name: try container.decode(String.self, forKey: "name"))
         case "rooms": self = .rooms(after: try container.decodeIfPresent(String.self, forKey: "after"))
+        case "room_guests":
+            self = .setGuests(
+                conversation: try container.decode(ConversationID.self, forKey: "conversation"),
+                allow: try container.decode(Bool.self, forKey: "allow")
+            )
         case "upload":
             self = .upload(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
@@ -209,6 +214,10 @@ extension Request {
             try container.encode("topic", forKey: "type")
             try container.encode(conversation, forKey: "conversation")
             try container.encode(topic, forKey: "topic")
+        case .setGuests(let conversation, let allow):
+            try container.encode("room_guests", forKey: "type")
+            try container.encode(conversation, forKey: "conversation")
+            try container.encode(allow, forKey: "allow")
         case .upload(let conversation, let name, let size, let sha256):
             try encodeNamed("upload", name, into: &container)
             try container.encode(conversation, forKey: "conversation")

@@ -62,13 +62,18 @@ extension FileInfo: Codable {
 extension Person: Codable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: WireKey.self)
-        self.init(name: try container.decode(String.self, forKey: "name"), online: try container.decode(Bool.self, forKey: "online"))
+        self.init(
+            name: try container.decode(String.self, forKey: "name"),
+            online: try container.decode(Bool.self, forKey: "online"),
+            guest: try container.decodeIfPresent(Bool.self, forKey: "guest") ?? false
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: WireKey.self)
         try container.encode(name, forKey: "name")
         try container.encode(online, forKey: "online")
+        if guest { try container.encode(true, forKey: "guest") }
     }
 }
 

@@ -73,6 +73,8 @@ public enum Request: Hashable, Sendable {
     /// after the room named `after`.
     case rooms(after: String?)
     case setTopic(conversation: ConversationID, topic: String)
+    /// Lets guests join a room, or keeps them out (its creator's call).
+    case setGuests(conversation: ConversationID, allow: Bool)
     /// Announces a file; its bytes follow as chunks of the transfer the
     /// reply names.
     case upload(conversation: ConversationID, name: String, size: Int64, sha256: String)
@@ -118,8 +120,8 @@ public enum Reply: Hashable, Sendable {
 public enum Event: Hashable, Sendable {
     case message(ChatMessage)
     /// `user` is now present in a room: came online (`newMember` false) or
-    /// joined it.
-    case joined(conversation: ConversationID, user: String, newMember: Bool)
+    /// joined it; `guest` when the user is a guest.
+    case joined(conversation: ConversationID, user: String, newMember: Bool, guest: Bool = false)
     /// `user` is no longer present: went offline (`stillMember` true), or
     /// left the room.
     case left(conversation: ConversationID, user: String, reason: String, stillMember: Bool)

@@ -174,7 +174,8 @@ extension Event {
             self = .joined(
                 conversation: try container.decode(ConversationID.self, forKey: "conversation"),
                 user: try container.decode(String.self, forKey: "user"),
-                newMember: try container.decode(Bool.self, forKey: "new_member")
+                newMember: try container.decode(Bool.self, forKey: "new_member"),
+                guest: try container.decodeIfPresent(Bool.self, forKey: "guest") ?? false
             )
         case "left":
             self = .left(
@@ -233,11 +234,12 @@ extension Event {
         case .message(let message):
             try container.encode("message", forKey: "type")
             try container.encode(message, forKey: "message")
-        case .joined(let conversation, let user, let newMember):
+        case .joined(let conversation, let user, let newMember, let guest):
             try container.encode("joined", forKey: "type")
             try container.encode(conversation, forKey: "conversation")
             try container.encode(user, forKey: "user")
             try container.encode(newMember, forKey: "new_member")
+            if guest { try container.encode(true, forKey: "guest") }
         case .left(let conversation, let user, let reason, let stillMember):
             try container.encode("left", forKey: "type")
             try container.encode(conversation, forKey: "conversation")

@@ -5,8 +5,8 @@ extension Event {
     public init(_ event: ChatEvent) {
         switch event {
         case .message(let message): self = .message(message)
-        case .joined(let conversation, let user, let newMember):
-            self = .joined(conversation: conversation, user: user, newMember: newMember)
+        case .joined(let conversation, let user, let newMember, let guest):
+            self = .joined(conversation: conversation, user: user, newMember: newMember, guest: guest)
         case .left(let conversation, let user, let reason, let stillMember):
             self = .left(conversation: conversation, user: user, reason: reason.words, stillMember: stillMember)
         case .topic(let conversation, let topic, let by): self = .topic(conversation: conversation, topic: topic, by: by)

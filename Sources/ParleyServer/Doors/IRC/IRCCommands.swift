@@ -58,7 +58,7 @@ extension IRCSessionHandler {
             if let present = services.hub.room(key, of: userKey) {
                 // A member: nothing new, unless this connection was not shown it.
                 guard joinedChannels.insert(key).inserted else { continue }
-                send(IRCMessage(source: IRCNames.mask(nick), "JOIN", [IRCNames.channel(present.conversation)]))
+                send(IRCMessage(source: ownMask, "JOIN", [IRCNames.channel(present.conversation)]))
                 roomState(present.conversation, topic: present.topic)
                 continue
             }
@@ -252,8 +252,10 @@ extension IRCSessionHandler {
         }
         for row in rows {
             let who = IRCNames.nick(row.name)
-            let flags = services.hub.awayText(of: NameRules.key(for: row.name)) == nil ? "H" : "G"
-            numeric(.whoReply, [row.channel, who, IRCNames.host, door.serverName, who, flags, "0 \(row.name)"])
+            let key = NameRules.key(for: row.name)
+            let flags = services.hub.awayText(of: key) == nil ? "H" : "G"
+            let host = IRCNames.host(guest: services.hub.isGuest(key: key))
+            numeric(.whoReply, [row.channel, who, host, door.serverName, who, flags, "0 \(row.name)"])
         }
         numeric(.endOfWho, [mask, "End of WHO list"])
     }
@@ -273,13 +275,15 @@ extension IRCSessionHandler {
             return numeric(.endOfWhois, [target, "End of /WHOIS list"])
         }
         let who = IRCNames.nick(name)
-        numeric(.whoisUser, [who, who, IRCNames.host, "*", name])
+        let guest = services.hub.isGuest(key: key)
+        numeric(.whoisUser, [who, who, IRCNames.host(guest: guest), "*", guest ? "\(name), a guest" : name])
         let mine = Set(services.hub.rooms(of: userKey).map(\.id))
         let shared = services.hub.rooms(of: key).filter { mine.contains($0.id) }.map { IRCNames.channel($0.conversation) }.sorted()
         if !shared.isEmpty { numeric(.whoisChannels, [who, shared.joined(separator: " ")]) }
         numeric(.whoisServer, [who, door.serverName, "Parley"])
         if let text = services.hub.awayText(of: key) { numeric(.away, [who, text]) }
-        numeric(.whoisAccount, [who, name, "is logged in as"])
+        // A guest has no account, and IRC says so by saying nothing.
+        if !guest { numeric(.whoisAccount, [who, name, "is logged in as"]) }
         numeric(.endOfWhois, [who, "End of /WHOIS list"])
     }
 

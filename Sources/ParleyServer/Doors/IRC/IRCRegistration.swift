@@ -177,7 +177,7 @@ struct IRCRegistration {
     mutating func saslSucceeded(account: String) -> [Action] {
         sasl = .succeeded(account: account)
         return [
-            .numeric(.loggedIn, [nick.map(IRCNames.mask) ?? "*", account, "You are now logged in as \(account)"]),
+            .numeric(.loggedIn, [nick.map { IRCNames.mask($0) } ?? "*", account, "You are now logged in as \(account)"]),
             .numeric(.saslSuccess, ["SASL authentication successful"]),
         ] + completion()
     }

@@ -68,6 +68,8 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
     }
 
     var nick: String { user.map { IRCNames.nick($0.name) } ?? registration.target }
+    /// This session's own `nick!user@host`, a guest's marked.
+    var ownMask: String { IRCNames.mask(nick, guest: user?.isGuest == true) }
     var capabilities: Set<Capability> { registration.capabilities }
     var profile: TagProfile { TagProfile(capabilities) }
 
@@ -250,7 +252,7 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
             let rooms = try await services.rooms.rooms(of: user)
             guard channel.isActive else { throw CancellationError() }
             guard case .attached(let cameOnline) = services.hub.attach(
-                outlet, name: user.name, key: key, rooms: rooms, quiet: false, takeOver: false
+                outlet, name: user.name, key: key, guest: user.isGuest, rooms: rooms, quiet: false, takeOver: false
             ) else {
                 throw DomainError.tooManySessions(name: user.name, max: services.hub.maxSessionsPerUser)
             }
@@ -313,7 +315,7 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
         motd()
         for room in welcome.rooms {
             joinedChannels.insert(NameRules.key(for: room.name.rawValue))
-            send(IRCMessage(source: IRCNames.mask(nick), "JOIN", [IRCNames.channel(room.name)]))
+            send(IRCMessage(source: ownMask, "JOIN", [IRCNames.channel(room.name)]))
             roomState(room.name, topic: room.topic)
         }
         for message in welcome.away { writeDirect(message) }
@@ -361,7 +363,7 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
         case .message(let message):
             if isOwnPost(message) { return }
             gatherer?.gather(event.bytes)
-        case .joined(let conversation, let name, _):
+        case .joined(let conversation, let name, _, _):
             if NameRules.key(for: name) == userKey {
                 gatherer?.gather(event.bytes)
                 joinedChannels.insert(NameRules.key(for: conversation.rawValue))

@@ -57,6 +57,8 @@ struct RequestRouter: Sendable {
             return .rooms(page.rooms, more: page.more)
         case .setTopic(let conversation, let topic):
             try await services.rooms.setTopic(topic, of: conversation, by: user)
+        case .setGuests(let conversation, let allow):
+            try await services.rooms.setGuests(allow, in: conversation, by: user)
         case .files(let conversation):
             return .files(try await services.files.list(conversation, for: user))
         case .register, .logIn, .resume, .guest, .logout, .changePassword, .logoutEverywhere, .deleteAccount, .upload, .download, .cancelUpload:

@@ -260,7 +260,7 @@ final class SessionHandler: ChannelInboundHandler, OutletTarget {
             // not take the account over from the session that is still there.
             guard channel.isActive else { throw CancellationError() }
             let attached = services.hub.attach(
-                outlet, name: user.name, key: key, rooms: rooms, quiet: login.quiet, takeOver: login.takeOver
+                outlet, name: user.name, key: key, guest: user.isGuest, rooms: rooms, quiet: login.quiet, takeOver: login.takeOver
             )
             guard case .attached(let cameOnline) = attached else {
                 throw DomainError.tooManySessions(name: user.name, max: services.hub.maxSessionsPerUser)

@@ -149,8 +149,8 @@ public struct RoomService: Sendable {
         let robot = robotName.map { Member(name: $0, online: true) }
         var members: [Member] = []
         if !view.memberNames.isEmpty {
-            let online = Set(hub.onlineNames(in: room.id))
-            let all = view.memberNames.map { Member(name: $0, online: online.contains($0)) } + (robot.map { [$0] } ?? [])
+            let online = Dictionary(hub.onlineMembers(in: room.id).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+            let all = view.memberNames.map { online[$0] ?? Member(name: $0, online: false) } + (robot.map { [$0] } ?? [])
             members = all.filter(\.online) + all.filter { !$0.online }
         }
         // The counts are of people, as in the room list: the robot is listed, not counted.
