@@ -406,7 +406,14 @@ import Testing
             #expect(try await guest.next("433").parameters[1] == "bob")
             try await guest.send("NICK visitor")
             #expect(try await guest.next("001").parameters.first == "visitor")
+            // Marked as a guest: its host, and no account in WHOIS.
+            #expect(try await guest.next("JOIN").source == "visitor!visitor@guest")
             _ = try await guest.next("366")
+            _ = try await bob.log.first("a guest came") { if case .joined(.lobby, "visitor", false, true) = $0 { true } else { nil } }
+            try await guest.send("WHOIS visitor")
+            #expect(try await guest.next("311").parameters[3] == "guest")
+            let whois = try await guest.lines(until: "318") { $0.command == "318" }
+            #expect(!whois.contains { $0.command == "330" }, "a guest is logged in to no account")
             try await guest.send("PRIVMSG #lobby :hello as a guest")
             _ = try await bob.log.first("the guest's message") { if case .message(let m) = $0, m.sender == "visitor" { m } else { nil } }
             // No rooms that keep guests out, no rooms of their own, no private chats.

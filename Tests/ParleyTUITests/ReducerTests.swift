@@ -232,6 +232,30 @@ import Testing
         #expect(reduce(&typed, .key(.enter)) == [.logIn(name: "alice", password: "password1", register: true)])
     }
 
+    @Test func aGuestFormAsksOnlyForAName() {
+        var state = AppState(server: "x:1", user: "", theme: "default", size: Size(columns: 80, rows: 24), now: 0)
+        guard case .login(var form) = state.phase else { Issue.record("no login form"); return }
+        form.guest = true
+        state.phase = .login(form)
+        #expect(form.fields == [.name])
+        Fixture.type("no spaces please", into: &state)
+        #expect(reduce(&state, .key(.enter)).isEmpty)
+        guard case .login(var refused) = state.phase else { return }
+        #expect(refused.error?.contains("white space") == true)
+        refused.name = LineEditor("visitor")
+        state.phase = .login(refused)
+        #expect(reduce(&state, .key(.enter)) == [.logInAsGuest(name: "visitor")])
+
+        var switching = AppState(server: "x:1", user: "alice", theme: "default", size: Size(columns: 80, rows: 24), now: 0)
+        if case .login(var guestForm) = switching.phase {
+            guestForm.guest = true
+            switching.phase = .login(guestForm)
+        }
+        _ = reduce(&switching, .key(.ctrl("r")))
+        guard case .login(let registering) = switching.phase else { return }
+        #expect(!registering.guest && registering.registering, "Ctrl+R offers an account of one's own")
+    }
+
     /// At the server's limit of sessions the form offers to take over; the
     /// key does nothing otherwise.
     @Test func atTheSessionLimitCtrlTLogsInClosingTheOthers() {

@@ -24,6 +24,30 @@ import Testing
         return state
     }
 
+    @Test func aGuestIsMarkedInTheMembersPane() {
+        let size = Size(columns: 120, rows: 40)
+        var state = scene(size)
+        _ = reduce(&state, .event(.joined(conversation: .lobby, user: "visitor", newMember: true, guest: true)))
+        let screen = draw(state)
+        let layout = Layout(size: size, inputLines: 1)
+        let pane = (layout.conversationTop..<layout.separatorRow).map { screen.text(row: $0) }
+        #expect(pane.contains { $0.contains("│ ◇ visitor (guest)") })
+        #expect(pane.contains { $0.contains("│ ● bob ") }, "an account is not marked")
+    }
+
+    @Test func theGuestFormSaysWhatAGuestIs() {
+        var state = AppState(server: "x:1", user: "visitor", theme: "default", size: Size(columns: 80, rows: 24), now: 0)
+        if case .login(var form) = state.phase {
+            form.guest = true
+            state.phase = .login(form)
+        }
+        let screen = draw(state)
+        let rows = (0..<24).map { screen.text(row: $0) }
+        #expect(rows.contains { $0.contains("Join x:1 as a guest") })
+        #expect(rows.contains { $0.contains("Name") } && !rows.contains { $0.contains("Password") })
+        #expect(rows[23].contains("Enter join as a guest"))
+    }
+
     @Test(arguments: sizes)
     func theThreePanesAndTwoBars(_ size: Size) {
         let state = scene(size)

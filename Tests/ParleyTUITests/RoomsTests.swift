@@ -129,6 +129,16 @@ import Testing
         #expect(state.rooms[2].topic == "")
     }
 
+    @Test func aGuestIsMarkedAndGoneWhenItLeaves() {
+        var state = inThreeRooms()
+        _ = reduce(&state, .event(.joined(conversation: dev, user: "visitor", newMember: true, guest: true)))
+        #expect(state.rooms[1].members.contains(Member(name: "visitor", online: true, guest: true)))
+        _ = reduce(&state, .event(.left(conversation: dev, user: "visitor", reason: "quit", stillMember: true)))
+        #expect(!state.rooms[1].members.contains { $0.name == "visitor" }, "a guest is a member only while it is here")
+        _ = reduce(&state, .event(.left(conversation: dev, user: "alice", reason: "quit", stillMember: true)))
+        #expect(state.rooms[1].members.contains(Member(name: "alice", online: false)), "an account stays a member")
+    }
+
     @Test func roomCommands() {
         var state = inThreeRooms()
         func run(_ line: String) -> [Effect] {
@@ -144,6 +154,9 @@ import Testing
         #expect(run("/topic").isEmpty)
         #expect(state.conversation.entries.last?.kind == .system("topic of dev: builds and bugs"))
         #expect(run("/topic ship it") == [.setTopic("ship it", of: dev)])
+        #expect(run("/guests on") == [.setGuests(true, in: dev)])
+        #expect(run("/guests OFF") == [.setGuests(false, in: dev)])
+        #expect(run("/guests maybe").isEmpty && state.status?.text.hasPrefix("Usage: /guests on|off") == true)
         #expect(run("/part") == [.leave("dev")])
         #expect(run("/part ops") == [.leave("ops")])
         #expect(run("/rooms") == [.listRooms(show: true)])

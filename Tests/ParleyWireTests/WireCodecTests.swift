@@ -25,6 +25,7 @@ import Testing
         .request(id: 9, .rooms(after: nil)),
         .request(id: 43, .rooms(after: "dev")),
         .request(id: 10, .setTopic(conversation: ConversationID(rawValue: "dev"), topic: "")),
+        .request(id: 11, .setGuests(conversation: ConversationID(rawValue: "dev"), allow: true)),
     ]
 
     static let serverMessages: [ServerMessage] = [
@@ -36,6 +37,8 @@ import Testing
         .reply(id: 5, .error(ProtocolError(.authBadPassword, "Wrong password."))),
         .event(.message(message)),
         .event(.joined(conversation: .lobby, user: "bob", newMember: false)),
+        .event(.joined(conversation: .lobby, user: "visitor", newMember: true, guest: true)),
+        .reply(id: 7, .room(RoomSnapshot(name: .lobby, members: [Member(name: "visitor", online: true, guest: true)]))),
         .event(.left(conversation: .lobby, user: "bob", reason: "timed out", stillMember: true)),
         .event(.topic(conversation: ConversationID(rawValue: "dev"), topic: "builds", by: "alice")),
         .reply(id: 6, .room(RoomSnapshot(name: ConversationID(rawValue: "dev"), topic: "t", openTopic: true))),
