@@ -7,10 +7,11 @@ import ParleyDomain
 public enum IRCWords {
     /// The lines of a room's event, the same for every recipient with the
     /// same tags; nil for an event each session says in its own way.
-    public static func roomLines(for event: ChatEvent, profile: TagProfile) -> [IRCMessage]? {
+    /// `fromGuest`: a message's sender is a guest.
+    public static func roomLines(for event: ChatEvent, profile: TagProfile, fromGuest: Bool = false) -> [IRCMessage]? {
         switch event {
         case .message(let message) where message.conversation.directPeer == nil:
-            return messageLines(message, target: IRCNames.channel(message.conversation), profile: profile)
+            return messageLines(message, target: IRCNames.channel(message.conversation), profile: profile, fromGuest: fromGuest)
         case .joined(let conversation, let user, _, let guest):
             return [IRCMessage(source: IRCNames.mask(user, guest: guest), "JOIN", [IRCNames.channel(conversation)])]
         case .left(let conversation, let user, let reason, let stillMember):
@@ -41,18 +42,19 @@ public enum IRCWords {
 
     /// A message as PRIVMSG lines to `target`: each line of its text a
     /// line, cut where longer than IRC carries; `/me` as a CTCP ACTION; a
-    /// file as an ACTION that says how to fetch it.
+    /// file as an ACTION that says how to fetch it. A guest's lines have
+    /// its host and no account tag: it has no account.
     public static func messageLines(
-        _ message: ChatMessage, target: String, profile: TagProfile, command: String = "PRIVMSG"
+        _ message: ChatMessage, target: String, profile: TagProfile, command: String = "PRIVMSG", fromGuest: Bool = false
     ) -> [IRCMessage] {
-        let source = IRCNames.mask(message.sender)
+        let source = IRCNames.mask(message.sender, guest: fromGuest)
         let (text, action) = spoken(message)
         // `:source COMMAND target :` and CR LF around the text; an ACTION's wrapping inside it.
         let overhead = 1 + source.utf8.count + 1 + command.utf8.count + 1 + target.utf8.count + 2 + 2 + (action ? 9 : 0)
         let pieces = TextSplitter.pieces(of: text, maxBytes: max(16, IRCMessage.maxBytes - overhead))
         return pieces.enumerated().map { index, piece in
             IRCMessage(
-                tags: tags(of: message, piece: index, profile: profile), source: source, command,
+                tags: tags(of: message, piece: index, profile: fromGuest ? profile.subtracting(.account) : profile), source: source, command,
                 [target, action ? "\u{1}ACTION \(piece)\u{1}" : piece]
             )
         }

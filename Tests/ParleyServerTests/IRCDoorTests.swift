@@ -399,6 +399,7 @@ import Testing
         try await withServer({ $0.guestsEnabled = true }) { server in
             let bob = try await server.user("bob")
             _ = try await server.user("dev-owner").connection.createRoom("dev")
+            let watcher = try await IRCClient.logIn(port: server.ircPort, name: "bob", capabilities: ["account-tag"])
             let guest = try await IRCClient.connect(port: server.ircPort)
             // An account's name is taken: another nick tries again.
             try await guest.send("NICK bob")
@@ -416,6 +417,9 @@ import Testing
             #expect(!whois.contains { $0.command == "330" }, "a guest is logged in to no account")
             try await guest.send("PRIVMSG #lobby :hello as a guest")
             _ = try await bob.log.first("the guest's message") { if case .message(let m) = $0, m.sender == "visitor" { m } else { nil } }
+            let heard = try await watcher.next("the guest's line") { $0.command == "PRIVMSG" && $0.parameters.last == "hello as a guest" }
+            #expect(heard.source == "visitor!visitor@guest")
+            #expect(!heard.tags.contains { $0.key == "account" }, "a guest's line names no account")
             // No rooms that keep guests out, no rooms of their own, no private chats.
             try await guest.send("JOIN #dev")
             #expect(try await guest.next("FAIL").parameters.prefix(2) == ["JOIN", "ROOM_CLOSED_TO_GUESTS"])

@@ -31,9 +31,11 @@ struct IRCDoor: Sendable {
         self.robotName = robotName
         started = IRCTime.text(millis: Timestamp.nowMillis())
         formats = TagProfile.all.map { profile in
-            EventFormat(name: "irc/\(profile.rawValue)") { event in
+            EventFormat(name: "irc/\(profile.rawValue)") { [hub = services.hub] event in
                 var bytes = ByteBuffer()
-                for line in IRCWords.roomLines(for: event, profile: profile) ?? [] { bytes.writeString(line.line) }
+                // Once per event and format, not per recipient.
+                let fromGuest = if case .message(let message) = event { hub.isGuest(key: NameRules.key(for: message.sender)) } else { false }
+                for line in IRCWords.roomLines(for: event, profile: profile, fromGuest: fromGuest) ?? [] { bytes.writeString(line.line) }
                 return bytes
             }
         }
