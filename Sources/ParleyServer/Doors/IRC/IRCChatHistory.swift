@@ -83,7 +83,10 @@ extension IRCSessionHandler {
             send(IRCMessage(source: door.serverName, "BATCH", ["+\(id)", "chathistory", target]))
         }
         for message in messages {
-            for var line in IRCWords.messageLines(message, target: self.target(of: message), profile: profile.union(.time)) {
+            let fromGuest = services.hub.isGuest(key: NameRules.key(for: message.sender))
+            for var line in IRCWords.messageLines(
+                message, target: self.target(of: message), profile: profile.union(.time), fromGuest: fromGuest
+            ) {
                 if let reference { line.tags.insert(.init("batch", reference), at: 0) }
                 send(line)
             }
