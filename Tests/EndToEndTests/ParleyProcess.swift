@@ -16,6 +16,11 @@ enum ParleyCommand {
             + "\(binary) --server 127.0.0.1:\(port) --user \(user) --register"
     }
 
+    /// The chat of a guest: no password anywhere, the form asks for the name.
+    static func guestChat(name: String, port: Int, configHome: String) -> String {
+        "env -u NO_COLOR LANG=C.UTF-8 XDG_CONFIG_HOME=\(configHome) \(binary) --server 127.0.0.1:\(port) --user \(name) --guest"
+    }
+
     /// The environment of a scripted subcommand: its own config home, UTC.
     static func environment(user: String, configHome: String) -> [String: String] {
         [
@@ -76,14 +81,15 @@ extension ServerProcess {
     /// the cheap one of the other suites: these tests are about the
     /// screens, and beside the rest of the suite a debug build's scrypt at
     /// full cost kept the clients at their login past the timeout.
-    /// `limits` are lines for the config file's `[limits]`.
-    static func started(in directory: String, port: Int = 0, limits: String = "") throws -> (ServerProcess, Int) {
+    /// `settings` are lines for the top of the config file, `limits` lines
+    /// for its `[limits]`.
+    static func started(in directory: String, port: Int = 0, settings: String = "", limits: String = "") throws -> (ServerProcess, Int) {
         let config = directory + "/server.toml"
         // Deadlines for a machine whose two cores the whole suite shares:
         // a first hello can wait seconds for the CPU (the deadlines have
         // tests of their own).
         let deadlines = limits.contains("hello_timeout_seconds") ? "" : "hello_timeout_seconds = 60\nlogin_timeout_seconds = 60\n"
-        try "[password_hash]\nlog_n = 10\n[limits]\n\(deadlines)\(limits)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try "\(settings)\n[password_hash]\nlog_n = 10\n[limits]\n\(deadlines)\(limits)\n".write(toFile: config, atomically: true, encoding: .utf8)
         let server = try ServerProcess([
             "--port", "\(port)", "--data-dir", directory + "/data", "--config", config, "--log-level", "warning",
         ])

@@ -6,6 +6,48 @@ import Testing
 @Suite struct RoomsEndToEndTests {
     let directory = TestServer.makeDataDirectory()
 
+    /// `parley --guest` on a server with guests: a name, no password; the
+    /// guest chats in the lobby, is marked in the members pane, is kept out
+    /// of a room until its creator says /guests on, and is gone when it quits.
+    @Test func aGuestJoinsWithANameAndIsMarkedToEveryone() async throws {
+        let tmux = Tmux()
+        defer { tmux.kill() }
+        let (server, port) = try ServerProcess.started(in: directory, settings: "guests = true")
+        let configHome = directory + "/config"
+        try await tmux.logIn("alice", port: port, configHome: configHome)
+        try tmux.type("alice", "/create dev")
+        try tmux.send("alice", "Enter")
+        try await tmux.wait("alice", for: "2:dev")
+        try tmux.send("alice", "M-1")
+
+        try tmux.start("visitor", command: ParleyCommand.guestChat(name: "visitor", port: port, configHome: configHome))
+        try await tmux.wait("visitor", for: "Enter join as a guest")
+        try tmux.send("visitor", "Enter")
+        try await tmux.wait("visitor", for: "visitor@127.0.0.1:\(port) · online")
+        try await tmux.wait("alice", for: "◇ visitor (guest)")
+        try tmux.type("visitor", "hello, I am only visiting")
+        try tmux.send("visitor", "Enter")
+        try await tmux.wait("alice", for: "visitor: hello, I am only visiting")
+
+        try tmux.type("visitor", "/join dev")
+        try tmux.send("visitor", "Enter")
+        try await tmux.wait("visitor", for: "does not let guests in")
+        try tmux.send("alice", "M-2")
+        try tmux.type("alice", "/guests on")
+        try tmux.send("alice", "Enter")
+        try await tmux.wait("alice", for: "Guests may join dev now.")
+        try tmux.type("visitor", "/join dev")
+        try tmux.send("visitor", "Enter")
+        try await tmux.wait("visitor", for: "2:dev")
+        try await tmux.wait("alice", for: "visitor joined dev")
+
+        try tmux.type("visitor", "/quit")
+        try tmux.send("visitor", "Enter")
+        try await tmux.wait("alice", until: "the guest gone from the members") { !$0.contains("◇ visitor") }
+        server.process.terminate()
+        _ = server.finish()
+    }
+
     @Test func aRoomOfTheirOwnAltAAndTheRobot() async throws {
         let tmux = Tmux()
         defer { tmux.kill() }
