@@ -44,6 +44,17 @@ public struct StoredConversation: Hashable, Sendable {
     public var conversation: ConversationID { ConversationID(rawValue: name) }
 }
 
+/// A conversation as seen by one user, and when its latest message (in
+/// some span of time) was written.
+public struct ConversationActivity: Hashable, Sendable {
+    public let conversation: ConversationID
+    public let latest: Int64
+    public init(conversation: ConversationID, latest: Int64) {
+        self.conversation = conversation
+        self.latest = latest
+    }
+}
+
 /// A room and how many people are in it, for the room list.
 public struct RoomCount: Hashable, Sendable {
     public let room: StoredConversation
@@ -237,6 +248,13 @@ public protocol ChatStore: Sendable {
     func removeIdleRooms(unusedSince time: Int64) async throws -> (rooms: [String], files: [Int64])
     /// How many messages the room got from `time` on.
     func messageCount(in room: StoredConversation, since time: Int64) async throws -> Int
+    /// The id of the conversation's first message stored at `time` or
+    /// later (by time, then id); nil when there is none.
+    func firstMessageID(in conversation: StoredConversation, atOrAfter time: Int64) async throws -> Int64?
+    /// The conversations `user` may read (rooms they are in, their private
+    /// chats) with messages from `start` through `end`, each with the time
+    /// of the latest of those, earliest first, at most `limit`.
+    func activeConversations(of user: StoredUser, from start: Int64, through end: Int64, limit: Int) async throws -> [ConversationActivity]
 
     // MARK: Resume tokens
 

@@ -140,4 +140,34 @@ extension SQLiteStore {
                 """, arguments: [room.id, time]) ?? 0
         }
     }
+
+    public func firstMessageID(in conversation: StoredConversation, atOrAfter time: Int64) async throws -> Int64? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT id FROM message WHERE conversationId = ? AND createdAt >= ? ORDER BY createdAt, id LIMIT 1
+                """, arguments: [conversation.id, time])
+        }
+    }
+
+    public func activeConversations(of user: StoredUser, from start: Int64, through end: Int64, limit: Int) async throws -> [ConversationActivity] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.kind, c.name, other.name AS peerName, MAX(m.createdAt) AS latest
+                FROM conversation c
+                JOIN message m ON m.conversationId = c.id AND m.createdAt >= ? AND m.createdAt <= ?
+                LEFT JOIN user other ON c.kind = 'direct' AND other.id = CASE WHEN c.userA = ? THEN c.userB ELSE c.userA END
+                WHERE c.id IN (SELECT conversationId FROM membership WHERE userId = ?)
+                   OR (c.kind = 'direct' AND (c.userA = ? OR c.userB = ?))
+                GROUP BY c.id ORDER BY latest, c.id LIMIT ?
+                """, arguments: [start, end, user.id, user.id, user.id, user.id, limit]
+            ).map { row in
+                let conversation: ConversationID = if row["kind"] as String == "direct" {
+                    .direct(row["peerName"] ?? "")
+                } else {
+                    ConversationID(rawValue: row["name"] ?? "")
+                }
+                return ConversationActivity(conversation: conversation, latest: row["latest"])
+            }
+        }
+    }
 }

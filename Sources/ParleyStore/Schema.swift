@@ -214,6 +214,10 @@ enum Schema {
                 t.add(column: "allowGuests", .boolean).notNull().defaults(to: false)
             }
         }
+        migrator.registerMigration("v13: messages by time") { db in
+            // IRC's chathistory names places in a conversation by time.
+            try db.create(index: "message_by_conversation_time", on: "message", columns: ["conversationId", "createdAt"])
+        }
         return migrator
     }
 }

@@ -354,6 +354,60 @@ import Testing
         }
     }
 
+    /// Times as references: what each subcommand answers is what the
+    /// messages' own times say it should be (two messages may share a
+    /// millisecond, and a time between them splits neither).
+    @Test func chathistoryTakesTimesAndListsTargets() async throws {
+        try await withServer { server in
+            let (alice, bob) = try await server.friends("alice", "bob")
+            for index in 1...30 { _ = try await bob.connection.send("message \(index)", to: .lobby) }
+            _ = try await bob.connection.send("just us", to: .direct("alice"))
+            _ = alice
+            let irc = try await IRCClient.logIn(
+                port: server.ircPort, name: "alice", capabilities: ["batch", "server-time", "message-tags", "draft/chathistory"]
+            )
+            func page(_ command: String) async throws -> [(text: String, time: Int64)] {
+                try await irc.send(command)
+                let lines = try await irc.lines(until: "the batch's end") { $0.command == "BATCH" && $0.parameters.first?.hasPrefix("-") == true }
+                return lines.filter { $0.command == "PRIVMSG" }.map { ($0.parameters.last!, IRCTime.millis($0.tag("time")!)!) }
+            }
+            let all = try await page("CHATHISTORY LATEST #lobby * 100")
+            #expect(all.map(\.text) == (1...30).map { "message \($0)" })
+            let t10 = all[9].time, t20 = all[19].time
+            #expect(try await page("CHATHISTORY BEFORE #lobby timestamp=\(IRCTime.text(millis: t20)) 5").map(\.text)
+                    == all.filter { $0.time < t20 }.suffix(5).map(\.text))
+            #expect(try await page("CHATHISTORY AFTER #lobby timestamp=\(IRCTime.text(millis: t10)) 5").map(\.text)
+                    == all.filter { $0.time > t10 }.prefix(5).map(\.text))
+            #expect(try await page("CHATHISTORY LATEST #lobby timestamp=\(IRCTime.text(millis: t20)) 100").map(\.text)
+                    == all.filter { $0.time > t20 }.map(\.text))
+            let between = all.filter { $0.time > t10 && $0.time < t20 }.map(\.text)
+            #expect(try await page("CHATHISTORY BETWEEN #lobby timestamp=\(IRCTime.text(millis: t10)) timestamp=\(IRCTime.text(millis: t20)) 100").map(\.text)
+                    == between)
+            #expect(try await page("CHATHISTORY BETWEEN #lobby timestamp=\(IRCTime.text(millis: t20)) timestamp=\(IRCTime.text(millis: t10)) 100").map(\.text)
+                    == between, "either order")
+            let around = try await page("CHATHISTORY AROUND #lobby timestamp=\(IRCTime.text(millis: t20)) 4").map(\.text)
+            #expect(around.count == 4 && around.contains("message 20"))
+
+            // TARGETS: the conversations with messages between two times, latest last.
+            let since = IRCTime.text(millis: all[0].time), now = IRCTime.text(millis: Timestamp.nowMillis() + 1000)
+            try await irc.send("CHATHISTORY TARGETS timestamp=\(since) timestamp=\(now) 10")
+            let targets = try await irc.lines(until: "the batch's end") { $0.command == "BATCH" && $0.parameters.first?.hasPrefix("-") == true }
+            #expect(targets.first?.parameters.dropFirst() == ["draft/chathistory-targets"])
+            let listed = targets.filter { $0.command == "CHATHISTORY" }
+            #expect(listed.map { $0.parameters[1] } == ["#lobby", "bob"])
+            #expect(listed.allSatisfy { $0.tag("batch") != nil && IRCTime.millis($0.parameters[2]) != nil })
+            #expect(IRCTime.millis(listed[0].parameters[2]) == all[29].time)
+            let before = IRCTime.text(millis: all[0].time - 60_000)
+            try await irc.send("CHATHISTORY TARGETS timestamp=\(before) timestamp=\(IRCTime.text(millis: all[0].time - 1)) 10")
+            let none = try await irc.lines(until: "the batch's end") { $0.command == "BATCH" && $0.parameters.first?.hasPrefix("-") == true }
+            #expect(!none.contains { $0.command == "CHATHISTORY" })
+            try await irc.send("CHATHISTORY TARGETS * * 10")
+            #expect(try await irc.next("FAIL").parameters.prefix(3) == ["CHATHISTORY", "INVALID_PARAMS", "TARGETS"])
+            try await irc.send("CHATHISTORY BEFORE #lobby * 10")
+            #expect(try await irc.next("FAIL").parameters.prefix(2) == ["CHATHISTORY", "INVALID_PARAMS"], "* is for LATEST")
+        }
+    }
+
     @Test func badInputGetsAnAnswerAndNeverTheConnectionsState() async throws {
         try await withServer { server in
             _ = try await server.user("alice")

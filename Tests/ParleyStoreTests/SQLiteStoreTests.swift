@@ -54,6 +54,35 @@ import Testing
         try store.close()
     }
 
+    @Test func messagesAreFoundByTimeAndConversationsByTheirLatestMessage() async throws {
+        let store = try SQLiteStore(path: path)
+        let lobby = try await lobby(store)
+        let alice = try await store.createUser(name: "alice", nameKey: "alice", skeleton: "alice", passwordHash: "h", at: 1)
+        let bob = try await store.createUser(name: "bob", nameKey: "bob", skeleton: "bob", passwordHash: "h", at: 1)
+        let carol = try await store.createUser(name: "carol", nameKey: "carol", skeleton: "carol", passwordHash: "h", at: 1)
+        var ids: [Int64] = []
+        for time in [100, 200, 200, 300] as [Int64] {
+            ids.append(try await store.appendMessage(room: lobby, sender: alice, text: "at \(time)", at: time, deliveredAt: time) { _ in }.id)
+        }
+        #expect(try await store.firstMessageID(in: lobby, atOrAfter: 150) == ids[1])
+        #expect(try await store.firstMessageID(in: lobby, atOrAfter: 200) == ids[1], "the first of two at one time")
+        #expect(try await store.firstMessageID(in: lobby, atOrAfter: 201) == ids[3])
+        #expect(try await store.firstMessageID(in: lobby, atOrAfter: 301) == nil)
+
+        let pair = try await store.directConversation(alice, bob)
+        _ = try await store.appendMessage(room: pair, sender: bob, text: "psst", at: 250, deliveredAt: nil) { _ in }
+        let others = try await store.directConversation(bob, carol)
+        _ = try await store.appendMessage(room: others, sender: carol, text: "not alice's", at: 260, deliveredAt: nil) { _ in }
+        let active = try await store.activeConversations(of: alice, from: 0, through: 1000, limit: 10)
+        #expect(active == [ConversationActivity(conversation: .direct("bob"), latest: 250), ConversationActivity(conversation: .lobby, latest: 300)])
+        #expect(try await store.activeConversations(of: alice, from: 0, through: 220, limit: 10)
+                == [ConversationActivity(conversation: .lobby, latest: 200)])
+        #expect(try await store.activeConversations(of: alice, from: 0, through: 1000, limit: 1).count == 1)
+        #expect(try await store.activeConversations(of: carol, from: 0, through: 1000, limit: 10).map(\.conversation) == [.direct("bob"), .lobby],
+                "her own private chat, not alice's")
+        try store.close()
+    }
+
     @Test func pagingOverTenThousandMessagesReturnsEachOnceInOrder() async throws {
         let store = try SQLiteStore(path: path)
         let lobby = try await lobby(store)

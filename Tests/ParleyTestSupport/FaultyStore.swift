@@ -140,6 +140,14 @@ public final class FaultyStore: ChatStore {
         return try await base.messageCount(in: room, since: time)
     }
 
+    public func firstMessageID(in conversation: StoredConversation, atOrAfter time: Int64) async throws -> Int64? {
+        return try await base.firstMessageID(in: conversation, atOrAfter: time)
+    }
+
+    public func activeConversations(of user: StoredUser, from start: Int64, through end: Int64, limit: Int) async throws -> [ConversationActivity] {
+        return try await base.activeConversations(of: user, from: start, through: end, limit: limit)
+    }
+
     public func addResumeToken(hash: String, for user: StoredUser, at time: Int64, expiresAt: Int64, keepingNewest count: Int) async throws {
         return try await base.addResumeToken(hash: hash, for: user, at: time, expiresAt: expiresAt, keepingNewest: count)
     }

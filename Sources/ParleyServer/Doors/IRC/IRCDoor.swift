@@ -51,7 +51,7 @@ struct IRCDoor: Sendable {
             "NICKLEN=\(ProtocolConstants.nameMaxCharacters)", "CHANNELLEN=\(ProtocolConstants.nameMaxCharacters + 1)",
             "TOPICLEN=\(limits.maxTopicCharacters)", "CHANLIMIT=#:\(limits.maxRoomsPerUser)", "AWAYLEN=\(IRCSessionHandler.maxAwayCharacters)",
             "parley.chat/MESSAGELEN=\(limits.maxMessageCharacters)", "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:\(IRCSessionHandler.maxTargets),PART:\(IRCSessionHandler.maxTargets)",
-            "CHATHISTORY=\(limits.historyPageMax)", "MSGREFTYPES=msgid",
+            "CHATHISTORY=\(limits.historyPageMax)", "MSGREFTYPES=timestamp,msgid",
         ]
     }
 }

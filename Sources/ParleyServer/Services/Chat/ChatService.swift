@@ -91,6 +91,19 @@ public struct ChatService: Sendable {
         return HistorySlice(conversation: conversation, messages: kept.map { $0.addressed(to: conversation) }, hasMore: hasMore || cut)
     }
 
+    /// The id of the first message of `conversation` written at `time` or
+    /// later, to page from; nil when there is none.
+    public func firstMessage(in conversation: ConversationID, for user: StoredUser, atOrAfter time: Int64) async throws -> Int64? {
+        guard let room = try await readable(conversation, for: user) else { return nil }
+        return try await store.firstMessageID(in: room, atOrAfter: time)
+    }
+
+    /// The conversations `user` may read with messages between two times
+    /// (in either order), earliest latest message first.
+    public func activeConversations(for user: StoredUser, between a: Int64, and b: Int64, limit: Int) async throws -> [ConversationActivity] {
+        try await store.activeConversations(of: user, from: min(a, b), through: max(a, b), limit: limit)
+    }
+
     /// What `user` may read as `conversation`: a room they are in, or the
     /// private conversation with a friend; nil when that has none yet.
     func readable(_ conversation: ConversationID, for user: StoredUser) async throws -> StoredConversation? {
