@@ -110,7 +110,6 @@ public enum DomainError: Error, Hashable, Sendable {
         case friends
         case files
         case privateMessages
-        case newRooms
     }
 
     /// What about a name breaks the rules.

@@ -32,7 +32,8 @@ public final class ParleyServer: Sendable {
     private let services: SessionServices
     /// Released before the event loops stop: its deinit completes a promise
     /// on one of them.
-    private let quiesce: Mutex<ServerQuiescingHelper?>
+    /// One per listening port: a helper quiesces the connections of one server channel only.
+    private let quiesce: Mutex<[ServerQuiescingHelper]>
     private let logger: Logger
     private let tls: ServerTLS?
     /// The hourly removal of idle rooms, stopped at shutdown.
@@ -41,7 +42,7 @@ public final class ParleyServer: Sendable {
     private init(
         configuration: ServerConfiguration, localAddress: SocketAddress, ircLocalAddress: SocketAddress?, group: MultiThreadedEventLoopGroup,
         hashingPool: NIOThreadPool, fileIO: NIOThreadPool, store: any ChatStore, services: SessionServices,
-        quiesce: ServerQuiescingHelper, tls: ServerTLS?, logger: Logger
+        quiesce: [ServerQuiescingHelper], tls: ServerTLS?, logger: Logger
     ) {
         self.tls = tls
         self.services = services
@@ -98,6 +99,9 @@ public final class ParleyServer: Sendable {
         do {
             // Rows made before skeletons were kept: once, then never again.
             try await store.fillSkeletons { NameRules.skeleton(for: $0) }
+            // No session outlives the process: names of guests that were
+            // here when it stopped (or died) are free again.
+            try await store.releaseGuests()
         } catch {
             try? store.close()
             throw ServerStartError(message: "cannot update the user table: \(error)")
@@ -182,17 +186,17 @@ public final class ParleyServer: Sendable {
                 guests: configuration.guestsEnabled
             )
             : nil
-        let quiesce = ServerQuiescingHelper(group: group)
+        let quiesce = [ServerQuiescingHelper(group: group), ServerQuiescingHelper(group: group)]
         let listening: (parley: any Channel, irc: (any Channel)?)
         do {
-            let parley = try await listen(configuration, port: configuration.port, group: group, quiesce: quiesce) { channel in
+            let parley = try await listen(configuration, port: configuration.port, group: group, quiesce: quiesce[0]) { channel in
                 if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler()) }
                 try addSession(to: channel, configuration: configuration, services: services)
             }
             var ircChannel: (any Channel)?
             if let irc {
                 do {
-                    ircChannel = try await listen(configuration, port: configuration.ircPort, group: group, quiesce: quiesce) { channel in
+                    ircChannel = try await listen(configuration, port: configuration.ircPort, group: group, quiesce: quiesce[1]) { channel in
                         if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler()) }
                         try addIRCSession(to: channel, configuration: configuration, door: irc)
                     }
@@ -214,7 +218,7 @@ public final class ParleyServer: Sendable {
         }
         let server = ParleyServer(
             configuration: configuration, localAddress: listening.parley.localAddress!, ircLocalAddress: listening.irc?.localAddress,
-            group: group, hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: quiesce, tls: tls,
+            group: group, hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: irc == nil ? [quiesce[0]] : quiesce, tls: tls,
             logger: logger
         )
         if configuration.roomIdleDays > 0 {
@@ -362,11 +366,21 @@ public final class ParleyServer: Sendable {
     /// waits for them to close, then closes the database.
     public func shutdown() async {
         sweeper.withLock { $0?.cancel() }
-        if let quiesce = quiesce.withLock({ $0.take() }) {
-            let done = group.next().makePromise(of: Void.self)
-            quiesce.initiateShutdown(promise: done)
-            try? await done.futureResult.get()
+        // Both doors at once: each closes its port and its connections.
+        let stopping = quiesce.withLock { helpers in
+            defer { helpers = [] }
+            return helpers.map { helper in
+                let done = group.next().makePromise(of: Void.self)
+                helper.initiateShutdown(promise: done)
+                return done.futureResult
+            }
         }
+        for done in stopping { try? await done.get() }
+        // A channel's close completes before its handlers hear it went
+        // inactive, in a task queued on its loop: one more turn of every
+        // loop lets each session end and leave its work behind.
+        for loop in group.makeIterator() { try? await loop.submit {}.get() }
+        await services.afterSession.drain()
         // Closing waits for readers still at work; it must not hold one of
         // the few threads async work needs to finish them.
         let store = self.store

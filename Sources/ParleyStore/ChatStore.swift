@@ -191,6 +191,8 @@ public protocol ChatStore: Sendable {
     /// The guest left: its name is free again, while its messages keep
     /// showing it; its memberships go.
     func releaseGuest(_ guest: StoredUser) async throws
+    /// Releases every guest still holding its name, as `releaseGuest`.
+    func releaseGuests() async throws
     /// Whether guests may join the room.
     func setAllowGuests(_ allow: Bool, in room: StoredConversation) async throws
     /// Gives users made before skeletons were kept theirs; returns how many.

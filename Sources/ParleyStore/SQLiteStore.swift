@@ -64,15 +64,20 @@ public final class SQLiteStore: ChatStore {
     }
 
     public func releaseGuest(_ guest: StoredUser) async throws {
-        try await pool.write { db in
-            // A key and a skeleton no name folds to: names hold no control characters.
-            let freed = "\u{1}guest \(guest.id)"
-            try db.execute(
-                sql: "UPDATE user SET nameKey = ?, skeleton = ? WHERE id = ? AND isGuest",
-                arguments: [freed, freed, guest.id]
-            )
-            try db.execute(sql: "DELETE FROM membership WHERE userId = ?", arguments: [guest.id])
-        }
+        try await pool.write { db in try Self.releaseGuests(db, only: guest.id) }
+    }
+
+    public func releaseGuests() async throws {
+        try await pool.write { db in try Self.releaseGuests(db, only: nil) }
+    }
+
+    private static func releaseGuests(_ db: Database, only id: Int64?) throws {
+        let holding: SQL = id.map { "id = \($0) AND isGuest" } ?? "isGuest AND nameKey NOT LIKE char(1) || '%'"
+        try db.execute(literal: "DELETE FROM membership WHERE userId IN (SELECT id FROM user WHERE \(holding))")
+        // A key and a skeleton no name folds to: names hold no control characters.
+        try db.execute(literal: """
+            UPDATE user SET nameKey = char(1) || 'guest ' || id, skeleton = char(1) || 'guest ' || id WHERE \(holding)
+            """)
     }
 
     public func user(nameKey: String) async throws -> StoredUser? {

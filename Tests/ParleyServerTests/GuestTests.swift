@@ -1,6 +1,7 @@
 import ParleyClient
 import ParleyDomain
 import ParleyServer
+import ParleyStore
 import ParleyTestSupport
 import ParleyWire
 import Testing
@@ -59,6 +60,20 @@ import Testing
         let other = try await server.connect()
         _ = try await other.logInAsGuest(name: "other")
         #expect(await rejectionCode { _ = try await other.join("dev") } == .roomClosedToGuests)
+        await server.finish()
+    }
+
+    /// A server stopped (or killed) with guests online frees their names
+    /// when it starts again. Before, a guest's name was released after the
+    /// database had closed at shutdown, and stayed taken for good.
+    @Test func guestsOnlineWhenTheServerStoppedHaveTheirNamesBackAfterARestart() async throws {
+        let directory = TestServer.makeDataDirectory()
+        let store = try SQLiteStore(path: TestServer.configuration(dataDirectory: directory).databasePath)
+        _ = try await store.createGuest(name: "visitor", nameKey: "visitor", skeleton: "visitor", at: 1)
+        try store.close()
+        let server = try await TestServer.start(dataDirectory: directory) { $0.guestsEnabled = true }
+        let visitor = try await server.connect()
+        #expect(try await visitor.logInAsGuest(name: "visitor").user == "visitor")
         await server.finish()
     }
 

@@ -3,6 +3,7 @@ import ParleyClient
 import ParleyDomain
 import ParleyIRC
 import ParleyServer
+import ParleyStore
 import ParleyTestSupport
 import ParleyWire
 import Testing
@@ -408,6 +409,25 @@ import Testing
         }
     }
 
+    /// Shutting down tells IRC clients why, as it tells Parley ones, and a
+    /// guest's name is freed before the database closes. Before, the IRC
+    /// port's connections were left to be cut when the event loops stopped:
+    /// no ERROR line, and the guest's name was released against a closed
+    /// database.
+    @Test func shuttingDownSaysSoToIRCClientsAndLeavesNoWorkUndone() async throws {
+        let server = try await TestServer.start { $0.guestsEnabled = true }
+        let guest = try await IRCClient.connect(port: server.ircPort)
+        try await guest.send("NICK visitor")
+        try await guest.send("USER v 0 * :Visitor")
+        _ = try await guest.next("366")
+        await server.stop()
+        #expect(try await guest.next("ERROR").parameters.last?.contains("shutting down") == true)
+        let store = try SQLiteStore(path: TestServer.configuration(dataDirectory: server.dataDirectory).databasePath)
+        #expect(try await store.user(nameKey: "visitor") == nil, "the guest's name was freed before the database closed")
+        try store.close()
+        try? FileManager.default.removeItem(atPath: server.dataDirectory)
+    }
+
     @Test func badInputGetsAnAnswerAndNeverTheConnectionsState() async throws {
         try await withServer { server in
             _ = try await server.user("alice")
@@ -474,11 +494,17 @@ import Testing
             let heard = try await watcher.next("the guest's line") { $0.command == "PRIVMSG" && $0.parameters.last == "hello as a guest" }
             #expect(heard.source == "visitor!visitor@guest")
             #expect(!heard.tags.contains { $0.key == "account" }, "a guest's line names no account")
-            // No rooms that keep guests out, no rooms of their own, no private chats.
+            // No rooms that keep guests out, no private chats; rooms of its own, which let guests in.
             try await guest.send("JOIN #dev")
             #expect(try await guest.next("FAIL").parameters.prefix(2) == ["JOIN", "ROOM_CLOSED_TO_GUESTS"])
             try await guest.send("JOIN #newroom")
-            #expect(try await guest.next("FAIL").parameters.prefix(2) == ["JOIN", "GUEST_NOT_ALLOWED"])
+            #expect(try await guest.next("JOIN").parameters == ["#newroom"])
+            let second = try await IRCClient.connect(port: server.ircPort)
+            try await second.send("NICK second")
+            try await second.send("USER s 0 * :Second")
+            _ = try await second.next("366")
+            try await second.send("JOIN #newroom")
+            #expect(try await second.next("JOIN").parameters == ["#newroom"], "a guest's room lets guests in")
             try await guest.send("PRIVMSG bob :psst")
             #expect(try await guest.next("FAIL").parameters.prefix(2) == ["PRIVMSG", "GUEST_NOT_ALLOWED"])
             // Gone when it leaves: the name is free for the next guest.

@@ -3,7 +3,7 @@ import ParleyDomain
 import ParleyStore
 import Testing
 
-/// Guests as the store keeps them (issue 18, in progress): a user row
+/// Guests as the store keeps them: a user row
 /// without a password while the guest is here, whose name is free again
 /// when it leaves while its messages keep showing it; rooms that let
 /// guests in.
@@ -30,6 +30,22 @@ import Testing
         // history still shows who said it.
         _ = try await store.createGuest(name: "visitor", nameKey: "visitor", skeleton: "visitor", at: 5)
         #expect(try await store.messages(in: lobby, page: .latest(limit: 10)).messages.map(\.sender) == ["visitor"])
+        try store.close()
+    }
+
+    @Test func releasingEveryGuestFreesOnlyGuestsStillHoldingNames() async throws {
+        let store = try SQLiteStore(path: path)
+        let lobby = try #require(try await store.room(nameKey: "lobby"))
+        let alice = try await store.createUser(name: "alice", nameKey: "alice", skeleton: "alice", passwordHash: "h", at: 1)
+        let gone = try await store.createGuest(name: "gone", nameKey: "gone", skeleton: "gone", at: 2)
+        try await store.releaseGuest(gone)
+        let left = try await store.createGuest(name: "left", nameKey: "left", skeleton: "left", at: 3)
+        try await store.releaseGuests()
+        #expect(try await store.user(nameKey: "left") == nil)
+        #expect(!(try await store.isMember(left, of: lobby)))
+        #expect(try await store.user(nameKey: "alice") == alice)
+        #expect(try await store.isMember(alice, of: lobby))
+        _ = try await store.createGuest(name: "left", nameKey: "left", skeleton: "left", at: 4)
         try store.close()
     }
 

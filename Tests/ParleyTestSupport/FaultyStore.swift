@@ -44,6 +44,10 @@ public final class FaultyStore: ChatStore {
         try await base.releaseGuest(guest)
     }
 
+    public func releaseGuests() async throws {
+        try await base.releaseGuests()
+    }
+
     public func setAllowGuests(_ allow: Bool, in room: StoredConversation) async throws {
         try await base.setAllowGuests(allow, in: room)
     }

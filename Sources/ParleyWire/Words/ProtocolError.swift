@@ -105,7 +105,6 @@ extension DomainError.GuestLimit {
         case .friends: "friends"
         case .files: "files"
         case .privateMessages: "private messages"
-        case .newRooms: "rooms of their own"
         }
     }
 }

@@ -29,6 +29,8 @@ struct SessionServices: Sendable {
     let helloTimeout: TimeAmount
     let loginTimeout: TimeAmount
     let logger: Logger
+    /// What ended sessions leave to do; shutdown waits for it.
+    let afterSession = AfterSession()
 
     /// Takes a session of `user` out of the hub; when that took the user
     /// offline, friends hear so.
@@ -37,7 +39,7 @@ struct SessionServices: Sendable {
         logger.info("left", metadata: ["user": "\(user.name)", "reason": "\(departure.words)"])
         if wentOffline {
             let (friends, accounts, logger) = (self.friends, self.accounts, self.logger)
-            Task {
+            afterSession.run {
                 if user.isGuest {
                     // Gone when it leaves: its name is free again, its messages stay.
                     do {
@@ -57,7 +59,7 @@ struct SessionServices: Sendable {
     /// has written it already.
     func markDelivered(_ message: ChatMessage) {
         let (chat, logger) = (self.chat, self.logger)
-        Task {
+        afterSession.run {
             do {
                 try await chat.markDelivered([message])
             } catch {

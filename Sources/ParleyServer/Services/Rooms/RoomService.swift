@@ -13,7 +13,6 @@ public struct RoomService: Sendable {
     let creations: WindowCounter
 
     public func create(_ name: String, topic: String, openTopic: Bool, by user: StoredUser) async throws -> RoomSnapshot {
-        guard !user.isGuest else { throw DomainError.notForGuests(.newRooms) }
         let key = try NameRules.validate(name)
         try TopicRules.validate(topic, within: limits.topicBudget)
         try await checkRoomCount(of: user)
@@ -28,7 +27,7 @@ public struct RoomService: Sendable {
         }) {
             throw DomainError.roomConfusable(name: name, existing: lookalike.room.name)
         }
-        let room: StoredConversation
+        var room: StoredConversation
         do {
             room = try await store.createRoom(
                 name: name, nameKey: key, topic: topic, openTopic: openTopic, creator: user, at: Timestamp.nowMillis()
@@ -36,6 +35,11 @@ public struct RoomService: Sendable {
         } catch StoreError.nameTaken {
             let existing = try await store.room(nameKey: key)
             throw DomainError.roomExists(name: existing?.name ?? name)
+        }
+        if user.isGuest {
+            // A guest's room is for guests, as IRC channels are for whoever joins.
+            try await store.setAllowGuests(true, in: room)
+            room.allowGuests = true
         }
         hub.join(room, key: Self.key(user), name: user.name)
         return try await snapshot(of: room)
