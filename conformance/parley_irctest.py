@@ -20,6 +20,10 @@ guests = true
 irc_server_name = "irc.parley.test"
 [password_hash]
 log_n = 10
+# irctest expects a channel's names to be those who joined it; Parley's
+# robot is in every room.
+[robot]
+enabled = false
 [limits]
 # irctest registers a new guest for nearly every client of every case,
 # all from 127.0.0.1, and sends without pause.
@@ -77,6 +81,8 @@ class ParleyController(BaseServerController, DirectoryBasedController):
 
     def registerUser(self, case, username, password=None):
         # An account is made at the Parley door, as `parley --register` does.
+        if password is not None and len(password) < 8:
+            raise NotImplementedByController("a password shorter than 8 characters, Parley's least")
         self.wait_for_port()
         parley = os.path.join(os.path.dirname(os.environ["PARLEY_SERVER"]), "parley")
         env = dict(os.environ, PARLEY_PASSWORD=password or "password of " + username,

@@ -159,6 +159,10 @@ import Testing
             try await plain.send("PING :after")
             _ = try await plain.next("PONG")
             #expect(!plain.lines.contains { $0.command == "PRIVMSG" && $0.parameters.last == "one" })
+            // A NOTICE is echoed as the NOTICE it was (others get it as a message: Parley has no notices).
+            try await echo.send("NOTICE #lobby :three")
+            #expect(try await echo.next("carol's notice echoed") { $0.parameters.last == "three" }.command == "NOTICE")
+            #expect(try await plain.next("carol's notice") { $0.parameters.last == "three" }.command == "PRIVMSG")
         }
     }
 

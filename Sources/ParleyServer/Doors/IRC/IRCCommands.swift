@@ -321,7 +321,7 @@ extension IRCSessionHandler {
             posts.append((target, conversation))
         }
         guard !posts.isEmpty else { return }
-        for post in posts { ownPosts.append((post.conversation, text)) }
+        for post in posts { ownPosts.append((post.conversation, text, command)) }
         let wanted = posts
         let chat = services.chat
         run({ () async -> [(String, ConversationID, (any Error)?)] in

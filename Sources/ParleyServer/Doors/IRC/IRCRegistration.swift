@@ -94,7 +94,10 @@ struct IRCRegistration {
         switch sub {
         case "LS":
             negotiating = true
-            return [.reply("CAP", [target, "LS", Capability.allCases.map(\.advertised).joined(separator: " ")])]
+            // Values (sasl=PLAIN) only for clients of version 302 and later, as IRCv3.2 says.
+            let withValues = parameters.count > 1 && (Int(parameters[1]) ?? 0) >= 302
+            let names = Capability.allCases.map { withValues ? $0.advertised : $0.rawValue }
+            return [.reply("CAP", [target, "LS", names.joined(separator: " ")])]
         case "LIST":
             return [.reply("CAP", [target, "LIST", capabilities.map(\.rawValue).sorted().joined(separator: " ")])]
         case "REQ":
@@ -141,9 +144,8 @@ struct IRCRegistration {
         case .checking:
             return [.numeric(.saslFail, ["SASL authentication failed: a check is under way"])]
         case .idle:
-            guard capabilities.contains(.sasl) else {
-                return [.numeric(.saslFail, ["SASL authentication failed: ask for the sasl capability first (CAP REQ :sasl)"])]
-            }
+            // A client that authenticates without asking for the sasl
+            // capability first is let through: what it means is plain.
             guard argument.uppercased() == "PLAIN" else {
                 return [.numeric(.saslMechanisms, ["PLAIN", "are available SASL mechanisms"]), .numeric(.saslFail, ["SASL authentication failed"])]
             }

@@ -55,7 +55,8 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
     var joinedChannels: Set<String> = []
     /// Messages this session posted that the hub has not echoed yet: not
     /// written back unless the client asked for echo-message.
-    var ownPosts: [(conversation: ConversationID, text: String)] = []
+    /// The command is the one the client used, for echo-message to repeat.
+    var ownPosts: [(conversation: ConversationID, text: String, command: String)] = []
     /// Nicks whose QUIT this session wrote: one per departure, not one per
     /// shared channel.
     private var quitsHeard: Set<String> = []
@@ -357,12 +358,18 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
         }
         switch event.event {
         case .message(let message) where message.conversation.directPeer != nil:
-            if isOwnPost(message) { return }
-            writeDirect(message)
+            switch ownPost(message) {
+            case .hidden: return
+            case .echoed(let command): writeDirect(message, command: command)
+            case .notOwn: writeDirect(message)
+            }
             if event.waiting { services.markDelivered(message) }
         case .message(let message):
-            if isOwnPost(message) { return }
-            gatherer?.gather(event.bytes)
+            switch ownPost(message) {
+            case .hidden: return
+            case .echoed("NOTICE"): for line in ownLines(message, command: "NOTICE") { gather(line) }
+            case .echoed, .notOwn: gatherer?.gather(event.bytes)
+            }
         case .joined(let conversation, let name, _, _):
             if NameRules.key(for: name) == userKey {
                 gatherer?.gather(event.bytes)
@@ -397,22 +404,35 @@ final class IRCSessionHandler: ChannelInboundHandler, OutletTarget {
         }
     }
 
-    /// A message this session posted: written back only with echo-message.
-    /// On every delivery, so the cheap tests come first: the hub names the
-    /// sender as the account spells its name.
-    private func isOwnPost(_ message: ChatMessage) -> Bool {
-        guard !ownPosts.isEmpty, message.sender == user?.name else { return false }
-        let conversation = NameRules.key(for: message.conversation.rawValue)
-        guard let index = ownPosts.firstIndex(where: { NameRules.key(for: $0.conversation.rawValue) == conversation && $0.text == message.text })
-        else { return false }
-        ownPosts.remove(at: index)
-        return !capabilities.contains(.echoMessage)
+    private enum OwnPost {
+        case notOwn
+        /// Posted here, and the client did not ask for echo-message.
+        case hidden
+        /// Posted here with `command`, which the echo repeats.
+        case echoed(String)
     }
 
-    /// A private message, named after its recipient: a line of its own per recipient.
-    private func writeDirect(_ message: ChatMessage) {
+    /// Whether this session posted the message. On every delivery, so the
+    /// cheap tests come first: the hub names the sender as the account
+    /// spells its name.
+    private func ownPost(_ message: ChatMessage) -> OwnPost {
+        guard !ownPosts.isEmpty, message.sender == user?.name else { return .notOwn }
+        let conversation = NameRules.key(for: message.conversation.rawValue)
+        guard let index = ownPosts.firstIndex(where: { NameRules.key(for: $0.conversation.rawValue) == conversation && $0.text == message.text })
+        else { return .notOwn }
+        let command = ownPosts.remove(at: index).command
+        return capabilities.contains(.echoMessage) ? .echoed(command) : .hidden
+    }
+
+    private func ownLines(_ message: ChatMessage, command: String) -> [IRCMessage] {
+        IRCWords.messageLines(message, target: target(of: message), profile: profile, command: command, fromGuest: user?.isGuest == true)
+    }
+
+    /// A private message, named after its recipient: a line of its own per
+    /// recipient. Never a guest's: guests have no private chats.
+    private func writeDirect(_ message: ChatMessage, command: String = "PRIVMSG") {
         guard message.conversation.directPeer != nil else { return }
-        for line in IRCWords.messageLines(message, target: target(of: message), profile: profile) { gather(line) }
+        for line in IRCWords.messageLines(message, target: target(of: message), profile: profile, command: command) { gather(line) }
     }
 
     /// Where a message goes as this session sees it: its channel, or for a
