@@ -186,26 +186,25 @@ public final class ParleyServer: Sendable {
                 guests: configuration.guestsEnabled
             )
             : nil
-        let quiesce = [ServerQuiescingHelper(group: group), ServerQuiescingHelper(group: group)]
-        let listening: (parley: any Channel, irc: (any Channel)?)
+        let listening: (parley: any Channel, irc: (any Channel)?, quiesce: [ServerQuiescingHelper])
         do {
-            let parley = try await listen(configuration, port: configuration.port, group: group, quiesce: quiesce[0]) { channel in
+            let parley = try await listen(configuration, port: configuration.port, group: group) { channel in
                 if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler()) }
                 try addSession(to: channel, configuration: configuration, services: services)
             }
-            var ircChannel: (any Channel)?
+            var ircChannel: (channel: any Channel, quiesce: ServerQuiescingHelper)?
             if let irc {
                 do {
-                    ircChannel = try await listen(configuration, port: configuration.ircPort, group: group, quiesce: quiesce[1]) { channel in
+                    ircChannel = try await listen(configuration, port: configuration.ircPort, group: group) { channel in
                         if let tls { try channel.pipeline.syncOperations.addHandler(tls.handler()) }
                         try addIRCSession(to: channel, configuration: configuration, door: irc)
                     }
                 } catch {
-                    try? await parley.close()
+                    try? await parley.channel.close()
                     throw IRCBindFailure(error: error)
                 }
             }
-            listening = (parley, ircChannel)
+            listening = (parley.channel, ircChannel?.channel, [parley.quiesce] + (ircChannel.map { [$0.quiesce] } ?? []))
         } catch {
             try? await hashingPool.shutdownGracefully()
             try? await fileIO.shutdownGracefully()
@@ -218,7 +217,7 @@ public final class ParleyServer: Sendable {
         }
         let server = ParleyServer(
             configuration: configuration, localAddress: listening.parley.localAddress!, ircLocalAddress: listening.irc?.localAddress,
-            group: group, hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: irc == nil ? [quiesce[0]] : quiesce, tls: tls,
+            group: group, hashingPool: hashingPool, fileIO: fileIO, store: store, services: services, quiesce: listening.quiesce, tls: tls,
             logger: logger
         )
         if configuration.roomIdleDays > 0 {
@@ -241,11 +240,13 @@ public final class ParleyServer: Sendable {
     }
 
     /// Binds `port`, whose accepted connections `initialize` makes sessions
-    /// of; `quiesce` closes them all at shutdown.
+    /// of; the helper returned closes them all at shutdown (one helper
+    /// serves one listening channel).
     private static func listen(
-        _ configuration: ServerConfiguration, port: Int, group: MultiThreadedEventLoopGroup, quiesce: ServerQuiescingHelper,
+        _ configuration: ServerConfiguration, port: Int, group: MultiThreadedEventLoopGroup,
         initialize: @escaping @Sendable (any Channel) throws -> Void
-    ) async throws -> any Channel {
+    ) async throws -> (channel: any Channel, quiesce: ServerQuiescingHelper) {
+        let quiesce = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 4096)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -262,7 +263,7 @@ public final class ParleyServer: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture { try initialize(channel) }
             }
-        return try await bootstrap.bind(host: configuration.host, port: port).get()
+        return (try await bootstrap.bind(host: configuration.host, port: port).get(), quiesce)
     }
 
     /// An IRC connection's handlers: the same caps, heartbeat and gathered

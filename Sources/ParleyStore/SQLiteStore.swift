@@ -31,35 +31,28 @@ public final class SQLiteStore: ChatStore {
     }
 
     public func createUser(name: String, nameKey: String, skeleton: String, passwordHash: String, at time: Int64) async throws -> StoredUser {
-        do {
-            return try await pool.write { db in
-                var record = UserRecord(name: name, nameKey: nameKey, skeleton: skeleton, passwordHash: passwordHash, createdAt: time)
-                try record.insert(db)
-                try db.execute(sql: """
-                    INSERT INTO membership (conversationId, userId, joinedAt)
-                    SELECT id, ?, ? FROM conversation WHERE kind = 'room' AND nameKey = 'lobby'
-                    """, arguments: [record.id, time])
-                return record.stored
-            }
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw StoreError.nameTaken(name)
-        }
+        try await insert(UserRecord(name: name, nameKey: nameKey, skeleton: skeleton, passwordHash: passwordHash, createdAt: time))
     }
 
     public func createGuest(name: String, nameKey: String, skeleton: String, at time: Int64) async throws -> StoredUser {
+        // "!" is no hash any password matches.
+        try await insert(UserRecord(name: name, nameKey: nameKey, skeleton: skeleton, passwordHash: "!", createdAt: time, isGuest: true))
+    }
+
+    /// A new user, in the lobby from the start.
+    private func insert(_ user: UserRecord) async throws -> StoredUser {
         do {
             return try await pool.write { db in
-                // "!" is no hash any password matches.
-                var record = UserRecord(name: name, nameKey: nameKey, skeleton: skeleton, passwordHash: "!", createdAt: time, isGuest: true)
+                var record = user
                 try record.insert(db)
                 try db.execute(sql: """
                     INSERT INTO membership (conversationId, userId, joinedAt)
                     SELECT id, ?, ? FROM conversation WHERE kind = 'room' AND nameKey = 'lobby'
-                    """, arguments: [record.id, time])
+                    """, arguments: [record.id, record.createdAt])
                 return record.stored
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-            throw StoreError.nameTaken(name)
+            throw StoreError.nameTaken(user.name)
         }
     }
 

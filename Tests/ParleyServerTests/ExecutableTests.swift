@@ -30,6 +30,32 @@ import Testing
         #expect(first.finish().status == 0)
     }
 
+    @Test func anIRCPortInUseIsNamedAndNothingIsLeftRunning() async throws {
+        let first = try ServerProcess(["--port", "0", "--data-dir", directory + "/one"])
+        _ = try #require(try first.waitForListeningPort())
+        let taken = try #require(first.ircPort)
+        let second = try ServerProcess(["--port", "0", "--irc-port", "\(taken)", "--data-dir", directory + "/two"])
+        let (status, errors) = second.finish()
+        #expect(status == 1, "a refusal, not a crash: \(errors)")
+        #expect(errors.contains("irc_port (--irc-port)"))
+        #expect(errors.contains("address already in use"))
+        first.process.interrupt()
+        #expect(first.finish().status == 0)
+    }
+
+    @Test func withTheIRCDoorOffOnlyTheParleyPortListensAndTheServerStopsCleanly() async throws {
+        let config = directory + "/no-irc.toml"
+        try "irc = false\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["--config", config, "--port", "0", "--data-dir", directory + "/no-irc"])
+        let port = try #require(try server.waitForListeningPort())
+        #expect(server.ircPort == nil)
+        let connection = try await ParleyConnection.connect(host: "127.0.0.1", port: port, options: server.options)
+        try await connection.register(name: "alice", password: "long enough")
+        server.process.terminate()
+        let (status, errors) = server.finish()
+        #expect(status == 0, "\(errors)")
+    }
+
     @Test func aCorruptDatabaseIsNamed() throws {
         try FileManager.default.createDirectory(atPath: directory + "/bad", withIntermediateDirectories: true)
         let file = directory + "/bad/parley.sqlite"

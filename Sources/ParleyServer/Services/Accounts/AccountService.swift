@@ -29,17 +29,7 @@ public struct AccountService: Sendable {
     public func register(name: String, password: String, from address: String) async throws -> StoredUser {
         let key = try NameRules.validate(name)
         try PasswordRules.validate(password)
-        if try await store.user(nameKey: key) != nil {
-            throw Self.taken(name)
-        }
-        let skeleton = NameRules.skeleton(for: name)
-        if let lookalike = try await store.user(skeleton: skeleton) {
-            throw DomainError.nameConfusable(name: name, existing: lookalike.name)
-        }
-        // Only accounts about to be made count: scripts register-or-log-in.
-        guard registrations.take(address, now: Double(Timestamp.nowMillis()) / 1000) else {
-            throw DomainError.tooManyRegistrations(max: registrations.limit)
-        }
+        let skeleton = try await claim(name, key: key, from: address)
         let (hasher, pool) = (self.hasher, hashingPool)
         let hash = try await checks.run(for: address) { try await pool.runIfActive { try hasher.hash(password) } }
         do {
@@ -57,6 +47,18 @@ public struct AccountService: Sendable {
     public func admitGuest(name: String, from address: String) async throws -> StoredUser {
         guard guestsEnabled else { throw DomainError.guestsOff }
         let key = try NameRules.validate(name)
+        let skeleton = try await claim(name, key: key, from: address)
+        do {
+            return try await store.createGuest(name: name, nameKey: key, skeleton: skeleton, at: Timestamp.nowMillis())
+        } catch StoreError.nameTaken {
+            throw Self.taken(name)
+        }
+    }
+
+    /// The skeleton of a valid name (`key` its key) that nobody has or
+    /// resembles, with a registration counted for `address` (only names
+    /// about to be taken count: scripts register-or-log-in).
+    private func claim(_ name: String, key: String, from address: String) async throws -> String {
         if try await store.user(nameKey: key) != nil {
             throw Self.taken(name)
         }
@@ -67,11 +69,7 @@ public struct AccountService: Sendable {
         guard registrations.take(address, now: Double(Timestamp.nowMillis()) / 1000) else {
             throw DomainError.tooManyRegistrations(max: registrations.limit)
         }
-        do {
-            return try await store.createGuest(name: name, nameKey: key, skeleton: skeleton, at: Timestamp.nowMillis())
-        } catch StoreError.nameTaken {
-            throw Self.taken(name)
-        }
+        return skeleton
     }
 
     /// The guest left for good: its name is free again.
