@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ParleyDomain", targets: ["ParleyDomain"]),
         .library(name: "ParleyWire", targets: ["ParleyWire"]),
         .library(name: "ParleyStore", targets: ["ParleyStore"]),
+        .library(name: "ParleyPostgres", targets: ["ParleyPostgres"]),
         .library(name: "ParleyTLS", targets: ["ParleyTLS"]),
         .library(name: "ParleyIRC", targets: ["ParleyIRC"]),
         .library(name: "ParleyServer", targets: ["ParleyServer"]),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Values, rules, errors and events of the chat itself: no I/O, no wire.
@@ -60,6 +62,16 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // The store of nodes that share one PostgreSQL.
+        .target(
+            name: "ParleyPostgres",
+            dependencies: [
+                "ParleyDomain",
+                "ParleyStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .target(
             name: "ParleyServer",
             dependencies: [
@@ -67,6 +79,7 @@ let package = Package(
                 "ParleyWire",
                 "ParleyIRC",
                 "ParleyStore",
+                "ParleyPostgres",
                 "ParleyTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -135,6 +148,7 @@ let package = Package(
             name: "parley-server",
             dependencies: [
                 "ParleyServer",
+                "ParleyPostgres",
                 "ParleyTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -159,7 +173,7 @@ let package = Package(
         .target(
             name: "ParleyTestSupport",
             dependencies: [
-                "ParleyServer", "ParleyClient", "ParleyDomain", "ParleyWire", "ParleyStore", "ParleyTLS", "ParleyIRC",
+                "ParleyServer", "ParleyClient", "ParleyDomain", "ParleyWire", "ParleyStore", "ParleyPostgres", "ParleyTLS", "ParleyIRC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -172,7 +186,7 @@ let package = Package(
         .testTarget(name: "ParleyIRCTests", dependencies: ["ParleyDomain", "ParleyIRC"]),
         .testTarget(
             name: "ParleyStoreTests",
-            dependencies: ["ParleyStore", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["ParleyStore", "ParleyPostgres", "ParleyTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(
             name: "ParleyServerTests",

@@ -6,6 +6,7 @@ import NIOPosix
 import ParleyDomain
 import ParleyIRC
 import ParleyWire
+import ParleyPostgres
 import ParleyStore
 import ParleyTLS
 import Synchronization
@@ -88,7 +89,7 @@ public final class ParleyServer: Sendable {
         } catch {
             throw ServerStartError(message: "\(error)")
         }
-        let store = adaptStore(try openStore(configuration))
+        let store = adaptStore(try await openStore(configuration, logger: logger))
         guard try await store.room(nameKey: "lobby") != nil,
               let robotUser = try await store.user(nameKey: ProtocolConstants.robotName)
         else {
@@ -412,7 +413,15 @@ public final class ParleyServer: Sendable {
         return configuration.maxConnections
     }
 
-    private static func openStore(_ configuration: ServerConfiguration) throws -> SQLiteStore {
+    /// PostgreSQL when `database_url` names one, else SQLite in the data directory.
+    private static func openStore(_ configuration: ServerConfiguration, logger: Logger) async throws -> any ChatStore {
+        if let url = configuration.databaseURL {
+            do {
+                return try await PostgresStore.open(url, connections: configuration.databaseConnections, logger: logger)
+            } catch {
+                throw ServerStartError(message: "\(error) — check database_url (--database-url)")
+            }
+        }
         let directory = configuration.dataDirectory
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -59,6 +59,11 @@ public struct ConversationActivity: Hashable, Sendable {
 public struct RoomCount: Hashable, Sendable {
     public let room: StoredConversation
     public let members: Int
+
+    public init(room: StoredConversation, members: Int) {
+        self.room = room
+        self.members = members
+    }
 }
 
 /// How much of each room a member is shown on arriving.
@@ -83,6 +88,14 @@ public struct RoomView: Hashable, Sendable {
     /// The latest messages, oldest first, and whether older ones exist.
     public let history: [ChatMessage]
     public let hasMore: Bool
+
+    public init(room: StoredConversation, memberCount: Int, memberNames: [String], history: [ChatMessage], hasMore: Bool) {
+        self.room = room
+        self.memberCount = memberCount
+        self.memberNames = memberNames
+        self.history = history
+        self.hasMore = hasMore
+    }
 }
 
 /// A user's friends and the requests waiting either way.
@@ -91,6 +104,13 @@ public struct Friendships: Hashable, Sendable {
     public let incoming: [StoredUser]
     public let outgoing: [StoredUser]
     public let blocked: [StoredUser]
+
+    public init(friends: [StoredUser], incoming: [StoredUser], outgoing: [StoredUser], blocked: [StoredUser]) {
+        self.friends = friends
+        self.incoming = incoming
+        self.outgoing = outgoing
+        self.blocked = blocked
+    }
 }
 
 /// What a user finds on logging in, read in one transaction: one trip to
@@ -102,6 +122,13 @@ public struct StoredWelcome: Hashable, Sendable {
     public let away: [PendingMessage]
     /// The newest message read in each conversation, by any session.
     public let read: [ConversationID: Int64]
+
+    public init(rooms: [RoomView], friendships: Friendships, away: [PendingMessage], read: [ConversationID: Int64]) {
+        self.rooms = rooms
+        self.friendships = friendships
+        self.away = away
+        self.read = read
+    }
 }
 
 /// How two users stand with each other.
@@ -152,6 +179,11 @@ public struct StoredFile: Hashable, Sendable {
     /// Its conversation named as in a room (a direct one's internal label).
     public let info: FileInfo
     public let place: Place
+
+    public init(info: FileInfo, place: Place) {
+        self.info = info
+        self.place = place
+    }
 }
 
 /// A private message waiting for its recipient.
@@ -159,6 +191,22 @@ public struct PendingMessage: Hashable, Sendable {
     public let message: ChatMessage
     /// The other member of the pair, as the recipient names the conversation.
     public let from: String
+
+    public init(message: ChatMessage, from: String) {
+        self.message = message
+        self.from = from
+    }
+}
+
+/// A LIKE pattern (with `ESCAPE '\\'`) that finds `word` anywhere, its
+/// `%`, `_` and `\\` taken as themselves.
+public func likePattern(_ word: String) -> String {
+    var escaped = ""
+    for character in word {
+        if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+        escaped.append(character)
+    }
+    return "%" + escaped + "%"
 }
 
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {

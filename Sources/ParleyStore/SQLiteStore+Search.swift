@@ -24,7 +24,7 @@ extension SQLiteStore {
         if let since = search.since { conditions.append("m.createdAt >= \(since)") }
         if let until = search.until { conditions.append("m.createdAt <= \(until)") }
         if let before = search.beforeID { conditions.append("m.id < \(before)") }
-        for word in short { conditions.append("m.body LIKE \(Self.likePattern(word)) ESCAPE '\\'") }
+        for word in short { conditions.append("m.body LIKE \(likePattern(word)) ESCAPE '\\'") }
         let source: SQL
         let order: SQL
         if indexed.isEmpty {
@@ -63,12 +63,4 @@ extension SQLiteStore {
         words.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: " AND ")
     }
 
-    private static func likePattern(_ word: String) -> String {
-        var escaped = ""
-        for character in word {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return "%" + escaped + "%"
-    }
 }

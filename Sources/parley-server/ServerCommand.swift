@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import ParleyDomain
+import ParleyPostgres
 import ParleyServer
 
 @main
@@ -34,6 +35,9 @@ struct SettingsOptions: ParsableArguments {
     @Option(help: "TOML file with settings and limits.")
     var config: String?
 
+    @Option(name: .customLong("database-url"), help: "PostgreSQL to keep the data in (postgres://USER@HOST:PORT/DB) instead of SQLite in --data-dir.")
+    var databaseURL: String?
+
     /// The configuration, and the file's `log_level`.
     func load() -> (ServerConfiguration, String?) {
         var configuration = ServerConfiguration(dataDirectory: Self.defaultDataDirectory())
@@ -46,6 +50,13 @@ struct SettingsOptions: ParsableArguments {
             ServerCommand.fail("\(error)")
         }
         if let dataDirectory { configuration.dataDirectory = dataDirectory }
+        if let databaseURL {
+            do {
+                configuration.databaseURL = try DatabaseURL(databaseURL)
+            } catch {
+                ServerCommand.fail("--database-url: \(error)")
+            }
+        }
         return (configuration, level)
     }
 
@@ -101,9 +112,11 @@ struct Serve: AsyncParsableCommand {
             ServerCommand.fail("\(error)")
         }
         let security = server.fingerprint.map { "TLS, certificate \($0)" } ?? "plaintext, no TLS"
+        let data = configuration.databaseURL.map { "data in \($0), files in \(configuration.dataDirectory)" }
+            ?? "data in \(configuration.dataDirectory)"
         let irc = server.ircPort.map { "; IRC on \(configuration.host):\($0)" } ?? ""
         FileHandle.standardOutput.write(Data(
-            "parley-server listening on \(configuration.host):\(server.port) (\(security); data in \(configuration.dataDirectory))\(irc)\n".utf8
+            "parley-server listening on \(configuration.host):\(server.port) (\(security); \(data))\(irc)\n".utf8
         ))
 
         for await signal in signals.stream {

@@ -1,4 +1,5 @@
 import Foundation
+import ParleyPostgres
 import TOMLKit
 
 /// Reads a TOML configuration file onto a configuration; the command line
@@ -30,6 +31,14 @@ public enum ConfigurationFile {
         try top.string("host").map { config.host = $0 }
         try top.int("port").map { config.port = $0 }
         try top.string("data_dir").map { config.dataDirectory = $0 }
+        if let url = try top.string("database_url") {
+            do {
+                config.databaseURL = try DatabaseURL(url)
+            } catch {
+                throw ConfigurationError(message: "\(path): \(error)")
+            }
+        }
+        try top.int("database_connections").map { config.databaseConnections = $0 }
         try top.int("event_loop_threads").map { config.eventLoopThreads = $0 }
         try top.bool("tls").map { config.tls = $0 }
         try top.string("tls_certificate").map { config.tlsCertificatePath = $0 }

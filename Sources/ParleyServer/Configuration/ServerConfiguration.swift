@@ -1,4 +1,5 @@
 import ParleyDomain
+import ParleyPostgres
 import ParleyWire
 
 /// Everything an operator can set. Defaults suit one machine and humans
@@ -51,6 +52,11 @@ public struct ServerConfiguration: Sendable {
     /// When writing takes an event loop more than a quarter of its time, the
     /// gathering grows, up to this long: fewer, larger writes under load.
     public var coalesceMaxMilliseconds = 16.0
+    /// A PostgreSQL database (`postgres://USER@HOST:PORT/DB`) that every
+    /// node shares; nil keeps SQLite in the data directory.
+    public var databaseURL: DatabaseURL?
+    /// Connections to PostgreSQL one node holds at most.
+    public var databaseConnections = 10
     /// The database file grows no bigger (0: as big as the disk allows);
     /// past it, writes are refused with `storage.full` while reads go on.
     public var maxDatabaseBytes: Int64 = 0
@@ -125,6 +131,7 @@ public struct ServerConfiguration: Sendable {
             "would send passwords and messages in clear on \(host): set tls = true, or listen on 127.0.0.1, "
                 + "or set allow_plaintext_on_network = true if something in front of the server encrypts"
         )
+        try require((1...1000).contains(databaseConnections), "database_connections", "must be from 1 to 1000")
         try require(limits.maxFrameBytes >= 1024, "limits.max_frame_bytes", "must be at least 1024")
         try require(limits.maxMessageCharacters >= 1, "limits.max_message_chars", "must be at least 1")
         // A message of max_message_chars must fit in one frame, even when
