@@ -1,4 +1,6 @@
 import Logging
+import NIOCore
+import NIOSSL
 import ParleyDomain
 import ParleyStore
 import PostgresNIO
@@ -29,18 +31,20 @@ public final class PostgresStore: ChatStore {
         )
         configuration.options.maximumConnections = connections
         configuration.options.connectTimeout = connectTimeout
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool retries a failed connection for ever, logging each try:
+        // one connection first names what is wrong (no server, no such
+        // database, a refused user) at once.
+        do {
+            try await probe(url, tls: tls, timeout: connectTimeout, logger: logger)
+        } catch {
+            throw .cannotOpen(path: url.description, reason: reason(error), fault: nil)
+        }
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: background)
         let store = PostgresStore(url: url, client: client, logger: logger)
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { try await PostgresSchema.migrate(client, logger: logger) }
-                group.addTask {
-                    try await Task.sleep(for: connectTimeout)
-                    throw Unreachable()
-                }
-                try await group.next()
-                group.cancelAll()
-            }
+            try await PostgresSchema.migrate(client, logger: logger)
         } catch {
             try? store.close()
             throw .cannotOpen(path: url.description, reason: Self.reason(error), fault: nil)
@@ -48,8 +52,22 @@ public final class PostgresStore: ChatStore {
         return store
     }
 
-    private struct Unreachable: Error, CustomStringConvertible {
-        var description: String { "no answer (is PostgreSQL running there, and may this user connect?)" }
+    private static func probe(_ url: DatabaseURL, tls: PostgresClient.Configuration.TLS, timeout: Duration, logger: Logger) async throws {
+        let connectionTLS: PostgresConnection.Configuration.TLS = switch url.tls {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: connectionTLS
+        )
+        configuration.options.connectTimeout = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)
+        var quiet = logger
+        quiet.logLevel = .critical
+        let connection = try await PostgresConnection.connect(
+            on: PostgresClient.defaultEventLoopGroup.any(), configuration: configuration, id: 0, logger: quiet
+        ).get()
+        try await connection.close()
     }
 
     private init(url: DatabaseURL, client: PostgresClient, logger: Logger) {
@@ -64,7 +82,7 @@ public final class PostgresStore: ChatStore {
     }
 
     static func reason(_ error: any Error) -> String {
-        error is Unreachable ? "\(error)" : Failure(error).description
+        Failure(error).description
     }
 
     // MARK: Querying

@@ -42,7 +42,7 @@ import Testing
     }
 
     /// Users made before skeletons were kept get theirs at the next start.
-    @Test func olderUsersGetTheirSkeletonAtStart() async throws {
+    @Test(.enabled(if: TestStore.current == .sqlite, "reads the SQLite file")) func olderUsersGetTheirSkeletonAtStart() async throws {
         let directory = TestServer.makeDataDirectory()
         var server = try await TestServer.start(dataDirectory: directory)
         let connection = try await server.connect()
@@ -94,7 +94,7 @@ import Testing
         await server.finish()
     }
 
-    @Test func theStoredPasswordIsASaltedScryptHash() async throws {
+    @Test(.enabled(if: TestStore.current == .sqlite, "reads the SQLite file")) func theStoredPasswordIsASaltedScryptHash() async throws {
         let server = try await TestServer.start()
         _ = try await server.user("alice", password: "correct horse")
         _ = try await server.user("bob", password: "correct horse")

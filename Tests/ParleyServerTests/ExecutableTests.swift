@@ -56,6 +56,20 @@ import Testing
         #expect(status == 0, "\(errors)")
     }
 
+    @Test func aDatabaseThatIsNotThereIsNamedWithTheSetting() async throws {
+        let url = try PostgresCluster.shared.url(of: "not_made")
+        let (status, errors) = try ServerProcess(["--port", "0", "--data-dir", directory + "/pg", "--database-url", url]).finish()
+        #expect(status == 1, "\(errors)")
+        #expect(errors.contains(#"database "not_made" does not exist"#))
+        #expect(errors.contains("--database-url"))
+    }
+
+    @Test func aBadDatabaseURLIsRefusedBeforeAnythingStarts() throws {
+        let (status, errors) = try ServerProcess(["--port", "0", "--data-dir", directory + "/pg", "--database-url", "postgres://db.example.org/chat"]).finish()
+        #expect(status == 1)
+        #expect(errors.contains("names no user"))
+    }
+
     @Test func aCorruptDatabaseIsNamed() throws {
         try FileManager.default.createDirectory(atPath: directory + "/bad", withIntermediateDirectories: true)
         let file = directory + "/bad/parley.sqlite"

@@ -145,7 +145,7 @@ import Testing
         await server.finish()
     }
 
-    @Test func namesAreCleanedAndNeverPaths() async throws {
+    @Test(.enabled(if: TestStore.current == .sqlite, "reads the SQLite file")) func namesAreCleanedAndNeverPaths() async throws {
         let server = try await TestServer.start()
         let alice = try await server.user("alice")
         let path = try localFile("payload", text: "harmless")

@@ -114,7 +114,7 @@ import Testing
         await server.finish()
     }
 
-    @Test func tenMessagesToSomeoneOfflineArriveAtLoginInOrderExactlyOnce() async throws {
+    @Test(.enabled(if: TestStore.current == .sqlite, "reads the SQLite file")) func tenMessagesToSomeoneOfflineArriveAtLoginInOrderExactlyOnce() async throws {
         let server = try await TestServer.start()
         let (alice, bob) = try await server.friends()
         await bob.connection.close()

@@ -68,7 +68,7 @@ import Testing
     /// database had closed at shutdown, and stayed taken for good.
     @Test func guestsOnlineWhenTheServerStoppedHaveTheirNamesBackAfterARestart() async throws {
         let directory = TestServer.makeDataDirectory()
-        let store = try SQLiteStore(path: TestServer.configuration(dataDirectory: directory).databasePath)
+        let store = try await TestStore.open(for: directory)
         _ = try await store.createGuest(name: "visitor", nameKey: "visitor", skeleton: "visitor", at: 1)
         try store.close()
         let server = try await TestServer.start(dataDirectory: directory) { $0.guestsEnabled = true }

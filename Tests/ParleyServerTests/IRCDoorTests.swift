@@ -426,7 +426,7 @@ import Testing
         _ = try await guest.next("366")
         await server.stop()
         #expect(try await guest.next("ERROR").parameters.last?.contains("shutting down") == true)
-        let store = try SQLiteStore(path: TestServer.configuration(dataDirectory: server.dataDirectory).databasePath)
+        let store = try await TestStore.open(for: server.dataDirectory)
         #expect(try await store.user(nameKey: "visitor") == nil, "the guest's name was freed before the database closed")
         try store.close()
         try? FileManager.default.removeItem(atPath: server.dataDirectory)

@@ -11,7 +11,7 @@ import Testing
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int) ?? -1
     }
 
-    @Test func whatTheServerMakesOnlyItsUserMayRead() async throws {
+    @Test(.enabled(if: TestStore.current == .sqlite, "reads the SQLite file")) func whatTheServerMakesOnlyItsUserMayRead() async throws {
         let directory = TestServer.makeDataDirectory()
         chmod(directory, 0o755)
         let server = try await TestServer.start(dataDirectory: directory)
@@ -30,7 +30,7 @@ import Testing
     }
 
     /// A directory made by an older version is tightened at start.
-    @Test func anOpenDirectoryIsTightenedAtStart() async throws {
+    @Test(.enabled(if: TestStore.current == .sqlite, "reads the SQLite file")) func anOpenDirectoryIsTightenedAtStart() async throws {
         let directory = TestServer.makeDataDirectory()
         let first = try await TestServer.start(dataDirectory: directory)
         await first.server.shutdown()

@@ -94,7 +94,7 @@ import Testing
         await server.finish()
     }
 
-    @Test func theDatabaseKeepsOnlyAHashOfTheToken() async throws {
+    @Test(.enabled(if: TestStore.current == .sqlite, "reads the SQLite file")) func theDatabaseKeepsOnlyAHashOfTheToken() async throws {
         let server = try await TestServer.start()
         let alice = try await server.user("alice")
         let token = try #require(alice.welcome.token)

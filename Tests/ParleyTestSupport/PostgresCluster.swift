@@ -53,7 +53,7 @@ public final class PostgresCluster: Sendable {
                 // fsync off: a test cluster need not survive a power cut.
                 try Self.run(binaries + "/pg_ctl", [
                     "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "-o",
-                    "-p \(candidate) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
+                    "-p \(candidate) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=1000",
                     "start",
                 ])
                 port = candidate

@@ -4,6 +4,7 @@ import ParleyClient
 import ParleyDomain
 import ParleyWire
 import ParleyServer
+import ParleyPostgres
 import ParleyStore
 import ParleyTLS
 import NIOSSL
@@ -28,6 +29,11 @@ public final class TestServer: Sendable {
         // Every test client comes from 127.0.0.1; the caps have tests of their own.
         configuration.maxConnectionsPerAddress = configuration.maxConnections
         configuration.registrationsPerAddressPerHour = 100_000
+        if TestStore.current == .postgres {
+            configuration.databaseURL = TestStore.database(for: dataDirectory)
+            // Dozens of test servers share one cluster.
+            configuration.databaseConnections = 4
+        }
         return configuration
     }
 
@@ -97,6 +103,40 @@ public final class TestServer: Sendable {
     public func finish() async {
         await server.shutdown()
         try? FileManager.default.removeItem(atPath: dataDirectory)
+    }
+}
+
+/// The store test servers keep their data in: SQLite in the data directory,
+/// or with `PARLEY_TEST_STORE=postgres` (as `scripts/test` runs the server
+/// suite a second time) a PostgreSQL database of the tests' own cluster.
+public enum TestStore: String, Sendable {
+    case sqlite, postgres
+
+    public static let current = TestStore(rawValue: ProcessInfo.processInfo.environment["PARLEY_TEST_STORE"] ?? "") ?? .sqlite
+
+    /// The store a test server on `dataDirectory` keeps its data in, for a
+    /// test to plant or check data while no server runs.
+    public static func open(for dataDirectory: String) async throws -> any ChatStore {
+        let configuration = TestServer.configuration(dataDirectory: dataDirectory)
+        if let url = configuration.databaseURL { return try await PostgresStore.open(url) }
+        return try SQLiteStore(path: configuration.databasePath)
+    }
+
+    /// The database of a data directory: made on first use and named in a
+    /// file there, so that a server started again on it finds its data.
+    static func database(for dataDirectory: String) -> DatabaseURL {
+        let file = dataDirectory + "/database-url"
+        if let text = try? String(contentsOfFile: file, encoding: .utf8), let url = try? DatabaseURL(text) {
+            return url
+        }
+        do {
+            let text = try PostgresCluster.shared.newDatabase()
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            return try DatabaseURL(text)
+        } catch {
+            fatalError("PARLEY_TEST_STORE=postgres, but no database: \(error)")
+        }
     }
 }
 
