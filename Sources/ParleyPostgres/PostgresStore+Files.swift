@@ -98,18 +98,7 @@ extension PostgresStore {
             LEFT JOIN "user" other ON c.kind = 'direct' AND other.id = CASE WHEN c.userA = \#(user.id) THEN c.userB ELSE c.userA END
             WHERE 
             """#)
-        if let conversation {
-            query.add("m.conversationId = \(conversation.id)")
-        } else {
-            query.add("""
-                (m.conversationId IN (SELECT conversationId FROM membership WHERE userId = \(user.id))
-                 OR (c.kind = 'direct' AND (c.userA = \(user.id) OR c.userB = \(user.id))))
-                """)
-        }
-        if let sender { query.add(" AND m.senderId = \(sender.id)") }
-        if let since = search.since { query.add(" AND m.createdAt >= \(since)") }
-        if let until = search.until { query.add(" AND m.createdAt <= \(until)") }
-        if let before = search.beforeID { query.add(" AND m.id < \(before)") }
+        query.add(searchConditions(for: user, in: conversation, from: sender, search).joined(separator: " AND "))
         for word in words {
             query.add(" AND m.body ILIKE ")
             query.bind(likePattern(word))

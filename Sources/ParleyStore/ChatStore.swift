@@ -209,6 +209,28 @@ public func likePattern(_ word: String) -> String {
     return "%" + escaped + "%"
 }
 
+/// What every store's search asks of a message `m` in conversation `c`
+/// besides its words: readable by `user`, and the query's conversation,
+/// sender, times and page. Numbers only, written into the SQL text.
+public func searchConditions(
+    for user: StoredUser, in conversation: StoredConversation?, from sender: StoredUser?, _ search: SearchQuery
+) -> [String] {
+    var conditions: [String] = []
+    if let conversation {
+        conditions.append("m.conversationId = \(conversation.id)")
+    } else {
+        conditions.append("""
+            (m.conversationId IN (SELECT conversationId FROM membership WHERE userId = \(user.id))
+             OR (c.kind = 'direct' AND (c.userA = \(user.id) OR c.userB = \(user.id))))
+            """)
+    }
+    if let sender { conditions.append("m.senderId = \(sender.id)") }
+    if let since = search.since { conditions.append("m.createdAt >= \(since)") }
+    if let until = search.until { conditions.append("m.createdAt <= \(until)") }
+    if let before = search.beforeID { conditions.append("m.id < \(before)") }
+    return conditions
+}
+
 public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case nameTaken(String)
     case unknownRoom(String)

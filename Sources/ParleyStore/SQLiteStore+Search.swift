@@ -11,19 +11,7 @@ extension SQLiteStore {
         // is short, on the messages themselves, newest first.
         let indexed = words.filter { $0.count >= 3 }
         let short = words.filter { $0.count < 3 }
-        var conditions: [SQL] = []
-        if let conversation {
-            conditions.append("m.conversationId = \(conversation.id)")
-        } else {
-            conditions.append("""
-                (m.conversationId IN (SELECT conversationId FROM membership WHERE userId = \(user.id))
-                 OR (c.kind = 'direct' AND (c.userA = \(user.id) OR c.userB = \(user.id))))
-                """)
-        }
-        if let sender { conditions.append("m.senderId = \(sender.id)") }
-        if let since = search.since { conditions.append("m.createdAt >= \(since)") }
-        if let until = search.until { conditions.append("m.createdAt <= \(until)") }
-        if let before = search.beforeID { conditions.append("m.id < \(before)") }
+        var conditions = searchConditions(for: user, in: conversation, from: sender, search).map { SQL(sql: $0) }
         for word in short { conditions.append("m.body LIKE \(likePattern(word)) ESCAPE '\\'") }
         let source: SQL
         let order: SQL

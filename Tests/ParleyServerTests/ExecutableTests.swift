@@ -57,7 +57,7 @@ import Testing
     }
 
     @Test func aDatabaseThatIsNotThereIsNamedWithTheSetting() async throws {
-        let url = try PostgresCluster.shared.url(of: "not_made")
+        let url = try await PostgresCluster.shared().url(of: "not_made")
         let (status, errors) = try ServerProcess(["--port", "0", "--data-dir", directory + "/pg", "--database-url", url]).finish()
         #expect(status == 1, "\(errors)")
         #expect(errors.contains(#"database "not_made" does not exist"#))

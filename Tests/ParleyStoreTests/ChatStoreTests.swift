@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases) func messagesSurviveReopening(_ kind: StoreKind) async throws {
-        let place = try kind.newPlace()
+        let place = try await kind.newPlace()
         var store = try await kind.open(place)
         let alice = try await user(store, "alice")
         let sent = try await post(store, "still here", by: alice, in: try await lobby(store))

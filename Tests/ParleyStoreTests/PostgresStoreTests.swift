@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func nodesStartingTogetherMigrateOnce() async throws {
-        let url = try DatabaseURL(try PostgresCluster.shared.newDatabase())
+        let url = try DatabaseURL(try await PostgresCluster.shared().newDatabase())
         let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
             for _ in 0..<4 { group.addTask { try await PostgresStore.open(url) } }
             return try await group.reduce(into: []) { $0.append($1) }
@@ -43,11 +43,11 @@ import Testing
         defer { for store in stores { try? store.close() } }
         #expect(try await stores[0].allRooms().map(\.room.name) == ["lobby"], "one lobby, not four")
         let name = String(url.description.split(separator: "/").last!)
-        #expect(try PostgresCluster.shared.psql("SELECT count(*) FROM schemaMigration", database: name).trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        #expect(try await PostgresCluster.shared().psql("SELECT count(*) FROM schemaMigration", database: name).trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 
     @Test func aDatabaseThatIsNotThereIsNamedInTheError() async throws {
-        let cluster = try PostgresCluster.shared
+        let cluster = try await PostgresCluster.shared()
         let url = try DatabaseURL(cluster.url(of: "no_such_database"))
         await #expect {
             try await PostgresStore.open(url, connectTimeout: .seconds(5))

@@ -12,12 +12,12 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     /// Where a new, empty store goes: a file path or a database URL.
-    func newPlace() throws -> String {
+    func newPlace() async throws -> String {
         switch self {
         case .sqlite:
             FileManager.default.temporaryDirectory.appendingPathComponent("parley-store-\(UUID().uuidString).sqlite").path
         case .postgres:
-            try PostgresCluster.shared.newDatabase()
+            try await PostgresCluster.shared().newDatabase()
         }
     }
 
@@ -29,6 +29,6 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
     }
 
     func open() async throws -> any ChatStore {
-        try await open(newPlace())
+        try await open(await newPlace())
     }
 }

@@ -8,17 +8,15 @@ import Synchronization
 /// Each test takes a database of its own (`newDatabase`), as it would a
 /// new SQLite file.
 public final class PostgresCluster: Sendable {
-    /// The cluster of this test process, started on first use.
-    public static var shared: PostgresCluster {
-        get throws {
-            switch started {
-            case .success(let cluster): return cluster
-            case .failure(let error): throw error
-            }
-        }
+    /// The cluster of this test process, started on first use. Every step
+    /// awaits its program without holding a thread: a test blocked in
+    /// `waitUntilExit` would starve the two threads of the concurrency pool
+    /// and stall every other test in the process.
+    public static func shared() async throws -> PostgresCluster {
+        try await starting.value
     }
 
-    private static let started = Result { try PostgresCluster() }
+    private static let starting = Task { try await PostgresCluster.start() }
 
     public let port: Int
     /// Owner of every database, trusted on loopback (no password).
@@ -31,34 +29,40 @@ public final class PostgresCluster: Sendable {
         public let description: String
     }
 
-    private init() throws {
-        guard let binaries = Self.findBinaries() else {
+    private init(port: Int, directory: String, binaries: String) {
+        self.port = port
+        self.directory = directory
+        self.binaries = binaries
+    }
+
+    private static func start() async throws -> PostgresCluster {
+        guard let binaries = findBinaries() else {
             throw Failure(description: "no PostgreSQL here: install Debian's postgresql (.ci/run does) for the tests that need it")
         }
-        self.binaries = binaries
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-pg-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-pg-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if getuid() == 0 {
-            try Self.run("/bin/chown", ["postgres:postgres", directory], asPostgres: false)
+            try await run("/bin/chown", ["postgres:postgres", directory], asPostgres: false)
         }
-        try Self.run(binaries + "/initdb", [
-            "-D", directory + "/data", "-U", user, "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
+        try await run(binaries + "/initdb", [
+            "-D", directory + "/data", "-U", "parley", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync",
         ])
         // A port that was free a moment ago; another process may take it
         // first, so a few are tried.
         var lastError: (any Error)?
         for _ in 0..<5 {
-            let candidate = try Self.freePort()
+            let candidate = try freePort()
             do {
                 // fsync off: a test cluster need not survive a power cut.
-                try Self.run(binaries + "/pg_ctl", [
+                try await run(binaries + "/pg_ctl", [
                     "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "-o",
                     "-p \(candidate) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=1000",
                     "start",
                 ])
-                port = candidate
                 atexit { PostgresCluster.stopShared() }
-                return
+                let cluster = PostgresCluster(port: candidate, directory: directory, binaries: binaries)
+                stopping.withLock { $0 = cluster }
+                return cluster
             } catch {
                 lastError = error
             }
@@ -66,10 +70,13 @@ public final class PostgresCluster: Sendable {
         throw lastError!
     }
 
+    /// The cluster to stop at exit (atexit takes no context).
+    private static let stopping = Mutex<PostgresCluster?>(nil)
+
     /// A new, empty database; its URL for `database_url`.
-    public func newDatabase() throws -> String {
+    public func newDatabase() async throws -> String {
         let name = "parley_\(getpid())_\(counter.next())"
-        try Self.run(binaries + "/createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, name])
+        try await Self.run(binaries + "/createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, name])
         return url(of: name)
     }
 
@@ -79,13 +86,21 @@ public final class PostgresCluster: Sendable {
 
     /// Runs `psql` with `sql` on `database` and returns what it printed.
     @discardableResult
-    public func psql(_ sql: String, database: String = "postgres") throws -> String {
-        try Self.run(binaries + "/psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-At", "-c", sql])
+    public func psql(_ sql: String, database: String = "postgres") async throws -> String {
+        try await Self.run(binaries + "/psql", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-At", "-c", sql])
     }
 
     private static func stopShared() {
-        guard case .success(let cluster) = started else { return }
-        _ = try? run(cluster.binaries + "/pg_ctl", ["-D", cluster.directory + "/data", "-m", "immediate", "-w", "stop"])
+        guard let cluster = stopping.withLock({ $0 }) else { return }
+        // At exit nothing else runs: waiting here blocks nobody.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", closeInherited, "bash"] + asPostgres(cluster.binaries + "/pg_ctl")
+            + ["-D", cluster.directory + "/data", "-m", "immediate", "-w", "stop"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try? process.run()
+        process.waitUntilExit()
         try? FileManager.default.removeItem(atPath: cluster.directory)
     }
 
@@ -112,18 +127,23 @@ public final class PostgresCluster: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Run through bash, which closes every descriptor past stderr first:
+    /// Foundation learns that a child ended when a socket it gave the child
+    /// closes, and the server pg_ctl leaves running would hold it.
+    private static let closeInherited = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$@""#
+
+    /// `program` as the `postgres` user when this process is root.
+    private static func asPostgres(_ program: String) -> [String] {
+        getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] : [program]
+    }
+
     /// Runs a PostgreSQL program (as the `postgres` user when root) and
     /// returns its output; throws with what it said when it fails.
     @discardableResult
-    private static func run(_ program: String, _ arguments: [String], asPostgres: Bool = true) throws -> String {
-        // Through bash, which closes every descriptor past stderr first:
-        // Foundation learns that a child ended when a socket it gave the
-        // child closes, and the server pg_ctl leaves running would hold it.
-        let closeInherited = #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && eval "exec $n>&-"; done 2>/dev/null; exec "$@""#
-        let command = asPostgres && getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--", program] : [program]
+    private static func run(_ program: String, _ arguments: [String], asPostgres: Bool = true) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", closeInherited, "bash"] + command + arguments
+        process.arguments = ["-c", closeInherited, "bash"] + (asPostgres ? Self.asPostgres(program) : [program]) + arguments
         // A file, not a pipe: the server pg_ctl starts keeps the
         // descriptors it was given, so a pipe would never reach its end.
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("parley-pg-run-\(UUID().uuidString)").path
@@ -132,12 +152,19 @@ public final class PostgresCluster: Sendable {
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
         process.standardOutput = output
         process.standardError = output
-        try process.run()
-        process.waitUntilExit()
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
         try output.close()
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\((program as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed (\(process.terminationStatus)): \(text)")
+        guard status == 0 else {
+            throw Failure(description: "\((program as NSString).lastPathComponent) \(arguments.joined(separator: " ")) failed (\(status)): \(text)")
         }
         return text
     }

@@ -29,11 +29,6 @@ public final class TestServer: Sendable {
         // Every test client comes from 127.0.0.1; the caps have tests of their own.
         configuration.maxConnectionsPerAddress = configuration.maxConnections
         configuration.registrationsPerAddressPerHour = 100_000
-        if TestStore.current == .postgres {
-            configuration.databaseURL = TestStore.database(for: dataDirectory)
-            // Dozens of test servers share one cluster.
-            configuration.databaseConnections = 4
-        }
         return configuration
     }
 
@@ -48,7 +43,7 @@ public final class TestServer: Sendable {
         _ adjust: (inout ServerConfiguration) -> Void = { _ in },
         adaptStore: (any ChatStore) -> any ChatStore = { $0 }
     ) async throws -> TestServer {
-        var configuration = configuration(dataDirectory: dataDirectory)
+        var configuration = try await TestStore.configuration(dataDirectory: dataDirectory)
         adjust(&configuration)
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
@@ -114,29 +109,36 @@ public enum TestStore: String, Sendable {
 
     public static let current = TestStore(rawValue: ProcessInfo.processInfo.environment["PARLEY_TEST_STORE"] ?? "") ?? .sqlite
 
+    /// A test server's configuration on `dataDirectory`, with this store.
+    public static func configuration(dataDirectory: String) async throws -> ServerConfiguration {
+        var configuration = TestServer.configuration(dataDirectory: dataDirectory)
+        if current == .postgres {
+            configuration.databaseURL = try await database(for: dataDirectory)
+            // Dozens of test servers share one cluster.
+            configuration.databaseConnections = 4
+        }
+        return configuration
+    }
+
     /// The store a test server on `dataDirectory` keeps its data in, for a
     /// test to plant or check data while no server runs.
     public static func open(for dataDirectory: String) async throws -> any ChatStore {
-        let configuration = TestServer.configuration(dataDirectory: dataDirectory)
+        let configuration = try await configuration(dataDirectory: dataDirectory)
         if let url = configuration.databaseURL { return try await PostgresStore.open(url) }
         return try SQLiteStore(path: configuration.databasePath)
     }
 
     /// The database of a data directory: made on first use and named in a
     /// file there, so that a server started again on it finds its data.
-    static func database(for dataDirectory: String) -> DatabaseURL {
+    private static func database(for dataDirectory: String) async throws -> DatabaseURL {
         let file = dataDirectory + "/database-url"
-        if let text = try? String(contentsOfFile: file, encoding: .utf8), let url = try? DatabaseURL(text) {
-            return url
-        }
-        do {
-            let text = try PostgresCluster.shared.newDatabase()
-            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-            try text.write(toFile: file, atomically: true, encoding: .utf8)
+        if let text = try? String(contentsOfFile: file, encoding: .utf8) {
             return try DatabaseURL(text)
-        } catch {
-            fatalError("PARLEY_TEST_STORE=postgres, but no database: \(error)")
         }
+        let text = try await PostgresCluster.shared().newDatabase()
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        try text.write(toFile: file, atomically: true, encoding: .utf8)
+        return try DatabaseURL(text)
     }
 }
 
