@@ -7,7 +7,7 @@ import ParleyWire
 
 /// Where to connect and as whom; shared by every subcommand.
 struct AccountOptions: ParsableArguments {
-    @Option(help: "The server, HOST:PORT (default 127.0.0.1:7070).")
+    @Option(help: "The server, HOST:PORT (default 127.0.0.1:7070); several nodes of one service separated by commas, tried in turn.")
     var server: String?
 
     @Option(help: "Your user name.")
@@ -44,12 +44,14 @@ struct AccountOptions: ParsableArguments {
         }
     }
 
-    func address(_ config: ClientConfig) throws -> ServerAddress {
+    func servers(_ config: ClientConfig) throws -> ServerList {
         let text = server ?? config.server ?? "127.0.0.1:7070"
-        guard let address = ServerAddress(text) else {
-            throw CleanExit.failure("\"\(text)\" is not a server address; use HOST:PORT, such as 127.0.0.1:7070")
+        guard let servers = ServerList(text) else {
+            throw CleanExit.failure(
+                "\"\(text)\" is not a server address; use HOST:PORT, such as 127.0.0.1:7070, or several separated by commas"
+            )
         }
-        return address
+        return servers
     }
 
     /// TLS and trust, from the flags and the config file.
@@ -87,7 +89,7 @@ struct AccountOptions: ParsableArguments {
     /// a server that cannot be reached throws its `ParleyClientError`.
     func scriptedLogin(token: String? = nil, retrying: Bool = false) async throws -> (ParleyConnection, Welcome) {
         let config = try loadConfig()
-        let address = try address(config)
+        let servers = try servers(config)
         guard let name = user ?? config.user else {
             throw CleanExit.failure("no user: pass --user NAME or set user in the config file")
         }
@@ -96,14 +98,16 @@ struct AccountOptions: ParsableArguments {
         }
         let options = try connectionOptions(config)
         do {
-            return try await ParleyConnection.open(
-                host: address.host, port: address.port, name: name, password: password, token: token,
-                register: register && token == nil, createIfMissing: register, takeOver: takeOver, quiet: true, options: options
-            )
+            return try await servers.firstAnswering { address in
+                try await ParleyConnection.open(
+                    host: address.host, port: address.port, name: name, password: password, token: token,
+                    register: register && token == nil, createIfMissing: register, takeOver: takeOver, quiet: true, options: options
+                )
+            }.0
         } catch let error as ParleyClientError where retrying && error.isConnectionFailure {
             throw error
         } catch {
-            throw CleanExit.failure(address.sentence(for: error))
+            throw CleanExit.failure(servers.addresses[0].sentence(for: error))
         }
     }
 }

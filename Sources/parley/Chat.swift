@@ -22,7 +22,7 @@ struct Chat: AsyncParsableCommand {
 
     func run() async throws {
         let config = try account.loadConfig()
-        let address = try account.address(config)
+        let servers = try account.servers(config)
         let themes = ThemeLibrary(userDirectory: ClientConfig.directory() + "/themes")
         let environment = ProcessInfo.processInfo.environment
         let noColour = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
@@ -35,12 +35,12 @@ struct Chat: AsyncParsableCommand {
         }
 
         let options = try account.connectionOptions(config)
-        try await confirmTrust(address, options: options)
+        for address in servers.addresses { try await confirmTrust(address, options: options) }
         let inbox = ActionInbox()
-        let runtime = ChatRuntime(address: address, options: options, inbox: inbox, downloadDirectory: config.downloadPath)
+        let runtime = ChatRuntime(servers: servers, options: options, inbox: inbox, downloadDirectory: config.downloadPath)
         let user = account.user ?? config.user ?? ""
         var state = AppState(
-            server: address.description, user: user, theme: themeName,
+            server: servers.description, user: user, theme: themeName,
             size: Size(columns: 80, rows: 24), now: Timestamp.nowMillis(), keymap: try config.keymap()
         )
         state.popupOnMessage = config.popupOnMessage
@@ -54,7 +54,7 @@ struct Chat: AsyncParsableCommand {
         // With PARLEY_PASSWORD there is no form: log in first, and say
         // plainly on stderr if that fails.
         if !guest, let password = AccountOptions.environmentPassword, !user.isEmpty {
-            let (welcome, limits) = try await logInBeforeStarting(runtime, user: user, password: password, address: address)
+            let (welcome, limits) = try await logInBeforeStarting(runtime, user: user, password: password)
             // Its effects too: the room list, and telling the server the waiting messages are shown.
             for effect in reduce(&state, .loggedIn(welcome, limits: limits)) { runtime.perform(effect) }
         }
@@ -104,7 +104,7 @@ struct Chat: AsyncParsableCommand {
         }
     }
 
-    private func logInBeforeStarting(_ runtime: ChatRuntime, user: String, password: String, address: ServerAddress) async throws -> (Welcome, ServerLimits) {
+    private func logInBeforeStarting(_ runtime: ChatRuntime, user: String, password: String) async throws -> (Welcome, ServerLimits) {
         while true {
             do {
                 return try await runtime.logIn(
@@ -116,7 +116,7 @@ struct Chat: AsyncParsableCommand {
                     try await Task.sleep(for: .seconds(2))
                     continue
                 }
-                var sentence = address.sentence(for: error)
+                var sentence = runtime.address.sentence(for: error)
                 if case .cannotConnect = error { sentence += " (add --wait to keep trying)" }
                 throw CleanExit.failure(sentence)
             }

@@ -12,8 +12,14 @@ enum ParleyCommand {
     /// and in colour even when NO_COLOR is in the tests' environment (it was
     /// in a run of `.ci/run` with its output in a file).
     static func chat(user: String, port: Int, configHome: String) -> String {
+        chat(user: user, servers: "127.0.0.1:\(port)", configHome: configHome)
+    }
+
+    /// The chat of `user` with `--server servers` (one address, or several
+    /// separated by commas).
+    static func chat(user: String, servers: String, configHome: String) -> String {
         "env -u NO_COLOR LANG=C.UTF-8 XDG_CONFIG_HOME=\(configHome) PARLEY_PASSWORD=password-of-\(user) "
-            + "\(binary) --server 127.0.0.1:\(port) --user \(user) --register"
+            + "\(binary) --server \(servers) --user \(user) --register"
     }
 
     /// The chat of a guest: no password anywhere, the form asks for the name.

@@ -19,7 +19,7 @@ final class HeadlessClient: Sendable {
     init(port: Int, options: ParleyConnection.Options, name: String, password: String = "correct horse", register: Bool) async throws {
         self.name = name
         let address = ServerAddress(host: "127.0.0.1", port: port)
-        runtime = ChatRuntime(address: address, options: options, inbox: inbox, downloadDirectory: NSTemporaryDirectory())
+        runtime = ChatRuntime(servers: ServerList(address), options: options, inbox: inbox, downloadDirectory: NSTemporaryDirectory())
         let (welcome, limits) = try await runtime.logIn(name: name, password: password, register: register)
         var state = AppState(server: address.description, user: name, theme: "default",
                              size: Size(columns: 100, rows: 30), now: Timestamp.nowMillis(), timeZone: .current)

@@ -18,7 +18,11 @@ public final class ChatRuntime: Sendable {
         var generation = 0
     }
 
-    public let address: ServerAddress
+    /// The service's nodes; `current` indexes the one last connected to.
+    public let servers: ServerList
+    private let current = Mutex(0)
+    /// The node last connected to (the first before any).
+    public var address: ServerAddress { servers.addresses[current.withLock { $0 }] }
     /// TLS and the trust in the server's certificate.
     private let options: ParleyConnection.Options
     private let inbox: ActionInbox
@@ -36,8 +40,8 @@ public final class ChatRuntime: Sendable {
     /// dropped before it is sent.
     private let latestSearch = Mutex(0)
 
-    public init(address: ServerAddress, options: ParleyConnection.Options, inbox: ActionInbox, downloadDirectory: String) {
-        self.address = address
+    public init(servers: ServerList, options: ParleyConnection.Options, inbox: ActionInbox, downloadDirectory: String) {
+        self.servers = servers
         self.options = options
         self.inbox = inbox
         transfers = TransferRunner(inbox: inbox, downloadDirectory: downloadDirectory)
@@ -52,21 +56,32 @@ public final class ChatRuntime: Sendable {
     /// Connects and logs in (registering first when asked); on success the
     /// session's events start flowing into the inbox.
     public func logIn(
-        name: String, password: String, token: String? = nil, register: Bool, createIfMissing: Bool = false, takeOver: Bool = false
+        name: String, password: String, token: String? = nil, register: Bool, createIfMissing: Bool = false, takeOver: Bool = false,
+        movingOn: Bool = false
     ) async throws -> (Welcome, ServerLimits) {
-        let (connection, welcome) = try await ParleyConnection.open(
-            host: address.host, port: address.port, name: name, password: password, token: token,
-            register: register, createIfMissing: createIfMissing, takeOver: takeOver, options: options
-        )
+        let ((connection, welcome), index) = try await servers.firstAnswering(from: start(movingOn: movingOn)) { address in
+            try await ParleyConnection.open(
+                host: address.host, port: address.port, name: name, password: password, token: token,
+                register: register, createIfMissing: createIfMissing, takeOver: takeOver, options: options
+            )
+        }
+        current.withLock { $0 = index }
         adopt(connection, name: name, password: password, token: welcome.token)
         return (welcome, connection.serverHello.limits)
     }
 
+    /// Where to begin trying nodes: after a lost connection (`movingOn`),
+    /// with the next node, since the last one may be gone for good.
+    private func start(movingOn: Bool) -> Int {
+        current.withLock { $0 } + (movingOn ? 1 : 0)
+    }
+
     /// Connects and joins as a guest under `name`.
-    public func logInAsGuest(name: String) async throws -> (Welcome, ServerLimits) {
-        let (connection, welcome) = try await ParleyConnection.openAsGuest(
-            host: address.host, port: address.port, name: name, options: options
-        )
+    public func logInAsGuest(name: String, movingOn: Bool = false) async throws -> (Welcome, ServerLimits) {
+        let ((connection, welcome), index) = try await servers.firstAnswering(from: start(movingOn: movingOn)) { address in
+            try await ParleyConnection.openAsGuest(host: address.host, port: address.port, name: name, options: options)
+        }
+        current.withLock { $0 = index }
         adopt(connection, name: name, password: "", token: nil, guest: true)
         return (welcome, connection.serverHello.limits)
     }
@@ -315,8 +330,8 @@ public final class ChatRuntime: Sendable {
             // it died; one more is within the limit, and taking over would
             // close the account's other devices.
             let (welcome, limits) = guest
-                ? try await logInAsGuest(name: name)
-                : try await logIn(name: name, password: password, token: token, register: false)
+                ? try await logInAsGuest(name: name, movingOn: true)
+                : try await logIn(name: name, password: password, token: token, register: false, movingOn: true)
             inbox.post(.loggedIn(welcome, limits: limits))
             guard let connection = session.withLock({ $0.connection }) else { return }
             var missed: [ChatMessage] = []
