@@ -107,7 +107,7 @@ public final class ParleyServer: Sendable {
             try? store.close()
             throw ServerStartError(message: "cannot update the user table: \(error)")
         }
-        let storage = FileStorage(dataDirectory: configuration.dataDirectory)
+        let storage = FileStorage(dataDirectory: configuration.dataDirectory, filesDirectory: configuration.filesDirectory)
         do {
             try storage.prepare()
         } catch {

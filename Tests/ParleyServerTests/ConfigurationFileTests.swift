@@ -81,3 +81,38 @@ import Testing
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
     }
 }
+
+/// The settings of nodes on PostgreSQL.
+@Suite struct DatabaseSettingsTests {
+    func apply(_ text: String) throws(ConfigurationError) -> ServerConfiguration {
+        var configuration = ServerConfiguration(dataDirectory: "/default")
+        try ConfigurationFile.apply(text: text, path: "test.toml", to: &configuration)
+        try configuration.validate()
+        return configuration
+    }
+
+    @Test func theDatabaseItsConnectionsAndTheFilesDirectoryAreRead() throws {
+        let configuration = try apply("""
+            database_url = "postgres://parley@db.example.org:6543/chat"
+            database_connections = 25
+            files_dir = "/mnt/shared/parley-files"
+            """)
+        #expect(configuration.databaseURL?.description == "postgres://parley@db.example.org:6543/chat")
+        #expect(configuration.databaseConnections == 25)
+        #expect(configuration.filesDirectory == "/mnt/shared/parley-files")
+        #expect(try apply("").databaseURL == nil, "SQLite unless told")
+    }
+
+    @Test(arguments: [
+        (#"database_url = "mysql://x@y/z""#, "not a PostgreSQL URL"),
+        (#"database_url = "postgres://db.example.org/chat""#, "names no user"),
+        ("database_connections = 0", "database_connections"),
+    ])
+    func aBadURLOrPoolSizeIsNamed(_ text: String, _ said: String) {
+        #expect {
+            _ = try apply(text)
+        } throws: { error in
+            "\(error)".contains(said)
+        }
+    }
+}

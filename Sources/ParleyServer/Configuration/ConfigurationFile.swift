@@ -39,6 +39,7 @@ public enum ConfigurationFile {
             }
         }
         try top.int("database_connections").map { config.databaseConnections = $0 }
+        try top.string("files_dir").map { config.filesDirectory = $0 }
         try top.int("event_loop_threads").map { config.eventLoopThreads = $0 }
         try top.bool("tls").map { config.tls = $0 }
         try top.string("tls_certificate").map { config.tlsCertificatePath = $0 }

@@ -55,6 +55,9 @@ public struct ServerConfiguration: Sendable {
     /// A PostgreSQL database (`postgres://USER@HOST:PORT/DB`) that every
     /// node shares; nil keeps SQLite in the data directory.
     public var databaseURL: DatabaseURL?
+    /// Where shared files' bytes are kept; nil: `files/` in the data
+    /// directory. Nodes on one database mount one directory here.
+    public var filesDirectory: String?
     /// Connections to PostgreSQL one node holds at most.
     public var databaseConnections = 10
     /// The database file grows no bigger (0: as big as the disk allows);

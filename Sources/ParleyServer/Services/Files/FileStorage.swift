@@ -1,22 +1,26 @@
 import Foundation
 
-/// Where file bytes live: `files/ID` under the data directory, and
-/// `files/incoming/` for uploads under way. Names users give never become
-/// paths here.
+/// Where file bytes live: `ID` in the files directory (`files_dir`, by
+/// default `files/` in the data directory; one that every node mounts when
+/// several share a database), and the node's own `files/incoming/` for
+/// uploads under way. Names users give never become paths here.
 public struct FileStorage: Sendable {
     public let directory: String
+    /// Uploads under way: this node's alone, since each node empties its
+    /// own at start.
+    let incoming: String
 
-    public init(dataDirectory: String) {
-        directory = dataDirectory + "/files"
+    public init(dataDirectory: String, filesDirectory: String? = nil) {
+        directory = filesDirectory ?? dataDirectory + "/files"
+        incoming = dataDirectory + "/files/incoming"
     }
-
-    var incoming: String { directory + "/incoming" }
 
     /// Makes the directories; what an earlier run left half-uploaded goes.
     func prepare() throws {
         let manager = FileManager.default
         try? manager.removeItem(atPath: incoming)
         try manager.createDirectory(atPath: incoming, withIntermediateDirectories: true)
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
     func path(of id: Int64) -> String { directory + "/\(id)" }
@@ -31,7 +35,8 @@ public struct FileStorage: Sendable {
     /// A fresh path for an upload's bytes until they are checked.
     func temporaryPath() -> String { incoming + "/" + UUID().uuidString + ".part" }
 
-    /// Moves checked bytes to the file's place.
+    /// Moves checked bytes to the file's place (copying them when the files
+    /// directory is on another file system, as a shared one may be).
     func place(_ temporary: String, as id: Int64) throws {
         let target = path(of: id)
         // An id reused after a crash between the move and the commit.
