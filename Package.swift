@@ -159,7 +159,7 @@ let package = Package(
         .executableTarget(
             name: "parley-bench",
             dependencies: [
-                "ParleyDomain", "ParleyWire", "ParleyClient", "ParleyServer", "ParleyTLS",
+                "ParleyDomain", "ParleyWire", "ParleyClient", "ParleyServer", "ParleyTLS", "ParleyPostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOPosix", package: "swift-nio"),

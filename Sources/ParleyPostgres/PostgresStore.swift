@@ -35,7 +35,7 @@ public final class PostgresStore: ChatStore {
         // one connection first names what is wrong (no server, no such
         // database, a refused user) at once.
         do {
-            try await probe(url, tls: tls, timeout: connectTimeout, logger: logger)
+            try await probe(url, timeout: connectTimeout)
         } catch {
             throw .cannotOpen(path: url.description, reason: reason(error), fault: nil)
         }
@@ -52,22 +52,8 @@ public final class PostgresStore: ChatStore {
         return store
     }
 
-    private static func probe(_ url: DatabaseURL, tls: PostgresClient.Configuration.TLS, timeout: Duration, logger: Logger) async throws {
-        let connectionTLS: PostgresConnection.Configuration.TLS = switch url.tls {
-        case .disable: .disable
-        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        }
-        var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: connectionTLS
-        )
-        configuration.options.connectTimeout = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000)
-        var quiet = logger
-        quiet.logLevel = .critical
-        let connection = try await PostgresConnection.connect(
-            on: PostgresClient.defaultEventLoopGroup.any(), configuration: configuration, id: 0, logger: quiet
-        ).get()
-        try await connection.close()
+    private static func probe(_ url: DatabaseURL, timeout: Duration) async throws {
+        try await url.connect(timeout: timeout).close()
     }
 
     private init(url: DatabaseURL, client: PostgresClient, logger: Logger) {

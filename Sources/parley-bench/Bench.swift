@@ -28,10 +28,16 @@ enum BenchDoor: String, ExpressibleByArgument, Sendable {
     case parley, irc
 }
 
-/// TLS or not, shared by every scenario.
+/// TLS or not, and the store of a started server, shared by every scenario.
 struct TransportOptions: ParsableArguments {
     @Flag(help: "Speak plaintext: the started server runs with tls = false (a given --server must too).")
     var plaintext = false
+
+    @Option(
+        name: .customLong("database-url"),
+        help: "The started server keeps its data in this PostgreSQL database, which is EMPTIED before each run (postgres://USER@HOST:PORT/DB)."
+    )
+    var databaseURL: String?
 }
 
 /// How to report, shared by every scenario.

@@ -1,5 +1,6 @@
 import Foundation
 import ParleyClient
+import ParleyPostgres
 import ParleyServer
 import ParleyTLS
 
@@ -51,7 +52,7 @@ final class BenchServer: @unchecked Sendable {
     /// scenarios log thousands of accounts in and measure chat, not scrypt.
     static func start(
         _ address: String?, transport: TransportOptions, settings scenarioSettings: [String: String] = [:]
-    ) throws -> BenchServer {
+    ) async throws -> BenchServer {
         if let address {
             let parts = address.split(separator: ":")
             guard parts.count == 2, let port = Int(parts[1]) else {
@@ -69,16 +70,37 @@ final class BenchServer: @unchecked Sendable {
         ]
         var settings = scenarioSettings.merging(always) { scenario, _ in scenario }
         if transport.plaintext { settings["tls"] = "false" }
+        let database = try await emptied(transport.databaseURL)
+        if let text = transport.databaseURL { settings["database_url"] = "\"\(text)\"" }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("parley-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let config = directory + "/server.toml"
         try toml(settings).write(toFile: config, atomically: true, encoding: .utf8)
+        // Reports name the database without its password.
+        if let database { settings["database_url"] = "\"\(database)\"" }
         let binary = try serverBinary()
         let server = BenchServer(
             host: "127.0.0.1", port: 0, tls: !transport.plaintext, directory: directory, binary: binary, config: config, settings: settings
         )
         try server.launch()
         return server
+    }
+
+    /// The database of `--database-url`, emptied for a run.
+    private static func emptied(_ text: String?) async throws -> DatabaseURL? {
+        guard let text else { return nil }
+        let url: DatabaseURL
+        do {
+            url = try DatabaseURL(text)
+        } catch {
+            throw BenchError("--database-url: \(error)")
+        }
+        do {
+            try await DatabaseAdmin.empty(url)
+        } catch {
+            throw BenchError("cannot empty \(url) for the run: \(error)")
+        }
+        return url
     }
 
     /// "section.key" → value as TOML tables; "key" at the top.

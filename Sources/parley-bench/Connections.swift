@@ -19,7 +19,7 @@ struct Connections: Scenario {
 
     func measure() async throws -> Measured {
         let limit = try BenchServer.openFiles(for: count)
-        let server = try BenchServer.start(target.server, transport: transport)
+        let server = try await BenchServer.start(target.server, transport: transport)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         try await Task.sleep(for: .milliseconds(300))

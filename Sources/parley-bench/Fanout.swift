@@ -88,7 +88,7 @@ struct Fanout: Scenario {
             settings["limits.max_reply_bytes"] = "\(min(ServerLimits().maxReplyBytes, maxOutboundBytes / 4))"
         }
         try BenchServer.openFiles(for: clients + slowReaders)
-        let server = try BenchServer.start(target.server, transport: transport, settings: settings)
+        let server = try await BenchServer.start(target.server, transport: transport, settings: settings)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: traffic.threads)
         defer { group.shutdownGracefully { _ in } }

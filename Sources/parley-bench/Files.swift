@@ -17,7 +17,7 @@ struct Files: Scenario {
 
     func measure() async throws -> Measured {
         let bytes = mebibytes * 1024 * 1024
-        let server = try BenchServer.start(nil, transport: transport, settings: ["limits.max_file_bytes": "\(bytes)"])
+        let server = try await BenchServer.start(nil, transport: transport, settings: ["limits.max_file_bytes": "\(bytes)"])
         defer { server.stop() }
         let work = server.directory! + "/bench-files"
         try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)

@@ -20,7 +20,7 @@ struct History: Scenario {
 
     func measure() async throws -> Measured {
         // Its reader asks far faster than a person may.
-        let server = try BenchServer.start(nil, transport: transport, settings: TrafficOptions.settings)
+        let server = try await BenchServer.start(nil, transport: transport, settings: TrafficOptions.settings)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let account = try await BenchConnection.open(at: server.endpoint, name: "reader", group: group)

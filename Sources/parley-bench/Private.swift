@@ -22,7 +22,7 @@ struct Private: Scenario {
     func measure() async throws -> Measured {
         let clients = 2 * pairs
         try BenchServer.openFiles(for: clients)
-        let server = try BenchServer.start(target.server, transport: transport, settings: TrafficOptions.settings)
+        let server = try await BenchServer.start(target.server, transport: transport, settings: TrafficOptions.settings)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: traffic.threads)
         defer { group.shutdownGracefully { _ in } }

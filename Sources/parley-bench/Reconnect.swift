@@ -19,7 +19,7 @@ struct Reconnect: Scenario {
 
     func measure() async throws -> Measured {
         try BenchServer.openFiles(for: clients)
-        let server = try BenchServer.start(nil, transport: transport)
+        let server = try await BenchServer.start(nil, transport: transport)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let first = try await BenchConnection.openMany(clients, at: server.endpoint, group: group, inFlight: 200)

@@ -19,7 +19,7 @@ struct Search: Scenario {
     var requests = 500
 
     func measure() async throws -> Measured {
-        let server = try BenchServer.start(nil, transport: transport, settings: TrafficOptions.settings)
+        let server = try await BenchServer.start(nil, transport: transport, settings: TrafficOptions.settings)
         defer { server.stop() }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let account = try await BenchConnection.open(at: server.endpoint, name: "finder", group: group)
