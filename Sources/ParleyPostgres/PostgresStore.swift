@@ -1,6 +1,4 @@
 import Logging
-import NIOCore
-import NIOSSL
 import ParleyDomain
 import ParleyStore
 import PostgresNIO
@@ -35,7 +33,7 @@ public final class PostgresStore: ChatStore {
         // one connection first names what is wrong (no server, no such
         // database, a refused user) at once.
         do {
-            try await probe(url, timeout: connectTimeout)
+            try await url.connect(timeout: connectTimeout).close()
         } catch {
             throw .cannotOpen(path: url.description, reason: reason(error), fault: nil)
         }
@@ -50,10 +48,6 @@ public final class PostgresStore: ChatStore {
             throw .cannotOpen(path: url.description, reason: Self.reason(error), fault: nil)
         }
         return store
-    }
-
-    private static func probe(_ url: DatabaseURL, timeout: Duration) async throws {
-        try await url.connect(timeout: timeout).close()
     }
 
     private init(url: DatabaseURL, client: PostgresClient, logger: Logger) {
