@@ -80,16 +80,8 @@ import Testing
         configuration = try apply("[limits]\ncoalesce_ms = 8\ncoalesce_max_ms = 4")
         #expect(throws: ConfigurationError.self) { try configuration.validate() }
     }
-}
 
-/// The settings of nodes on PostgreSQL.
-@Suite struct DatabaseSettingsTests {
-    func apply(_ text: String) throws(ConfigurationError) -> ServerConfiguration {
-        var configuration = ServerConfiguration(dataDirectory: "/default")
-        try ConfigurationFile.apply(text: text, path: "test.toml", to: &configuration)
-        try configuration.validate()
-        return configuration
-    }
+    // The settings of nodes on PostgreSQL.
 
     @Test func theDatabaseItsConnectionsAndTheFilesDirectoryAreRead() throws {
         let configuration = try apply("""
@@ -110,7 +102,7 @@ import Testing
     ])
     func aBadURLOrPoolSizeIsNamed(_ text: String, _ said: String) {
         #expect {
-            _ = try apply(text)
+            try apply(text).validate()
         } throws: { error in
             "\(error)".contains(said)
         }
