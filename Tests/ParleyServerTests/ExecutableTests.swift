@@ -7,7 +7,9 @@ import Testing
     let directory = TestServer.makeDataDirectory()
 
     @Test func itListensOnTheRealPortAndStopsCleanlyOnSIGTERM() async throws {
-        let server = try ServerProcess(["--port", "0", "--data-dir", directory + "/data"])
+        let config = directory + "/deadlines.toml"
+        try ServerProcess.relaxedDeadlines.write(toFile: config, atomically: true, encoding: .utf8)
+        let server = try ServerProcess(["--port", "0", "--data-dir", directory + "/data", "--config", config])
         let port = try #require(try server.waitForListeningPort())
         #expect(port > 0)
         let connection = try await ParleyConnection.connect(host: "127.0.0.1", port: port, options: server.options)
@@ -45,7 +47,7 @@ import Testing
 
     @Test func withTheIRCDoorOffOnlyTheParleyPortListensAndTheServerStopsCleanly() async throws {
         let config = directory + "/no-irc.toml"
-        try "irc = false\n".write(toFile: config, atomically: true, encoding: .utf8)
+        try ("irc = false\n" + ServerProcess.relaxedDeadlines).write(toFile: config, atomically: true, encoding: .utf8)
         let server = try ServerProcess(["--config", config, "--port", "0", "--data-dir", directory + "/no-irc"])
         let port = try #require(try server.waitForListeningPort())
         #expect(server.ircPort == nil)
@@ -58,7 +60,8 @@ import Testing
 
     @Test func aDatabaseThatIsNotThereIsNamedWithTheSetting() async throws {
         let url = try await PostgresCluster.shared().url(of: "not_made")
-        let (status, errors) = try ServerProcess(["--port", "0", "--data-dir", directory + "/pg", "--database-url", url]).finish()
+        let directory = directory
+        let (status, errors) = try await onOwnThread { try ServerProcess(["--port", "0", "--data-dir", directory + "/pg", "--database-url", url]).finish() }
         #expect(status == 1, "\(errors)")
         #expect(errors.contains(#"database "not_made" does not exist"#))
         #expect(errors.contains("--database-url"))

@@ -141,7 +141,7 @@ import Testing
         }
         let first = try install(try SelfSignedCertificate.sign(hostNames: ["127.0.0.1"], by: authority))
         let config = directory + "/server.toml"
-        try "tls_certificate = \"\(certificate)\"\ntls_key = \"\(key)\"\n[password_hash]\nlog_n = 10\n"
+        try ("tls_certificate = \"\(certificate)\"\ntls_key = \"\(key)\"\n[password_hash]\nlog_n = 10\n" + ServerProcess.relaxedDeadlines)
             .write(toFile: config, atomically: true, encoding: .utf8)
         let server = try ServerProcess(["--port", "0", "--data-dir", directory + "/data", "--config", config])
         defer { server.process.terminate(); _ = server.finish() }

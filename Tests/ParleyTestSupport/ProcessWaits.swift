@@ -114,3 +114,12 @@ public final class LiveOutput: Sendable {
         }
     }
 }
+
+/// Runs blocking `body` (a synchronous wait for a process) on a thread of
+/// its own: the concurrency pool has a thread per core, and a test holding
+/// one for seconds stalls every other test in the process.
+public func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+    }
+}

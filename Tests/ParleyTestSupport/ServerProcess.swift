@@ -31,6 +31,12 @@ public final class ServerProcess: @unchecked Sendable {
         return options
     }
 
+    /// Config lines that give a first hello and login a minute: beside the
+    /// whole suite (PostgreSQL making the tests' databases among it) a
+    /// debug server's first TLS handshake can wait many seconds for the
+    /// CPU. The deadlines have tests of their own.
+    public static let relaxedDeadlines = "[limits]\nhello_timeout_seconds = 60\nlogin_timeout_seconds = 60\n"
+
     /// Serving takes `--irc-port 0` unless told otherwise: servers that
     /// tests run side by side must not all want 6697.
     /// The IRC door's port, read from the listening line.
